@@ -1,0 +1,141 @@
+// Package bot is the conversation engine of deskbot and the channel-neutral types it speaks:
+// an inbound Event of one conversation, the outbound Messages for the clinic, and the Notices
+// for the desk. It knows no LINE, Slack or Redis type; adapters translate at the edges and
+// the stores implement the interfaces declared here.
+package bot
+
+import (
+	"errors"
+	"time"
+)
+
+// Kind says what an inbound event is.
+type Kind uint8
+
+const (
+	// TextEvent is something the clinic typed.
+	TextEvent Kind = iota + 1
+	// ChoiceEvent is a tapped choice; Event.Text holds the choice's Value.
+	ChoiceEvent
+	// FollowEvent starts a conversation: the account was added as a friend.
+	FollowEvent
+	// UnfollowEvent ends a conversation: the account was blocked or removed.
+	UnfollowEvent
+	// UnsupportedEvent is content the bot cannot read where text is asked: a sticker, an
+	// image, a location. Event.Text names its type, for the log only.
+	UnsupportedEvent
+)
+
+func (k Kind) String() string {
+	switch k {
+	case TextEvent:
+		return "text"
+	case ChoiceEvent:
+		return "choice"
+	case FollowEvent:
+		return "follow"
+	case UnfollowEvent:
+		return "unfollow"
+	case UnsupportedEvent:
+		return "unsupported"
+	}
+	return "unknown"
+}
+
+// Event is one inbound event of one conversation.
+type Event struct {
+	// ID is the channel's id of the event (LINE's webhookEventId). A redelivered event with
+	// the same ID is applied once. Empty means the channel gives no id: no dedupe.
+	ID string
+	// Conversation names the conversation across channels and instances, e.g. "line:U4af…".
+	Conversation string
+	Kind         Kind
+	Text         string
+}
+
+// Message is one outbound message to the clinic: a text, optionally with choices to tap
+// (quick replies), or a card.
+type Message struct {
+	Text    string
+	Choices []Choice
+	Card    *Card
+}
+
+// Choice is one tappable answer. Label is what the clinic sees; Value comes back as the
+// Text of a Choice event.
+type Choice struct {
+	Label string
+	Value string
+}
+
+// Card is a structured summary (the checklist summary, the report confirmation). Text
+// channels render it as lines; LINE renders it as a Flex message with Text as its altText.
+type Card struct {
+	Title string
+	Rows  []Field
+	// Notes are the points that need attention, shown highlighted.
+	Notes []string
+	// Text is the card in one plain paragraph, for notifications and alt text.
+	Text string
+}
+
+// Field is a labelled value, in the order it is shown.
+type Field struct {
+	Label string `json:"label"`
+	Value string `json:"value"`
+}
+
+// NoticeKind says what a notice to the desk is about.
+type NoticeKind string
+
+const (
+	// NoticeReport carries a finished obstacle report.
+	NoticeReport NoticeKind = "report"
+	// NoticeHandoff opens a talk with a person: Text holds the clinic's question.
+	NoticeHandoff NoticeKind = "handoff"
+	// NoticeHandoffMessage is a further message of the clinic in an open handoff.
+	NoticeHandoffMessage NoticeKind = "handoff-message"
+	// NoticeHandoffClosed says the clinic closed the handoff.
+	NoticeHandoffClosed NoticeKind = "handoff-closed"
+)
+
+// Notice is something the desk must hear about. Notices leave the engine through the outbox
+// of the store, written in the same atomic step as the session, and a worker hands them to
+// a Notifier; so a notice the clinic was told about is never lost.
+type Notice struct {
+	// ID is unique across notices: the receipt number for a report.
+	ID           string     `json:"id"`
+	Kind         NoticeKind `json:"kind"`
+	Conversation string     `json:"conv"`
+	Time         time.Time  `json:"time"`
+	Text         string     `json:"text,omitempty"`
+	Report       *Report    `json:"report,omitempty"`
+}
+
+// Report is a finished obstacle report.
+type Report struct {
+	// ID is the receipt number the clinic was given, e.g. R-20221115-0042.
+	ID           string    `json:"id"`
+	Conversation string    `json:"conv"`
+	Created      time.Time `json:"created"`
+	// Categories are the obstacle category ids, e.g. "over-cap", in the order chosen.
+	Categories   []string `json:"categories"`
+	Facility     string   `json:"facility"`
+	Prefecture   string   `json:"prefecture"`
+	Code         string   `json:"code,omitempty"`
+	FacilityType string   `json:"facilityType"`
+	Contact      string   `json:"contact,omitempty"`
+	Details      string   `json:"details"`
+	// Answers are the follow-up answers of the categories, labelled, in asking order.
+	Answers []Field `json:"answers,omitempty"`
+	// Checklist holds the quote checklist's figures when the report was pre-filled from it.
+	Checklist []Field `json:"checklist,omitempty"`
+}
+
+// Errors callers branch on.
+var (
+	// ErrConflict: the session changed since it was loaded; load again and retry.
+	ErrConflict = errors.New("session changed concurrently")
+	// ErrUnavailable: the store cannot be reached; the event was not applied.
+	ErrUnavailable = errors.New("store unavailable")
+)

@@ -1,0 +1,290 @@
+// Package store keeps deskbot's shared state: sessions, applied event ids, the outbox of
+// notices for the desk and the archive of reports. Memory keeps it in the process, for
+// `deskbot chat` and a single instance without Redis; Redis keeps it for instances that
+// scale out. Both pass the same suite, store/storetest.
+package store
+
+import (
+	"cmp"
+	"context"
+	"encoding/json"
+	"fmt"
+	"slices"
+	"strconv"
+	"sync"
+	"time"
+
+	"deskbot/bot"
+)
+
+// DedupeTTL is how long an applied event id is remembered. LINE and Slack redeliver within
+// minutes; a day is the floor the desk asked for.
+const DedupeTTL = 48 * time.Hour
+
+// expiryNotice is how long, as a multiple of the session's TTL, the store remembers that an
+// expired session had a flow in progress, so the clinic can be told why it starts afresh.
+// Only that fact is kept, never the answers.
+const expiryNotice = 2
+
+// DeadLetter is a notice that could not be delivered.
+type DeadLetter struct {
+	Notice bot.Notice
+	Reason string
+	Time   time.Time
+}
+
+var (
+	_ bot.Store  = (*Memory)(nil)
+	_ bot.Outbox = (*Memory)(nil)
+)
+
+// Memory is a store in the process's memory. It is a real store, safe for concurrent use,
+// with the same semantics as Redis: versions, TTLs, dedupe, an outbox with leases. It is
+// lost when the process ends.
+type Memory struct {
+	now func() time.Time
+
+	mu       sync.Mutex
+	sessions map[string]memSession
+	events   map[string]time.Time // conv + "\x00" + event id → expiry
+	seq      map[string]int64
+	outbox   []*memEntry
+	nextID   int64
+	dead     []DeadLetter
+	reports  map[string][]byte
+	writes   int
+}
+
+type memSession struct {
+	data    []byte
+	version int64
+	expires time.Time
+	// notice is until when an expired session is reported as Expired.
+	notice time.Time
+}
+
+type memEntry struct {
+	handle  string
+	notice  []byte
+	attempt int
+	due     time.Time
+	leased  time.Time // zero or until when a consumer holds it
+}
+
+// NewMemory returns an empty store; now is its clock (nil means time.Now), which tests set
+// to make sessions expire without waiting.
+func NewMemory(now func() time.Time) *Memory {
+	if now == nil {
+		now = time.Now
+	}
+	return &Memory{
+		now:      now,
+		sessions: make(map[string]memSession),
+		events:   make(map[string]time.Time),
+		seq:      make(map[string]int64),
+		reports:  make(map[string][]byte),
+	}
+}
+
+// Ping reports whether the store is reachable; memory always is.
+func (m *Memory) Ping(context.Context) error { return nil }
+
+// Load implements bot.Store.
+func (m *Memory) Load(_ context.Context, conv, eventID string) (bot.Loaded, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	now := m.now()
+	l := bot.Loaded{Session: &bot.Session{Conversation: conv}}
+	if eventID != "" {
+		if exp, ok := m.events[conv+"\x00"+eventID]; ok && now.Before(exp) {
+			l.Seen = true
+		}
+	}
+	ms, ok := m.sessions[conv]
+	switch {
+	case !ok:
+	case now.Before(ms.expires):
+		if err := json.Unmarshal(ms.data, l.Session); err != nil {
+			return bot.Loaded{}, fmt.Errorf("decode session: %w", err)
+		}
+		l.Session.Conversation, l.Session.Version = conv, ms.version
+	case now.Before(ms.notice):
+		l.Expired = true
+	default:
+		delete(m.sessions, conv)
+	}
+	return l, nil
+}
+
+// Commit implements bot.Store.
+func (m *Memory) Commit(_ context.Context, c bot.Commit) error {
+	s := c.Session
+	var data []byte
+	if !c.Delete {
+		var err error
+		if data, err = json.Marshal(s); err != nil {
+			return fmt.Errorf("encode session: %w", err)
+		}
+	}
+	notices := make([][]byte, len(c.Notices))
+	for i, n := range c.Notices {
+		b, err := json.Marshal(n)
+		if err != nil {
+			return fmt.Errorf("encode notice: %w", err)
+		}
+		notices[i] = b
+	}
+
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	now := m.now()
+	var version int64
+	if ms, ok := m.sessions[s.Conversation]; ok && now.Before(ms.expires) {
+		version = ms.version
+	}
+	if version != s.Version {
+		return bot.ErrConflict
+	}
+	if c.Delete {
+		delete(m.sessions, s.Conversation)
+	} else {
+		m.sessions[s.Conversation] = memSession{
+			data:    data,
+			version: version + 1,
+			expires: now.Add(c.TTL),
+			notice:  now.Add(expiryNotice * c.TTL),
+		}
+	}
+	if c.EventID != "" {
+		m.events[s.Conversation+"\x00"+c.EventID] = now.Add(DedupeTTL)
+	}
+	for i, n := range c.Notices {
+		m.nextID++
+		m.outbox = append(m.outbox, &memEntry{handle: strconv.FormatInt(m.nextID, 10), notice: notices[i], due: now})
+		if n.Report != nil {
+			b, _ := json.Marshal(n.Report) // a Report always encodes: it encoded above
+			m.reports[n.Report.ID] = b
+		}
+	}
+	if m.writes++; m.writes%1024 == 0 {
+		m.sweep(now)
+	}
+	return nil
+}
+
+// sweep drops expired entries, so a long-running process does not grow without bound.
+func (m *Memory) sweep(now time.Time) {
+	for k, exp := range m.events {
+		if !now.Before(exp) {
+			delete(m.events, k)
+		}
+	}
+	for k, ms := range m.sessions {
+		if !now.Before(ms.notice) {
+			delete(m.sessions, k)
+		}
+	}
+}
+
+// NextReceipt implements bot.Store.
+func (m *Memory) NextReceipt(_ context.Context, day string) (int64, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.seq[day]++
+	return m.seq[day], nil
+}
+
+// Claim implements bot.Outbox.
+func (m *Memory) Claim(_ context.Context, _ string, max int, lease time.Duration) ([]bot.Delivery, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	now := m.now()
+	var out []bot.Delivery
+	for _, e := range m.outbox {
+		if len(out) == max {
+			break
+		}
+		if now.Before(e.due) || now.Before(e.leased) {
+			continue
+		}
+		var n bot.Notice
+		if err := json.Unmarshal(e.notice, &n); err != nil {
+			return out, fmt.Errorf("decode notice: %w", err)
+		}
+		e.attempt++
+		e.leased = now.Add(lease)
+		out = append(out, bot.Delivery{Notice: n, Attempt: e.attempt, Handle: e.handle})
+	}
+	return out, nil
+}
+
+// Ack implements bot.Outbox.
+func (m *Memory) Ack(_ context.Context, d bot.Delivery) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.remove(d.Handle)
+	return nil
+}
+
+// Retry implements bot.Outbox.
+func (m *Memory) Retry(_ context.Context, d bot.Delivery, due time.Time) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if i := m.find(d.Handle); i >= 0 {
+		m.outbox[i].due, m.outbox[i].leased = due, time.Time{}
+	}
+	return nil
+}
+
+// Park implements bot.Outbox.
+func (m *Memory) Park(_ context.Context, d bot.Delivery, reason string) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.remove(d.Handle) {
+		m.dead = append(m.dead, DeadLetter{Notice: d.Notice, Reason: reason, Time: m.now()})
+	}
+	return nil
+}
+
+func (m *Memory) find(handle string) int {
+	return slices.IndexFunc(m.outbox, func(e *memEntry) bool { return e.handle == handle })
+}
+
+func (m *Memory) remove(handle string) bool {
+	i := m.find(handle)
+	if i < 0 {
+		return false
+	}
+	m.outbox = slices.Delete(m.outbox, i, i+1)
+	return true
+}
+
+// DeadLetters returns the parked notices, oldest first.
+func (m *Memory) DeadLetters(context.Context) ([]DeadLetter, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return slices.Clone(m.dead), nil
+}
+
+// Pending counts the notices waiting in the outbox, claimed or not.
+func (m *Memory) Pending(context.Context) (int, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return len(m.outbox), nil
+}
+
+// Reports returns the archived reports ordered by receipt number.
+func (m *Memory) Reports(context.Context) ([]bot.Report, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	out := make([]bot.Report, 0, len(m.reports))
+	for _, b := range m.reports {
+		var r bot.Report
+		if err := json.Unmarshal(b, &r); err != nil {
+			return nil, fmt.Errorf("decode report: %w", err)
+		}
+		out = append(out, r)
+	}
+	slices.SortFunc(out, func(a, b bot.Report) int { return cmp.Compare(a.ID, b.ID) })
+	return out, nil
+}

@@ -1,0 +1,396 @@
+// Package storetest is the one conformance suite every deskbot store passes: what the engine
+// and the outbox worker rely on, checked the same way against store.Memory and store.Redis.
+package storetest
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
+
+	"deskbot/bot"
+)
+
+// Store is what the suite drives: the engine's store and the outbox.
+type Store interface {
+	bot.Store
+	bot.Outbox
+	Ping(ctx context.Context) error
+	Reports(ctx context.Context) ([]bot.Report, error)
+}
+
+// Harness is one fresh, empty store and the means to let its time pass.
+type Harness struct {
+	Store Store
+	// Advance lets d pass for the store: a fake clock moves, a real server is waited for.
+	Advance func(d time.Duration)
+	// Now is the store's clock.
+	Now func() time.Time
+	// TTL is a session lifetime short enough for Advance, long enough for a few round trips.
+	TTL time.Duration
+}
+
+// Run runs the suite; newHarness is called once per subtest and must give an empty store.
+func Run(t *testing.T, newHarness func(t *testing.T) Harness) {
+	tests := []struct {
+		name string
+		fn   func(*testing.T, Harness)
+	}{
+		{"NewSession", testNewSession},
+		{"RoundTrip", testRoundTrip},
+		{"Conflict", testConflict},
+		{"CreateConflict", testCreateConflict},
+		{"Delete", testDelete},
+		{"Expiry", testExpiry},
+		{"Dedupe", testDedupe},
+		{"Outbox", testOutbox},
+		{"OutboxLease", testOutboxLease},
+		{"Receipts", testReceipts},
+		{"NoLostUpdate", testNoLostUpdate},
+		{"Reports", testReports},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			h := newHarness(t)
+			if err := h.Store.Ping(context.Background()); err != nil {
+				t.Fatalf("Ping: %v", err)
+			}
+			tc.fn(t, h)
+		})
+	}
+}
+
+var ctx = context.Background()
+
+func load(t *testing.T, s Store, conv, event string) bot.Loaded {
+	t.Helper()
+	l, err := s.Load(ctx, conv, event)
+	if err != nil {
+		t.Fatalf("Load(%q, %q): %v", conv, event, err)
+	}
+	return l
+}
+
+func commit(t *testing.T, s Store, c bot.Commit) {
+	t.Helper()
+	if err := s.Commit(ctx, c); err != nil {
+		t.Fatalf("Commit: %v", err)
+	}
+}
+
+func testNewSession(t *testing.T, h Harness) {
+	l := load(t, h.Store, "line:Unew", "e1")
+	if l.Seen || l.Expired || l.Session == nil || l.Session.Version != 0 || !l.Session.Empty() {
+		t.Fatalf("Load of an unknown conversation = %+v, session %+v; want a new empty session", l, l.Session)
+	}
+	if l.Session.Conversation != "line:Unew" {
+		t.Errorf("Conversation = %q, want line:Unew", l.Session.Conversation)
+	}
+}
+
+func sample(conv string) *bot.Session {
+	return &bot.Session{
+		Conversation: conv,
+		Flow:         "checklist",
+		Step:         "vendor",
+		Answers:      map[string]string{"facility": "clinic", "memo": "日本語も　そのまま"},
+		Trail:        []string{"facility"},
+		Stack:        []bot.Frame{{Flow: "report", Step: "details", Answers: map[string]string{"categories": "over-cap"}}},
+		Records:      []bot.Record{{Flow: "checklist", Answers: map[string]string{"vendor": "A社"}, Time: time.Date(2022, 11, 1, 9, 0, 0, 0, bot.JST)}},
+		Updated:      time.Date(2022, 11, 15, 10, 0, 0, 0, bot.JST),
+	}
+}
+
+var timeEqual = cmp.Comparer(func(a, b time.Time) bool { return a.Equal(b) })
+
+func testRoundTrip(t *testing.T, h Harness) {
+	s := sample("line:Uround")
+	commit(t, h.Store, bot.Commit{Session: s, TTL: h.TTL})
+	got := load(t, h.Store, s.Conversation, "").Session
+	want := *s
+	want.Version = 1
+	if d := cmp.Diff(&want, got, timeEqual); d != "" {
+		t.Fatalf("loaded session differs (-want +got):\n%s", d)
+	}
+	got.Step = "cost"
+	commit(t, h.Store, bot.Commit{Session: got, TTL: h.TTL})
+	again := load(t, h.Store, s.Conversation, "").Session
+	if again.Version != 2 || again.Step != "cost" {
+		t.Fatalf("after a second commit: version %d step %q, want 2 cost", again.Version, again.Step)
+	}
+}
+
+func testConflict(t *testing.T, h Harness) {
+	s := sample("line:Uconflict")
+	commit(t, h.Store, bot.Commit{Session: s, TTL: h.TTL})
+	a := load(t, h.Store, s.Conversation, "").Session
+	b := load(t, h.Store, s.Conversation, "").Session
+	a.Step = "a"
+	commit(t, h.Store, bot.Commit{Session: a, TTL: h.TTL})
+	b.Step = "b"
+	err := h.Store.Commit(ctx, bot.Commit{Session: b, TTL: h.TTL, EventID: "late",
+		Notices: []bot.Notice{{ID: "N-late", Kind: bot.NoticeHandoff, Conversation: s.Conversation}}})
+	if !errors.Is(err, bot.ErrConflict) {
+		t.Fatalf("stale commit: err = %v, want ErrConflict", err)
+	}
+	l := load(t, h.Store, s.Conversation, "late")
+	if l.Session.Step != "a" || l.Session.Version != 2 {
+		t.Errorf("after a conflict: step %q version %d, want a 2", l.Session.Step, l.Session.Version)
+	}
+	if l.Seen {
+		t.Error("a conflicting commit recorded its event as applied")
+	}
+	if ds := claimAll(t, h.Store); len(ds) != 0 {
+		t.Errorf("a conflicting commit enqueued %d notices", len(ds))
+	}
+}
+
+func testCreateConflict(t *testing.T, h Harness) {
+	a, b := sample("line:Ucreate"), sample("line:Ucreate")
+	commit(t, h.Store, bot.Commit{Session: a, TTL: h.TTL})
+	if err := h.Store.Commit(ctx, bot.Commit{Session: b, TTL: h.TTL}); !errors.Is(err, bot.ErrConflict) {
+		t.Fatalf("second create: err = %v, want ErrConflict", err)
+	}
+	del := &bot.Session{Conversation: "line:Ucreate"}
+	if err := h.Store.Commit(ctx, bot.Commit{Session: del, Delete: true}); !errors.Is(err, bot.ErrConflict) {
+		t.Fatalf("delete at a stale version: err = %v, want ErrConflict", err)
+	}
+}
+
+func testDelete(t *testing.T, h Harness) {
+	s := sample("line:Udelete")
+	commit(t, h.Store, bot.Commit{Session: s, TTL: h.TTL})
+	got := load(t, h.Store, s.Conversation, "").Session
+	commit(t, h.Store, bot.Commit{Session: got, Delete: true, EventID: "e-del"})
+	l := load(t, h.Store, s.Conversation, "e-del")
+	if l.Session.Version != 0 || !l.Session.Empty() || l.Expired {
+		t.Fatalf("after delete: %+v expired=%v; want a new session, not expired", l.Session, l.Expired)
+	}
+	if !l.Seen {
+		t.Error("the deleting commit did not record its event")
+	}
+	// Deleting what does not exist is a plain no-op that still records the event.
+	commit(t, h.Store, bot.Commit{Session: &bot.Session{Conversation: "line:Unever"}, Delete: true, EventID: "e0"})
+	if !load(t, h.Store, "line:Unever", "e0").Seen {
+		t.Error("event of a delete-of-nothing not recorded")
+	}
+}
+
+func testExpiry(t *testing.T, h Harness) {
+	s := sample("line:Uexpire")
+	commit(t, h.Store, bot.Commit{Session: s, TTL: h.TTL})
+	h.Advance(h.TTL / 2)
+	if l := load(t, h.Store, s.Conversation, ""); l.Session.Version != 1 || l.Expired {
+		t.Fatalf("before its TTL: version %d expired %v, want 1 false", l.Session.Version, l.Expired)
+	}
+	h.Advance(h.TTL)
+	l := load(t, h.Store, s.Conversation, "")
+	if !l.Expired || l.Session.Version != 0 || !l.Session.Empty() {
+		t.Fatalf("after its TTL: %+v expired=%v; want a new empty session marked expired", l.Session, l.Expired)
+	}
+	commit(t, h.Store, bot.Commit{Session: l.Session, TTL: h.TTL})
+	if l := load(t, h.Store, s.Conversation, ""); l.Session.Version != 1 || l.Expired {
+		t.Fatalf("a new session after expiry: version %d expired %v, want 1 false", l.Session.Version, l.Expired)
+	}
+}
+
+func testDedupe(t *testing.T, h Harness) {
+	s := &bot.Session{Conversation: "line:Udedupe", Flow: "faq"}
+	if load(t, h.Store, s.Conversation, "evt-1").Seen {
+		t.Fatal("unseen event reported seen")
+	}
+	commit(t, h.Store, bot.Commit{Session: s, TTL: h.TTL, EventID: "evt-1"})
+	if !load(t, h.Store, s.Conversation, "evt-1").Seen {
+		t.Error("applied event not reported seen")
+	}
+	if load(t, h.Store, s.Conversation, "evt-2").Seen {
+		t.Error("another event reported seen")
+	}
+	if load(t, h.Store, "line:Uother", "evt-1").Seen {
+		t.Error("the same event id in another conversation reported seen")
+	}
+	if load(t, h.Store, s.Conversation, "").Seen {
+		t.Error("the empty event id reported seen")
+	}
+}
+
+func claimAll(t *testing.T, s Store) []bot.Delivery {
+	t.Helper()
+	ds, err := s.Claim(ctx, "test", 100, time.Hour)
+	if err != nil {
+		t.Fatalf("Claim: %v", err)
+	}
+	return ds
+}
+
+func notices(conv string, ids ...string) []bot.Notice {
+	ns := make([]bot.Notice, len(ids))
+	for i, id := range ids {
+		ns[i] = bot.Notice{ID: id, Kind: bot.NoticeHandoffMessage, Conversation: conv, Text: "質問 " + id,
+			Time: time.Date(2022, 11, 15, 10, 0, i, 0, bot.JST)}
+	}
+	return ns
+}
+
+func testOutbox(t *testing.T, h Harness) {
+	conv := "line:Uoutbox"
+	commit(t, h.Store, bot.Commit{Session: &bot.Session{Conversation: conv}, Delete: true, Notices: notices(conv, "n1", "n2")})
+	commit(t, h.Store, bot.Commit{Session: &bot.Session{Conversation: conv}, Delete: true, Notices: notices(conv, "n3")})
+	ds := claimAll(t, h.Store)
+	var got []bot.Notice
+	for _, d := range ds {
+		if d.Attempt != 1 {
+			t.Errorf("%s: attempt %d, want 1", d.ID, d.Attempt)
+		}
+		got = append(got, d.Notice)
+	}
+	want := append(notices(conv, "n1", "n2"), notices(conv, "n3")...)
+	if d := cmp.Diff(want, got, timeEqual); d != "" {
+		t.Fatalf("claimed notices differ (-want +got):\n%s", d)
+	}
+	if again := claimAll(t, h.Store); len(again) != 0 {
+		t.Fatalf("leased notices claimed again: %d", len(again))
+	}
+	if err := h.Store.Ack(ctx, ds[0]); err != nil {
+		t.Fatal(err)
+	}
+	if err := h.Store.Retry(ctx, ds[1], h.Now().Add(-time.Second)); err != nil {
+		t.Fatal(err)
+	}
+	if err := h.Store.Park(ctx, ds[2], "channel_not_found"); err != nil {
+		t.Fatal(err)
+	}
+	re := claimAll(t, h.Store)
+	if len(re) != 1 || re[0].ID != "n2" || re[0].Attempt != 2 {
+		t.Fatalf("after ack, retry and park: claimed %+v, want n2 at attempt 2", re)
+	}
+	if err := h.Store.Retry(ctx, re[0], h.Now().Add(time.Hour)); err != nil {
+		t.Fatal(err)
+	}
+	if early := claimAll(t, h.Store); len(early) != 0 {
+		t.Fatalf("a retry due in an hour was claimed now: %+v", early)
+	}
+}
+
+func testOutboxLease(t *testing.T, h Harness) {
+	conv := "line:Ulease"
+	commit(t, h.Store, bot.Commit{Session: &bot.Session{Conversation: conv}, Delete: true, Notices: notices(conv, "n1")})
+	ds, err := h.Store.Claim(ctx, "crashing-worker", 10, h.TTL)
+	if err != nil || len(ds) != 1 {
+		t.Fatalf("Claim = %d, %v; want 1 notice", len(ds), err)
+	}
+	// The worker dies here: no ack. After its lease another worker gets the notice.
+	h.Advance(h.TTL + h.TTL/2)
+	re, err := h.Store.Claim(ctx, "second-worker", 10, time.Hour)
+	if err != nil || len(re) != 1 || re[0].ID != "n1" || re[0].Attempt != 2 {
+		t.Fatalf("after the lease: claimed %+v, %v; want n1 at attempt 2", re, err)
+	}
+	if err := h.Store.Ack(ctx, re[0]); err != nil {
+		t.Fatal(err)
+	}
+	if left := claimAll(t, h.Store); len(left) != 0 {
+		t.Fatalf("acked notice claimed again: %+v", left)
+	}
+}
+
+func testReceipts(t *testing.T, h Harness) {
+	var (
+		mu   sync.Mutex
+		seen = map[int64]bool{}
+		wg   sync.WaitGroup
+	)
+	for range 8 {
+		wg.Go(func() {
+			for range 25 {
+				n, err := h.Store.NextReceipt(ctx, "20221115")
+				if err != nil {
+					t.Error(err)
+					return
+				}
+				mu.Lock()
+				if seen[n] {
+					t.Errorf("receipt number %d given twice", n)
+				}
+				seen[n] = true
+				mu.Unlock()
+			}
+		})
+	}
+	wg.Wait()
+	for i := int64(1); i <= 200; i++ {
+		if !seen[i] {
+			t.Fatalf("receipt numbers are not 1..200: %d missing", i)
+		}
+	}
+	if n, err := h.Store.NextReceipt(ctx, "20221116"); err != nil || n != 1 {
+		t.Fatalf("a new day starts at %d, %v; want 1", n, err)
+	}
+}
+
+// testNoLostUpdate runs load-modify-commit loops from many goroutines on one session, the
+// way several engines would: every increment must survive.
+func testNoLostUpdate(t *testing.T, h Harness) {
+	const workers, each = 8, 25
+	conv := "line:Ucounter"
+	var wg sync.WaitGroup
+	for w := range workers {
+		wg.Go(func() {
+			for i := range each {
+				for {
+					l, err := h.Store.Load(ctx, conv, "")
+					if err != nil {
+						t.Error(err)
+						return
+					}
+					s := l.Session
+					n := 0
+					fmt.Sscan(s.Answers["n"], &n)
+					s.Flow = "counter"
+					s.Set("n", fmt.Sprint(n+1))
+					err = h.Store.Commit(ctx, bot.Commit{Session: s, TTL: time.Hour, EventID: fmt.Sprintf("w%d-%d", w, i)})
+					if errors.Is(err, bot.ErrConflict) {
+						continue
+					}
+					if err != nil {
+						t.Error(err)
+						return
+					}
+					break
+				}
+			}
+		})
+	}
+	wg.Wait()
+	s := load(t, h.Store, conv, "").Session
+	if s.Answers["n"] != fmt.Sprint(workers*each) || s.Version != workers*each {
+		t.Fatalf("counter = %s at version %d, want %d at %d", s.Answers["n"], s.Version, workers*each, workers*each)
+	}
+}
+
+func testReports(t *testing.T, h Harness) {
+	r := bot.Report{
+		ID: "R-20221115-0001", Conversation: "line:Ureport", Created: time.Date(2022, 11, 15, 10, 0, 0, 0, bot.JST),
+		Categories: []string{"over-cap", "slow"}, Facility: "さくら内科クリニック", Prefecture: "東京都",
+		Code: "1310110049", FacilityType: "clinic", Details: "見積が高い",
+		Answers: []bot.Field{{Label: "見積額", Value: "65万円"}},
+	}
+	s := &bot.Session{Conversation: r.Conversation}
+	commit(t, h.Store, bot.Commit{Session: s, Delete: true, EventID: "send",
+		Notices: []bot.Notice{{ID: r.ID, Kind: bot.NoticeReport, Conversation: r.Conversation, Time: r.Created, Report: &r}}})
+	got, err := h.Store.Reports(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d := cmp.Diff([]bot.Report{r}, got, timeEqual, cmpopts.EquateEmpty()); d != "" {
+		t.Fatalf("archived reports differ (-want +got):\n%s", d)
+	}
+	ds := claimAll(t, h.Store)
+	if len(ds) != 1 || ds[0].Report == nil || ds[0].Report.Facility != r.Facility {
+		t.Fatalf("outbox holds %+v, want the report", ds)
+	}
+}
