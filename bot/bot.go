@@ -108,8 +108,13 @@ type Notice struct {
 	Kind         NoticeKind `json:"kind"`
 	Conversation string     `json:"conv"`
 	Time         time.Time  `json:"time"`
-	Text         string     `json:"text,omitempty"`
-	Report       *Report    `json:"report,omitempty"`
+	// Thread ties the notices of one handoff together: the id of the handoff notice.
+	Thread string `json:"thread,omitempty"`
+	// Text is the clinic's message, for handoff notices.
+	Text string `json:"text,omitempty"`
+	// Context describes where the clinic was when it asked for a person.
+	Context []Field `json:"context,omitempty"`
+	Report  *Report `json:"report,omitempty"`
 }
 
 // Report is a finished obstacle report.

@@ -92,6 +92,7 @@ type Engine struct {
 	now   func() time.Time
 	ttl   time.Duration
 	log   *slog.Logger
+	obs   func(string, time.Duration)
 
 	stripes [64]sync.Mutex
 	seed    maphash.Seed
@@ -107,11 +108,14 @@ type Config struct {
 	TTL time.Duration
 	// Log receives one line per turn; nil means slog.Default().
 	Log *slog.Logger
+	// Observe, if set, is told how each Handle ended — "applied", "duplicate" or "error" —
+	// and how long it took. Metrics hang here.
+	Observe func(outcome string, took time.Duration)
 }
 
 // NewEngine returns an engine.
 func NewEngine(c Config) *Engine {
-	e := &Engine{store: c.Store, brain: c.Brain, now: c.Now, ttl: c.TTL, log: c.Log, seed: maphash.MakeSeed()}
+	e := &Engine{store: c.Store, brain: c.Brain, now: c.Now, ttl: c.TTL, log: c.Log, obs: c.Observe, seed: maphash.MakeSeed()}
 	if e.now == nil {
 		e.now = time.Now
 	}
@@ -134,30 +138,40 @@ func (e *Engine) Handle(ctx context.Context, ev Event) ([]Message, error) {
 	if ev.Conversation == "" {
 		return nil, errors.New("event without conversation")
 	}
+	start := time.Now()
 	mu := &e.stripes[maphash.String(e.seed, ev.Conversation)%uint64(len(e.stripes))]
 	mu.Lock()
 	defer mu.Unlock()
 	for attempt := 1; ; attempt++ {
-		msgs, err := e.apply(ctx, ev)
+		msgs, dup, err := e.apply(ctx, ev)
 		if errors.Is(err, ErrConflict) && attempt < maxAttempts {
 			continue
 		}
-		if err != nil {
+		outcome := "applied"
+		switch {
+		case err != nil:
+			outcome = "error"
 			e.log.LogAttrs(ctx, slog.LevelWarn, "turn failed", slog.String("conv", LogID(ev.Conversation)),
 				slog.String("kind", ev.Kind.String()), slog.Int("attempt", attempt), slog.Any("err", err))
+		case dup:
+			outcome = "duplicate"
+			e.log.LogAttrs(ctx, slog.LevelInfo, "duplicate event ignored", slog.String("conv", LogID(ev.Conversation)))
+		}
+		if e.obs != nil {
+			e.obs(outcome, time.Since(start))
 		}
 		return msgs, err
 	}
 }
 
-func (e *Engine) apply(ctx context.Context, ev Event) ([]Message, error) {
+// apply runs one attempt of a turn; dup reports a redelivered event.
+func (e *Engine) apply(ctx context.Context, ev Event) (msgs []Message, dup bool, err error) {
 	l, err := e.store.Load(ctx, ev.Conversation, ev.ID)
 	if err != nil {
-		return nil, fmt.Errorf("load session: %w", err)
+		return nil, false, fmt.Errorf("load session: %w", err)
 	}
 	if l.Seen {
-		e.log.LogAttrs(ctx, slog.LevelInfo, "duplicate event ignored", slog.String("conv", LogID(ev.Conversation)))
-		return nil, nil
+		return nil, true, nil
 	}
 	now := e.now()
 	s := l.Session
@@ -173,17 +187,17 @@ func (e *Engine) apply(ctx context.Context, ev Event) ([]Message, error) {
 	from := s.Flow
 	out, err := e.brain.Decide(ctx, t)
 	if err != nil {
-		return nil, fmt.Errorf("decide: %w", err)
+		return nil, false, fmt.Errorf("decide: %w", err)
 	}
 	s.Updated = now
 	c := Commit{Session: s, Delete: s.Empty(), TTL: e.ttl, EventID: ev.ID, Notices: out.Notices}
 	if err := e.store.Commit(ctx, c); err != nil {
-		return nil, fmt.Errorf("commit session: %w", err)
+		return nil, false, fmt.Errorf("commit session: %w", err)
 	}
 	e.log.LogAttrs(ctx, slog.LevelDebug, "turn", slog.String("conv", LogID(ev.Conversation)),
 		slog.String("kind", ev.Kind.String()), slog.String("from", from), slog.String("flow", s.Flow),
 		slog.String("step", s.Step), slog.Int("notices", len(out.Notices)))
-	return out.Messages, nil
+	return out.Messages, false, nil
 }
 
 // JST is Japan time, in which the desk counts days and receipt numbers.

@@ -1,0 +1,119 @@
+package bot_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"testing"
+	"time"
+
+	"deskbot/bot"
+	"deskbot/store"
+)
+
+// flaky fails its first n deliveries with err, then records each notice.
+type flaky struct {
+	n    int
+	err  error
+	got  []string
+	seen int
+}
+
+func (f *flaky) Notify(_ context.Context, n bot.Notice) error {
+	f.seen++
+	if f.seen <= f.n {
+		return f.err
+	}
+	f.got = append(f.got, n.ID)
+	return nil
+}
+
+func enqueue(t *testing.T, st *store.Memory, ids ...string) {
+	t.Helper()
+	var ns []bot.Notice
+	for _, id := range ids {
+		ns = append(ns, bot.Notice{ID: id, Kind: bot.NoticeHandoff, Conversation: "line:U"})
+	}
+	if err := st.Commit(context.Background(), bot.Commit{Session: &bot.Session{Conversation: "line:U"}, Delete: true, Notices: ns}); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// Failures are retried with growing delays until the notice is delivered once.
+func TestWorkerRetriesWithBackoff(t *testing.T) {
+	c := newClock()
+	st := store.NewMemory(c.Now)
+	enqueue(t, st, "N1")
+	n := &flaky{n: 5, err: errors.New("slack: 500")}
+	w := &bot.Worker{Outbox: st, Notifier: n, Now: c.Now, Backoff: time.Second, MaxBackoff: time.Minute}
+	// Step the clock and drain, recording the time between attempts.
+	var waited []time.Duration
+	var since time.Duration
+	if _, err := w.Drain(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	for len(n.got) == 0 && since < time.Hour {
+		c.Add(100 * time.Millisecond)
+		since += 100 * time.Millisecond
+		handled, err := w.Drain(context.Background())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if handled > 0 {
+			waited = append(waited, since)
+			since = 0
+		}
+	}
+	if fmt.Sprint(n.got) != "[N1]" || n.seen != 6 {
+		t.Fatalf("delivered %v after %d attempts, want [N1] after 6", n.got, n.seen)
+	}
+	if len(waited) != 5 {
+		t.Fatalf("%d waits, want 5: %v", len(waited), waited)
+	}
+	// Backoff·2^(k-1) with jitter in its upper half: wait k is in [2^(k-1)/2 s, 2^(k-1) s].
+	for k, d := range waited {
+		hi := time.Second << k
+		if d < hi/2-200*time.Millisecond || d > hi+200*time.Millisecond {
+			t.Errorf("wait %d = %v, want within [%v, %v]", k+1, d, hi/2, hi)
+		}
+	}
+	if p, _ := st.Pending(context.Background()); p != 0 {
+		t.Errorf("%d notices left in the outbox", p)
+	}
+}
+
+// A notice that keeps failing is parked after MaxAttempts; a permanent failure at once.
+func TestWorkerParks(t *testing.T) {
+	c := newClock()
+	st := store.NewMemory(c.Now)
+	enqueue(t, st, "N-flaky", "N-auth")
+	n := notifierFunc(func(no bot.Notice) error {
+		if no.ID == "N-auth" {
+			return fmt.Errorf("invalid_auth: %w", bot.ErrPermanent)
+		}
+		return errors.New("timeout")
+	})
+	var outcomes []string
+	w := &bot.Worker{Outbox: st, Notifier: n, Now: c.Now, MaxAttempts: 3, Backoff: time.Second,
+		Observe: func(o string) { outcomes = append(outcomes, o) }}
+	for range 10 {
+		if _, err := w.Drain(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+		c.Add(time.Minute)
+	}
+	dead, _ := st.DeadLetters(context.Background())
+	if len(dead) != 2 || dead[0].Notice.ID != "N-auth" || dead[1].Notice.ID != "N-flaky" {
+		t.Fatalf("dead letters %+v, want N-auth then N-flaky", dead)
+	}
+	if want := "[retried parked retried parked]"; fmt.Sprint(outcomes) != want {
+		t.Errorf("outcomes %v, want %s", outcomes, want)
+	}
+	if p, _ := st.Pending(context.Background()); p != 0 {
+		t.Errorf("%d notices left in the outbox", p)
+	}
+}
+
+type notifierFunc func(bot.Notice) error
+
+func (f notifierFunc) Notify(_ context.Context, n bot.Notice) error { return f(n) }

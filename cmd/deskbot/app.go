@@ -1,0 +1,160 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"strings"
+
+	"deskbot/bot"
+	"deskbot/flows"
+	"deskbot/flows/kb"
+	"deskbot/store"
+)
+
+const usage = `deskbot — the chatbot of the online eligibility confirmation desk
+
+usage:
+  deskbot [serve] [flags]        the HTTP server
+  deskbot chat [flags]           talk to the bot in the terminal as a clinic would
+  deskbot faq [--json] [flags]   best FAQ topic for each question read from stdin
+  deskbot kb check [flags]       validate the knowledge base and flow texts
+
+Every flag is also an environment variable; "deskbot serve -h" lists them.
+`
+
+// run is the whole program, from arguments to exit code; main only adds the process.
+func run(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) int {
+	cmd := "serve"
+	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
+		cmd, args = args[0], args[1:]
+	}
+	var err error
+	switch cmd {
+	case "serve":
+		err = withApp(ctx, "serve", args, getenv, stderr, func(a *app, _ []string) error { return serve(ctx, a, nil) })
+	case "chat":
+		err = withApp(ctx, "chat", args, getenv, stderr, func(a *app, _ []string) error { return chat(ctx, a, stdin, stdout) })
+	case "faq":
+		jsonOut := false
+		rest := args[:0:0]
+		for _, a := range args {
+			if a == "--json" || a == "-json" {
+				jsonOut = true
+				continue
+			}
+			rest = append(rest, a)
+		}
+		err = withApp(ctx, "faq", rest, getenv, stderr, func(a *app, _ []string) error { return faqCmd(a, stdin, stdout, jsonOut) })
+	case "kb":
+		if len(args) == 0 || args[0] != "check" {
+			fmt.Fprint(stderr, usage)
+			return 2
+		}
+		err = kbCheck(args[1:], getenv, stdout, stderr)
+	case "help", "-h", "--help":
+		fmt.Fprint(stdout, usage)
+		return 0
+	default:
+		fmt.Fprintf(stderr, "deskbot: unknown command %q\n\n%s", cmd, usage)
+		return 2
+	}
+	if errors.Is(err, flag.ErrHelp) {
+		return 0
+	}
+	if err != nil {
+		fmt.Fprintf(stderr, "deskbot %s: %v\n", cmd, err)
+		return 1
+	}
+	return 0
+}
+
+// app is the wired program: configuration, log, store, knowledge and engine.
+type app struct {
+	cfg    *Config
+	log    *slog.Logger
+	store  Store
+	desk   *flows.Desk
+	engine *bot.Engine
+}
+
+// Store is everything the program needs of a store.
+type Store interface {
+	bot.Store
+	bot.Outbox
+	Ping(ctx context.Context) error
+	Reports(ctx context.Context) ([]bot.Report, error)
+}
+
+// withApp loads and validates the configuration, wires the app, runs fn and closes what
+// it opened.
+func withApp(ctx context.Context, name string, args []string, getenv func(string) string, stderr io.Writer, fn func(*app, []string) error) error {
+	cfg, rest, err := LoadConfig("deskbot "+name, args, getenv, stderr)
+	if err != nil {
+		return err
+	}
+	if err := cfg.Validate(); err != nil {
+		return fmt.Errorf("configuration:\n%w", err)
+	}
+	a, err := newApp(cfg, name, stderr)
+	if err != nil {
+		return err
+	}
+	return fn(a, rest)
+}
+
+// newApp wires the program for command name from a validated configuration.
+func newApp(cfg *Config, name string, stderr io.Writer) (*app, error) {
+	level := cfg.LogLevel
+	if name != "serve" && level < slog.LevelWarn {
+		level = slog.LevelWarn // the terminal is for the conversation
+	}
+	log := slog.New(slog.NewJSONHandler(stderr, &slog.HandlerOptions{Level: level}))
+	a := &app{cfg: cfg, log: log}
+	k, err := loadKnowledge(cfg.KBDir)
+	if err != nil {
+		return nil, err
+	}
+	a.desk = flows.NewDesk(k)
+	switch {
+	case cfg.RedisURL != "" || cfg.RedisClusterAddrs != "":
+		return nil, errors.New("the Redis store is not part of this build yet; unset REDIS_URL and REDIS_CLUSTER_ADDRS to use the embedded store")
+	default:
+		if name == "serve" {
+			log.Warn("REDIS_URL is not set: using the embedded in-memory store; state is lost on restart and instances do not share it")
+		}
+		a.store = store.NewMemory(nil)
+	}
+	a.engine = bot.NewEngine(bot.Config{Store: a.store, Brain: a.desk, Now: cfg.Clock(), TTL: cfg.SessionTTL, Log: log, Observe: observeTurn})
+	return a, nil
+}
+
+// loadKnowledge reads the embedded knowledge base with dir laid over it.
+func loadKnowledge(dir string) (*flows.Knowledge, error) {
+	fsys, err := kb.Open(dir)
+	if err != nil {
+		return nil, fmt.Errorf("knowledge base: %w", err)
+	}
+	k, err := flows.Load(fsys)
+	if err != nil {
+		return nil, fmt.Errorf("knowledge base:\n%w", err)
+	}
+	return k, nil
+}
+
+// kbCheck validates a knowledge base and prints every problem with its file and line.
+func kbCheck(args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	cfg, _, err := LoadConfig("deskbot kb check", args, getenv, stderr)
+	if err != nil {
+		return err
+	}
+	k, err := loadKnowledge(cfg.KBDir)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "ok: %d flows, %d FAQ topics\n", len(k.Script.Flows), len(k.FAQ.Topics()))
+	return nil
+}

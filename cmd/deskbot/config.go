@@ -1,0 +1,173 @@
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/url"
+	"os"
+	"strings"
+	"time"
+)
+
+// Config is the whole configuration. It is read here and nowhere else: every setting is an
+// environment variable and a flag of the same meaning; a flag wins over the environment.
+type Config struct {
+	Addr              string
+	RedisURL          string
+	RedisClusterAddrs string
+
+	LineChannelSecret string
+	LineAccessToken   string
+	LineAPIBaseURL    string
+
+	SlackBotToken      string
+	SlackSigningSecret string
+	SlackDeskChannel   string
+	SlackAPIURL        string
+
+	KBDir      string
+	Now        string
+	SessionTTL time.Duration
+	LogLevel   slog.Level
+
+	// Set from Now by Validate: the fixed clock, zero for the real one.
+	fixedNow time.Time
+}
+
+// setting ties one Config field to its environment variable and flag.
+type setting struct {
+	env, flag, def, usage string
+	dst                   *string
+}
+
+func (c *Config) settings(ttl, level *string) []setting {
+	return []setting{
+		{"DESKBOT_ADDR", "addr", ":8080", "listen address", &c.Addr},
+		{"REDIS_URL", "redis-url", "", "redis://… single node; unset: embedded in-memory store", &c.RedisURL},
+		{"REDIS_CLUSTER_ADDRS", "redis-cluster-addrs", "", "host:port,host:port,… of a Redis Cluster", &c.RedisClusterAddrs},
+		{"LINE_CHANNEL_SECRET", "line-channel-secret", "", "LINE channel secret", &c.LineChannelSecret},
+		{"LINE_CHANNEL_ACCESS_TOKEN", "line-channel-access-token", "", "LINE channel access token", &c.LineAccessToken},
+		{"LINE_API_BASE_URL", "line-api-base-url", "", "base URL of the LINE Messaging API (default: LINE's)", &c.LineAPIBaseURL},
+		{"SLACK_BOT_TOKEN", "slack-bot-token", "", "Slack bot token", &c.SlackBotToken},
+		{"SLACK_SIGNING_SECRET", "slack-signing-secret", "", "Slack signing secret", &c.SlackSigningSecret},
+		{"SLACK_DESK_CHANNEL", "slack-desk-channel", "", "Slack channel ID of the desk", &c.SlackDeskChannel},
+		{"SLACK_API_URL", "slack-api-url", "", "base URL of the Slack API, ending in /api/ (default: Slack's)", &c.SlackAPIURL},
+		{"DESKBOT_KB", "kb", "", "directory laid over the embedded knowledge base and flow texts", &c.KBDir},
+		{"DESKBOT_NOW", "now", "", "fixed now, RFC 3339, for rehearsals and tests", &c.Now},
+		{"DESKBOT_SESSION_TTL", "session-ttl", "168h", "idle session lifetime", ttl},
+		{"DESKBOT_LOG_LEVEL", "log-level", "info", "debug, info, warn or error", level},
+	}
+}
+
+// LoadConfig reads the environment (through getenv) and then the flags in args. It
+// returns the flags' remaining arguments. Problems of value are left to Validate, so all
+// of them are reported at once.
+func LoadConfig(name string, args []string, getenv func(string) string, out io.Writer) (*Config, []string, error) {
+	c := &Config{}
+	var ttl, level string
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(out)
+	for _, s := range c.settings(&ttl, &level) {
+		v := s.def
+		if e := getenv(s.env); e != "" {
+			v = e
+		}
+		fs.StringVar(s.dst, s.flag, v, s.usage+" ($"+s.env+")")
+	}
+	if err := fs.Parse(args); err != nil {
+		return nil, nil, err
+	}
+	var errs []error
+	d, err := time.ParseDuration(ttl)
+	switch {
+	case err != nil:
+		errs = append(errs, fmt.Errorf("DESKBOT_SESSION_TTL %q: not a duration like 168h", ttl))
+	case d < time.Minute || d > 90*24*time.Hour:
+		errs = append(errs, fmt.Errorf("DESKBOT_SESSION_TTL %s: must be between 1m and 2160h", d))
+	}
+	c.SessionTTL = d
+	if err := c.LogLevel.UnmarshalText([]byte(level)); err != nil {
+		errs = append(errs, fmt.Errorf("DESKBOT_LOG_LEVEL %q: want debug, info, warn or error", level))
+	}
+	return c, fs.Args(), errors.Join(errs...)
+}
+
+// Validate checks the settings against each other and the world, and lists every problem.
+func (c *Config) Validate() error {
+	var errs []error
+	bad := func(format string, args ...any) { errs = append(errs, fmt.Errorf(format, args...)) }
+	if _, _, err := net.SplitHostPort(c.Addr); err != nil {
+		bad("DESKBOT_ADDR %q: want host:port or :port", c.Addr)
+	}
+	if c.RedisURL != "" && c.RedisClusterAddrs != "" {
+		bad("REDIS_URL and REDIS_CLUSTER_ADDRS are both set: choose one")
+	}
+	if c.RedisURL != "" {
+		if u, err := url.Parse(c.RedisURL); err != nil || (u.Scheme != "redis" && u.Scheme != "rediss") || u.Host == "" {
+			bad("REDIS_URL: want redis://host:port/db or rediss://…")
+		}
+	}
+	if c.RedisClusterAddrs != "" {
+		for a := range strings.SplitSeq(c.RedisClusterAddrs, ",") {
+			if _, _, err := net.SplitHostPort(strings.TrimSpace(a)); err != nil {
+				bad("REDIS_CLUSTER_ADDRS: %q is not host:port", a)
+			}
+		}
+	}
+	if (c.LineChannelSecret == "") != (c.LineAccessToken == "") {
+		bad("LINE_CHANNEL_SECRET and LINE_CHANNEL_ACCESS_TOKEN go together: set both or neither")
+	}
+	checkURL := func(name, v string) {
+		if v == "" {
+			return
+		}
+		if u, err := url.Parse(v); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			bad("%s %q: want an http(s) URL", name, v)
+		}
+	}
+	checkURL("LINE_API_BASE_URL", c.LineAPIBaseURL)
+	checkURL("SLACK_API_URL", c.SlackAPIURL)
+	if c.SlackAPIURL != "" && !strings.HasSuffix(c.SlackAPIURL, "/") {
+		bad("SLACK_API_URL %q: must end in / (e.g. …/api/)", c.SlackAPIURL)
+	}
+	slackSet := 0
+	for _, v := range []string{c.SlackBotToken, c.SlackSigningSecret, c.SlackDeskChannel} {
+		if v != "" {
+			slackSet++
+		}
+	}
+	if slackSet != 0 && slackSet != 3 {
+		bad("SLACK_BOT_TOKEN, SLACK_SIGNING_SECRET and SLACK_DESK_CHANNEL go together: set all three or none")
+	}
+	if c.KBDir != "" {
+		if st, err := os.Stat(c.KBDir); err != nil || !st.IsDir() {
+			bad("DESKBOT_KB %q: not a readable directory", c.KBDir)
+		}
+	}
+	if c.Now != "" {
+		t, err := time.Parse(time.RFC3339, c.Now)
+		if err != nil {
+			bad("DESKBOT_NOW %q: want RFC 3339, e.g. 2022-11-15T10:00:00+09:00", c.Now)
+		}
+		c.fixedNow = t
+	}
+	return errors.Join(errs...)
+}
+
+// Clock returns the clock: fixed by DESKBOT_NOW, or the real one.
+func (c *Config) Clock() func() time.Time {
+	if t := c.fixedNow; !t.IsZero() {
+		return func() time.Time { return t }
+	}
+	return time.Now
+}
+
+// LineConfigured reports whether the LINE channel is set up.
+func (c *Config) LineConfigured() bool { return c.LineChannelSecret != "" && c.LineAccessToken != "" }
+
+// SlackConfigured reports whether the Slack desk is set up.
+func (c *Config) SlackConfigured() bool { return c.SlackBotToken != "" }

@@ -1,0 +1,140 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"strings"
+	"sync"
+	"syscall"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	"deskbot/bot"
+)
+
+// serve runs the HTTP server and the outbox worker until ctx is done, then shuts down
+// gracefully: in-flight requests finish, the worker stops between deliveries. When
+// listening is not nil it is told the bound address (tests listen on port 0).
+func serve(ctx context.Context, a *app, listening func(net.Addr)) error {
+	ln, err := net.Listen("tcp", a.cfg.Addr)
+	if err != nil {
+		return fmt.Errorf("listen: %w", err)
+	}
+	srv := &http.Server{
+		Handler:           a.routes(),
+		ReadHeaderTimeout: 5 * time.Second,
+		ReadTimeout:       15 * time.Second,
+		WriteTimeout:      30 * time.Second,
+		IdleTimeout:       2 * time.Minute,
+		ErrorLog:          slog.NewLogLogger(a.log.Handler(), slog.LevelWarn),
+	}
+	a.log.Info("listening", "addr", ln.Addr().String(), "line", a.cfg.LineConfigured(), "slack", a.cfg.SlackConfigured())
+	if listening != nil {
+		listening(ln.Addr())
+	}
+
+	workCtx, stopWork := context.WithCancel(context.WithoutCancel(ctx))
+	var wg sync.WaitGroup
+	host, _ := os.Hostname()
+	worker := &bot.Worker{Outbox: a.store, Notifier: logNotifier{a.log}, Name: fmt.Sprintf("%s-%d", host, os.Getpid()),
+		Log: a.log, Observe: observeDelivery}
+	wg.Go(func() { worker.Run(workCtx) })
+	wg.Go(func() { a.reloadOnHangup(workCtx) })
+
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	select {
+	case err := <-errc:
+		stopWork()
+		wg.Wait()
+		return err
+	case <-ctx.Done():
+	}
+	a.log.Info("shutting down")
+	shutCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
+	defer cancel()
+	err = srv.Shutdown(shutCtx)
+	stopWork()
+	wg.Wait()
+	if errors.Is(err, http.ErrServerClosed) {
+		err = nil
+	}
+	return err
+}
+
+// routes is the HTTP contract of DESIGN.md.
+func (a *app) routes() http.Handler {
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
+		fmt.Fprintln(w, "ok")
+	})
+	mux.HandleFunc("GET /readyz", func(w http.ResponseWriter, r *http.Request) {
+		ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
+		defer cancel()
+		if err := a.store.Ping(ctx); err != nil {
+			a.log.Warn("not ready", "err", err)
+			http.Error(w, "store unreachable", http.StatusServiceUnavailable)
+			return
+		}
+		fmt.Fprintln(w, "ready")
+	})
+	mux.Handle("GET /metrics", promhttp.HandlerFor(registry, promhttp.HandlerOpts{}))
+	unconfigured := func(what string) http.HandlerFunc {
+		return func(w http.ResponseWriter, r *http.Request) {
+			a.log.Warn("webhook refused: channel not configured", "path", r.URL.Path, "missing", what)
+			http.Error(w, what+" is not configured", http.StatusServiceUnavailable)
+		}
+	}
+	mux.Handle("POST /webhooks/line", unconfigured("LINE (LINE_CHANNEL_SECRET, LINE_CHANNEL_ACCESS_TOKEN)"))
+	for _, p := range []string{"events", "interactions", "commands"} {
+		mux.Handle("POST /webhooks/slack/"+p, unconfigured("Slack (SLACK_BOT_TOKEN, SLACK_SIGNING_SECRET, SLACK_DESK_CHANNEL)"))
+	}
+	return mux
+}
+
+// reloadOnHangup reloads the knowledge base on SIGHUP. A broken edit is refused and the
+// knowledge in use is kept.
+func (a *app) reloadOnHangup(ctx context.Context) {
+	hup := make(chan os.Signal, 1)
+	signal.Notify(hup, syscall.SIGHUP)
+	defer signal.Stop(hup)
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-hup:
+			a.reload()
+		}
+	}
+}
+
+func (a *app) reload() error {
+	k, err := loadKnowledge(a.cfg.KBDir)
+	if err != nil {
+		a.log.Error("knowledge base reload refused; keeping the one in use", "err", err)
+		return err
+	}
+	a.desk.Swap(k)
+	a.log.Info("knowledge base reloaded", "flows", len(k.Script.Flows), "topics", len(k.FAQ.Topics()))
+	return nil
+}
+
+// logNotifier is the desk when Slack is not configured: each notice is logged by id and
+// kind only, never with what the clinic wrote.
+type logNotifier struct{ log *slog.Logger }
+
+func (n logNotifier) Notify(ctx context.Context, no bot.Notice) error {
+	attrs := []slog.Attr{slog.String("id", no.ID), slog.String("kind", string(no.Kind))}
+	if no.Report != nil {
+		attrs = append(attrs, slog.String("categories", strings.Join(no.Report.Categories, ",")))
+	}
+	n.log.LogAttrs(ctx, slog.LevelInfo, "desk notice (Slack not configured)", attrs...)
+	return nil
+}

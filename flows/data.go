@@ -1,0 +1,439 @@
+package flows
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"reflect"
+	"slices"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"go.yaml.in/yaml/v3"
+)
+
+// Script is everything the desk can say outside the FAQ: the common texts, the global
+// words, the main menu and the flows. It is loaded from flows/*.yaml of a knowledge base.
+type Script struct {
+	Texts map[string]string
+	Words Words
+	Menu  []Option
+	Flows map[string]*Flow
+}
+
+// Words are the global words, understood at every step.
+type Words struct {
+	Menu    []string `yaml:"menu"`
+	Cancel  []string `yaml:"cancel"`
+	Back    []string `yaml:"back"`
+	Handoff []string `yaml:"handoff"`
+	Resume  []string `yaml:"resume"`
+	Skip    []string `yaml:"skip"`
+}
+
+// Flow is one conversation flow: an ordered list of steps, each a question.
+type Flow struct {
+	ID    string            `yaml:"id"`
+	Title string            `yaml:"title"`
+	Start string            `yaml:"start"`
+	Steps []*Step           `yaml:"steps"`
+	Texts map[string]string `yaml:"texts"`
+	// Caps are the subsidy caps by facility type value, in yen (the checklist).
+	Caps map[string]int64 `yaml:"caps"`
+	// Deadlines are the dates the checklist's next steps count down to.
+	Deadlines []Deadline `yaml:"deadlines"`
+
+	file string
+}
+
+// Deadline is a dated step of the subsidy schedule.
+type Deadline struct {
+	Date string `yaml:"date"`
+	Text string `yaml:"text"`
+	// Operation marks the date by which operation must start for the subsidy.
+	Operation bool `yaml:"operation"`
+}
+
+// Step is one question of a flow and the kind of answer it takes.
+type Step struct {
+	ID string `yaml:"id"`
+	// Label names the answer on summary and confirmation cards.
+	Label string `yaml:"label"`
+	Ask   string `yaml:"ask"`
+	// Retry is said, before Ask again, when an answer is not understood. Inputs that
+	// parse have their own, more precise retries in the common texts.
+	Retry string `yaml:"retry"`
+	// Input is the kind of answer: choice, multi, text, yen, when, prefecture, code,
+	// contact, yesno.
+	Input   string   `yaml:"input"`
+	Choices []Option `yaml:"choices"`
+	// When is a condition on earlier answers: "step = value", "step != value",
+	// "step ~ value" (a multi answer contains value), "step ?" (answered).
+	When string `yaml:"when"`
+	// Optional steps may be skipped with the skip words or the skip choice.
+	Optional bool `yaml:"optional"`
+	// Max is the longest text answer, in characters (text input); 0 means 200.
+	Max int `yaml:"max"`
+	// Edit: the step is offered on the confirmation screen to change.
+	Edit bool `yaml:"edit"`
+	// Require is the one value that lets the flow go on (consent); any other answer is
+	// met with Retry and the question again.
+	Require string `yaml:"require"`
+	// Notes are said after an answer with that value, e.g. advice on "none".
+	Notes map[string]string `yaml:"notes"`
+	// From names the quote checklist answer that pre-fills this step when a report is
+	// filed from a checklist.
+	From string `yaml:"from"`
+
+	line int
+}
+
+// Option is one choice of a step or menu.
+type Option struct {
+	Value   string   `yaml:"value"`
+	Label   string   `yaml:"label"`
+	Aliases []string `yaml:"aliases"`
+	// YesNo maps a yes/no answer to this option: "yes", "no" or "dontknow".
+	YesNo string `yaml:"yesno"`
+}
+
+// inputs are the kinds of answer a step can take.
+var inputs = []string{"choice", "multi", "text", "yen", "when", "prefecture", "code", "contact", "yesno", "confirm"}
+
+// textKeys are the common texts the code says; a knowledge base must define each.
+var textKeys = []string{
+	"welcome", "menu", "menu_again", "expired", "cancelled", "back_first", "unsupported",
+	"resume_offer", "resume_choice", "resumed", "stale_choice", "not_understood",
+	"faq_prompt", "faq_unsure", "faq_more", "handoff_choice", "menu_choice",
+	"handoff_ask", "handoff_opened", "handoff_sent", "handoff_closed", "handoff_close_choice",
+	"skip_choice", "too_long", "empty",
+	"yen_retry", "yen_negative", "yen_zero", "yen_too_large",
+	"when_retry", "when_invalid", "when_past", "when_far",
+	"prefecture_retry", "code_retry", "code_check", "code_prefecture", "code_need_prefecture",
+	"contact_retry", "yesno_retry", "multi_more", "multi_done_choice", "multi_empty",
+	"back_choice_confirm", "none",
+}
+
+// flowTexts are texts a flow of that id must define.
+var flowTexts = map[string][]string{
+	"checklist": {"summary_title", "free_readers_clinic", "free_readers_hospital", "attention_none",
+		"attention_no_vendor", "attention_slow", "attention_over_cap", "next_steps", "report_choice",
+		"another_choice", "compare_choice", "compare_title", "saved", "readers_label", "deadlines_passed",
+		"attention_mark"},
+	"report": {"confirm_title", "confirm_ask", "send_choice", "edit_choice", "cancel_choice", "edit_which", "sent", "prefilled"},
+}
+
+// LoadScript reads flows/*.yaml from fsys and validates it. Every problem found is
+// returned at once, each naming its file and line.
+func LoadScript(fsys fs.FS) (*Script, error) {
+	names, err := fs.Glob(fsys, "flows/*.yaml")
+	if err != nil {
+		return nil, err
+	}
+	s := &Script{Texts: map[string]string{}, Flows: map[string]*Flow{}}
+	var errs []error
+	for _, name := range names {
+		b, err := fs.ReadFile(fsys, name)
+		if err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		errs = append(errs, s.add(name, b)...)
+	}
+	errs = append(errs, s.validate()...)
+	if err := errors.Join(errs...); err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+// fileDoc is the shape of one flows/*.yaml file: common parts, a flow, or both.
+type fileDoc struct {
+	Texts map[string]string `yaml:"texts"`
+	Words *Words            `yaml:"words"`
+	Menu  []Option          `yaml:"menu"`
+	Flow  *Flow             `yaml:"flow"`
+}
+
+func (s *Script) add(name string, b []byte) []error {
+	var root yaml.Node
+	if err := yaml.Unmarshal(b, &root); err != nil {
+		return []error{fmt.Errorf("%s: %w", name, err)}
+	}
+	if len(root.Content) == 0 {
+		return []error{fmt.Errorf("%s: empty file", name)}
+	}
+	var errs []error
+	checkKeys(name, root.Content[0], reflect.TypeFor[fileDoc](), &errs)
+	var doc fileDoc
+	if err := root.Content[0].Decode(&doc); err != nil {
+		return append(errs, fmt.Errorf("%s: %w", name, err))
+	}
+	for k, v := range doc.Texts {
+		if _, dup := s.Texts[k]; dup {
+			errs = append(errs, fmt.Errorf("%s: text %q defined twice", name, k))
+		}
+		s.Texts[k] = v
+	}
+	if doc.Words != nil {
+		s.Words = *doc.Words
+	}
+	if doc.Menu != nil {
+		s.Menu = doc.Menu
+	}
+	if f := doc.Flow; f != nil {
+		f.file = name
+		setLines(root.Content[0], f)
+		if _, dup := s.Flows[f.ID]; dup {
+			errs = append(errs, fmt.Errorf("%s: flow %q defined twice", name, f.ID))
+		}
+		s.Flows[f.ID] = f
+	}
+	return errs
+}
+
+// checkKeys reports mapping keys that no field of t (or of the structs below it) takes,
+// with their line, so a misspelt key in a desk edit is caught instead of ignored.
+func checkKeys(file string, n *yaml.Node, t reflect.Type, errs *[]error) {
+	for t.Kind() == reflect.Pointer || t.Kind() == reflect.Slice {
+		if t.Kind() == reflect.Slice && n.Kind == yaml.SequenceNode {
+			for _, c := range n.Content {
+				checkKeys(file, c, t.Elem(), errs)
+			}
+			return
+		}
+		t = t.Elem()
+	}
+	if t.Kind() != reflect.Struct || n.Kind != yaml.MappingNode {
+		return
+	}
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		key := n.Content[i]
+		f, ok := fieldByTag(t, key.Value)
+		if !ok {
+			*errs = append(*errs, fmt.Errorf("%s:%d: unknown key %q", file, key.Line, key.Value))
+			continue
+		}
+		checkKeys(file, n.Content[i+1], f.Type, errs)
+	}
+}
+
+func fieldByTag(t reflect.Type, name string) (reflect.StructField, bool) {
+	for i := range t.NumField() {
+		f := t.Field(i)
+		if tag, _, _ := strings.Cut(f.Tag.Get("yaml"), ","); tag == name && name != "" && name != "-" {
+			return f, true
+		}
+	}
+	return reflect.StructField{}, false
+}
+
+// setLines records each step's line, for the errors of validate.
+func setLines(flowNode *yaml.Node, f *Flow) {
+	steps := mapValue(mapValue(flowNode, "flow"), "steps")
+	if steps == nil {
+		return
+	}
+	for i, n := range steps.Content {
+		if i < len(f.Steps) {
+			f.Steps[i].line = n.Line
+		}
+	}
+}
+
+func mapValue(n *yaml.Node, key string) *yaml.Node {
+	if n == nil || n.Kind != yaml.MappingNode {
+		return nil
+	}
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		if n.Content[i].Value == key {
+			return n.Content[i+1]
+		}
+	}
+	return nil
+}
+
+// Quick replies carry at most 13 items of at most 20 characters (LINE's limits); labels
+// are kept within them everywhere.
+const (
+	maxChoices     = 13
+	maxChoiceLabel = 20
+)
+
+func (s *Script) validate() []error {
+	var errs []error
+	bad := func(file string, line int, format string, args ...any) {
+		errs = append(errs, fmt.Errorf("%s:%d: %s", file, line, fmt.Sprintf(format, args...)))
+	}
+	for _, k := range textKeys {
+		if strings.TrimSpace(s.Texts[k]) == "" {
+			errs = append(errs, fmt.Errorf("flows: common text %q is missing", k))
+		}
+	}
+	if len(s.Words.Menu) == 0 || len(s.Words.Cancel) == 0 || len(s.Words.Back) == 0 || len(s.Words.Handoff) == 0 {
+		errs = append(errs, errors.New("flows: words menu, cancel, back and handoff are required"))
+	}
+	if len(s.Menu) == 0 || len(s.Menu) > maxChoices {
+		errs = append(errs, fmt.Errorf("flows: the menu needs 1 to %d entries, has %d", maxChoices, len(s.Menu)))
+	}
+	for _, o := range s.Menu {
+		if !slices.Contains(menuActions, o.Value) {
+			errs = append(errs, fmt.Errorf("flows: menu entry %q: value must be one of %v", o.Label, menuActions))
+		}
+	}
+	for _, id := range []string{"checklist", "report"} {
+		if s.Flows[id] == nil {
+			errs = append(errs, fmt.Errorf("flows: flow %q is missing", id))
+		}
+	}
+	for _, f := range s.Flows {
+		if f.ID == "" || f.Title == "" || len(f.Steps) == 0 {
+			bad(f.file, 1, "a flow needs id, title and steps")
+		}
+		for _, k := range flowTexts[f.ID] {
+			if strings.TrimSpace(f.Texts[k]) == "" {
+				bad(f.file, 1, "flow %q: text %q is missing", f.ID, k)
+			}
+		}
+		for _, dl := range f.Deadlines {
+			if _, err := time.Parse(time.DateOnly, dl.Date); err != nil || dl.Text == "" {
+				bad(f.file, 1, "flow %q: deadline %q needs a date YYYY-MM-DD and a text", f.ID, dl.Date)
+			}
+		}
+		seen := map[string]bool{}
+		for _, st := range f.Steps {
+			switch {
+			case st.ID == "":
+				bad(f.file, st.line, "a step needs an id")
+			case seen[st.ID]:
+				bad(f.file, st.line, "step %q defined twice", st.ID)
+			}
+			if st.Ask == "" {
+				bad(f.file, st.line, "step %q: ask is empty", st.ID)
+			}
+			if !slices.Contains(inputs, st.Input) {
+				bad(f.file, st.line, "step %q: input %q is not one of %v", st.ID, st.Input, inputs)
+			}
+			if (st.Input == "choice" || st.Input == "multi") && len(st.Choices) == 0 {
+				bad(f.file, st.line, "step %q: a %s step needs choices", st.ID, st.Input)
+			}
+			if len(st.Choices)+2 > maxChoices {
+				bad(f.file, st.line, "step %q: %d choices; at most %d fit beside the global ones", st.ID, len(st.Choices), maxChoices-2)
+			}
+			for _, o := range st.Choices {
+				if o.Value == "" || o.Label == "" {
+					bad(f.file, st.line, "step %q: a choice needs value and label", st.ID)
+				}
+				if utf8.RuneCountInString(o.Label) > maxChoiceLabel {
+					bad(f.file, st.line, "step %q: choice label %q is over %d characters", st.ID, o.Label, maxChoiceLabel)
+				}
+				if o.YesNo != "" && !slices.Contains([]string{"yes", "no", "dontknow"}, o.YesNo) {
+					bad(f.file, st.line, "step %q: yesno %q is not yes, no or dontknow", st.ID, o.YesNo)
+				}
+			}
+			if st.When != "" {
+				cs, err := parseConds(st.When)
+				if err != nil {
+					bad(f.file, st.line, "step %q: when: %v", st.ID, err)
+				}
+				for _, c := range cs {
+					if !seen[c.step] {
+						bad(f.file, st.line, "step %q: when names %q, which is not an earlier step", st.ID, c.step)
+					}
+				}
+			}
+			seen[st.ID] = true
+		}
+	}
+	return errs
+}
+
+// step returns the step of f with that id.
+func (f *Flow) step(id string) *Step {
+	for _, st := range f.Steps {
+		if st.ID == id {
+			return st
+		}
+	}
+	return nil
+}
+
+// cond is a parsed When condition.
+type cond struct{ step, op, value string }
+
+// parseConds parses a When condition: one or more conditions joined by "|", any of which
+// makes the step apply.
+func parseConds(s string) ([]cond, error) {
+	var cs []cond
+	for _, part := range strings.Split(s, "|") {
+		c, err := parseCond(part)
+		if err != nil {
+			return nil, err
+		}
+		cs = append(cs, c)
+	}
+	return cs, nil
+}
+
+func parseCond(s string) (cond, error) {
+	for _, op := range []string{"!=", "=", "~"} {
+		if a, b, ok := strings.Cut(s, op); ok {
+			c := cond{strings.TrimSpace(a), op, strings.TrimSpace(b)}
+			if c.step == "" || c.value == "" {
+				return cond{}, fmt.Errorf("%q: want \"step %s value\"", s, op)
+			}
+			return c, nil
+		}
+	}
+	if a, ok := strings.CutSuffix(strings.TrimSpace(s), "?"); ok && strings.TrimSpace(a) != "" {
+		return cond{step: strings.TrimSpace(a), op: "?"}, nil
+	}
+	return cond{}, fmt.Errorf("%q: want \"step = value\", \"step != value\", \"step ~ value\" or \"step ?\"", s)
+}
+
+// holds reports whether the condition holds for the answers.
+func (c cond) holds(answers map[string]string) bool {
+	v, ok := answers[c.step]
+	switch c.op {
+	case "=":
+		return v == c.value
+	case "!=":
+		return v != c.value
+	case "~":
+		return slices.Contains(strings.Split(v, ","), c.value)
+	default:
+		return ok && v != ""
+	}
+}
+
+// applies reports whether st is asked given the answers so far.
+func (st *Step) applies(answers map[string]string) bool {
+	if st.When == "" {
+		return true
+	}
+	cs, err := parseConds(st.When)
+	return err == nil && slices.ContainsFunc(cs, func(c cond) bool { return c.holds(answers) })
+}
+
+// text returns the flow's text k, or the common one.
+func (s *Script) text(f *Flow, k string) string {
+	if f != nil {
+		if t, ok := f.Texts[k]; ok {
+			return t
+		}
+	}
+	return s.Texts[k]
+}
+
+// fill replaces {name} placeholders in a text.
+func fill(text string, kv ...string) string {
+	if len(kv) == 0 {
+		return text
+	}
+	pairs := make([]string, 0, len(kv))
+	for i := 0; i+1 < len(kv); i += 2 {
+		pairs = append(pairs, "{"+kv[i]+"}", kv[i+1])
+	}
+	return strings.NewReplacer(pairs...).Replace(text)
+}

@@ -1,0 +1,504 @@
+// Package flows is what the desk says and asks: the main menu, the quote checklist, the
+// obstacle report, FAQ answers and the handoff to a person. Desk implements bot.Brain as a
+// pure function of the session, the event and the clock; the texts, steps and choices are
+// data (flows/*.yaml and faq/*.yaml of the knowledge base), the Japanese parsers live in
+// flows/parse and the FAQ matcher in flows/faq.
+package flows
+
+import (
+	"context"
+	"fmt"
+	"io/fs"
+	"strconv"
+	"strings"
+	"sync/atomic"
+	"time"
+	"unicode/utf8"
+
+	"deskbot/bot"
+	"deskbot/flows/faq"
+	"deskbot/flows/parse"
+)
+
+// Knowledge is one loaded knowledge base: the script and the FAQ.
+type Knowledge struct {
+	Script *Script
+	FAQ    *faq.KB
+}
+
+// Load reads and validates a whole knowledge base; every problem is reported at once.
+func Load(fsys fs.FS) (*Knowledge, error) {
+	s, serr := LoadScript(fsys)
+	kb, ferr := faq.Load(fsys)
+	if serr != nil || ferr != nil {
+		return nil, joinErrs(serr, ferr)
+	}
+	return &Knowledge{Script: s, FAQ: kb}, nil
+}
+
+func joinErrs(errs ...error) error {
+	var msgs []string
+	for _, err := range errs {
+		if err != nil {
+			msgs = append(msgs, err.Error())
+		}
+	}
+	return fmt.Errorf("%s", strings.Join(msgs, "\n"))
+}
+
+// Desk is the conversation logic. It is safe for concurrent use; Swap replaces the
+// knowledge base between turns, for edits without a restart.
+type Desk struct {
+	k atomic.Pointer[Knowledge]
+}
+
+var _ bot.Brain = (*Desk)(nil)
+
+// NewDesk returns a desk speaking from k.
+func NewDesk(k *Knowledge) *Desk {
+	d := &Desk{}
+	d.k.Store(k)
+	return d
+}
+
+// Swap makes the desk speak from k from the next turn on.
+func (d *Desk) Swap(k *Knowledge) { d.k.Store(k) }
+
+// Knowledge returns the knowledge base in use.
+func (d *Desk) Knowledge() *Knowledge { return d.k.Load() }
+
+// Choice values. Commands work from any state; answers name the step they answer, so a
+// choice tapped on an old message is recognised as stale instead of answering the wrong
+// question.
+const (
+	cmdPrefix  = "cmd:"
+	ansPrefix  = "ans:"
+	faqPrefix  = "faq:"
+	editPrefix = "edit:"
+)
+
+// menuActions are the commands a main menu entry may start.
+var menuActions = []string{"checklist", "report", "faq", "handoff"}
+
+// Flow ids that are states rather than flows of the script.
+const (
+	flowFAQ     = "faq"
+	flowHandoff = "handoff"
+)
+
+// Steps that are not questions of the script.
+const (
+	stepConfirm     = "_confirm"
+	stepEdit        = "_edit"
+	stepHandoffAsk  = "ask"
+	stepHandoffOpen = "open"
+	keyPicks        = "_picks"
+	keyFrom         = "_from"
+)
+
+// maxInput bounds what is read of one message; LINE allows 5,000 characters.
+const maxInput = 5000
+
+// Decide implements bot.Brain.
+func (d *Desk) Decide(ctx context.Context, t *bot.Turn) (bot.Outcome, error) {
+	c := &turn{ctx: ctx, k: d.k.Load(), t: t, s: t.Session, now: t.Now}
+	c.sc = c.k.Script
+	if t.Expired {
+		c.say(c.sc.Texts["expired"])
+	}
+	switch t.Event.Kind {
+	case bot.FollowEvent:
+		c.closeHandoff()
+		c.s.End()
+		c.say(c.sc.Texts["welcome"])
+		c.menu(c.sc.Texts["menu"])
+	case bot.UnfollowEvent:
+		c.closeHandoff()
+		c.s.End()
+		c.s.Records = nil
+	case bot.UnsupportedEvent:
+		c.say(c.sc.Texts["unsupported"])
+		c.prompt()
+	case bot.ChoiceEvent:
+		c.choice(t.Event.Text)
+	case bot.TextEvent:
+		c.text(t.Event.Text)
+	}
+	if c.err != nil {
+		return bot.Outcome{}, c.err
+	}
+	return bot.Outcome{Messages: c.messages(), Notices: c.notices}, nil
+}
+
+// turn is the work of one Decide call.
+type turn struct {
+	ctx context.Context // of this one call, for drawing a receipt number
+	err error
+	k   *Knowledge
+	sc  *Script
+	t   *bot.Turn
+	s   *bot.Session
+	now time.Time
+
+	out     []bot.Message
+	notices []bot.Notice
+}
+
+func (c *turn) say(text string) {
+	if text != "" {
+		c.out = append(c.out, bot.Message{Text: text})
+	}
+}
+
+func (c *turn) ask(text string, choices []bot.Choice) {
+	c.out = append(c.out, bot.Message{Text: text, Choices: choices})
+}
+
+// messages returns what to send, merging plain texts so a turn never needs more than the
+// five messages LINE takes in one call.
+func (c *turn) messages() []bot.Message {
+	out := c.out
+	for len(out) > 5 {
+		merged := false
+		for i := 0; i+1 < len(out); i++ {
+			if out[i].Card == nil && out[i+1].Card == nil && len(out[i].Choices) == 0 {
+				out[i+1].Text = out[i].Text + "\n\n" + out[i+1].Text
+				out = append(out[:i], out[i+1:]...)
+				merged = true
+				break
+			}
+		}
+		if !merged {
+			out = out[len(out)-5:]
+		}
+	}
+	return out
+}
+
+func cmd(name string) string { return cmdPrefix + name }
+
+// menu shows the main menu with a lead text.
+func (c *turn) menu(lead string) {
+	choices := make([]bot.Choice, 0, len(c.sc.Menu))
+	for _, o := range c.sc.Menu {
+		choices = append(choices, bot.Choice{Label: o.Label, Value: cmd(o.Value)})
+	}
+	c.ask(lead, choices)
+}
+
+// text handles a typed message.
+func (c *turn) text(raw string) {
+	if utf8.RuneCountInString(raw) > maxInput {
+		c.say(fill(c.sc.Texts["too_long"], "max", strconv.Itoa(maxInput)))
+		c.prompt()
+		return
+	}
+	txt := parse.Normalize(raw)
+	if txt == "" {
+		c.say(c.sc.Texts["empty"])
+		c.prompt()
+		return
+	}
+	if v, ok := c.typedChoice(txt); ok {
+		c.choice(v)
+		return
+	}
+	if c.s.Flow == flowHandoff && c.s.Step == stepHandoffOpen {
+		c.handoffText(txt) // everything else typed goes to the person
+		return
+	}
+	if w := c.globalWord(txt); w != "" {
+		c.command(w)
+		return
+	}
+	switch c.s.Flow {
+	case "":
+		c.idleText(txt)
+	case flowFAQ:
+		c.faqText(txt)
+	case flowHandoff:
+		c.handoffText(txt)
+	default:
+		c.stepText(txt)
+	}
+}
+
+// globalWord returns the command of a global word typed alone.
+func (c *turn) globalWord(txt string) string {
+	w := strings.TrimRight(txt, "。.!！?？ ")
+	for _, g := range []struct {
+		words []string
+		cmd   string
+	}{
+		{c.sc.Words.Menu, "menu"}, {c.sc.Words.Cancel, "cancel"}, {c.sc.Words.Back, "back"},
+		{c.sc.Words.Handoff, "handoff"},
+	} {
+		for _, x := range g.words {
+			if strings.EqualFold(w, x) {
+				return g.cmd
+			}
+		}
+	}
+	return ""
+}
+
+// typedChoice maps text typed instead of tapped to the choice it names, among the choices
+// the current state offers.
+func (c *turn) typedChoice(txt string) (string, bool) {
+	for _, ch := range c.offered() {
+		if strings.EqualFold(txt, ch.Label) {
+			return ch.Value, true
+		}
+	}
+	return "", false
+}
+
+// choice handles a tapped choice.
+func (c *turn) choice(v string) {
+	switch {
+	case strings.HasPrefix(v, cmdPrefix):
+		c.command(strings.TrimPrefix(v, cmdPrefix))
+	case strings.HasPrefix(v, faqPrefix):
+		c.answerFAQ(strings.TrimPrefix(v, faqPrefix))
+	case strings.HasPrefix(v, editPrefix):
+		c.edit(strings.TrimPrefix(v, editPrefix))
+	case strings.HasPrefix(v, ansPrefix):
+		step, val, _ := strings.Cut(strings.TrimPrefix(v, ansPrefix), ":")
+		f := c.flow()
+		if f == nil || step != c.s.Step {
+			c.say(c.sc.Texts["stale_choice"])
+			c.prompt()
+			return
+		}
+		c.answer(f, f.step(step), val, true)
+	default:
+		c.say(c.sc.Texts["stale_choice"])
+		c.prompt()
+	}
+}
+
+// command runs a global command.
+func (c *turn) command(name string) {
+	switch name {
+	case "menu":
+		c.closeHandoff()
+		c.s.End()
+		c.menu(c.sc.Texts["menu"])
+	case "cancel":
+		if c.s.Flow == "" && len(c.s.Stack) == 0 {
+			c.menu(c.sc.Texts["menu"])
+			return
+		}
+		c.closeHandoff()
+		c.s.End()
+		c.menu(c.sc.Texts["cancelled"])
+	case "back":
+		c.back()
+	case "handoff":
+		c.startHandoff()
+	case "faq":
+		c.s.Suspend()
+		c.s.Start(flowFAQ, "", nil)
+		c.ask(c.sc.Texts["faq_prompt"], c.faqTopics())
+	case "resume":
+		c.resume()
+	case "close":
+		c.closeHandoff()
+		c.s.Flow, c.s.Step, c.s.Answers = "", "", nil
+		if !c.resumeQuietly() {
+			c.menu(c.sc.Texts["menu_again"])
+		}
+	case "checklist", "report":
+		c.s.End()
+		c.startFlow(name, nil)
+	default:
+		if c.flowCommand(name) {
+			return
+		}
+		c.say(c.sc.Texts["stale_choice"])
+		c.prompt()
+	}
+}
+
+// prompt repeats what the current state is waiting for.
+func (c *turn) prompt() {
+	switch c.s.Flow {
+	case "":
+		c.menu(c.sc.Texts["menu_again"])
+	case flowFAQ:
+		c.ask(c.sc.Texts["faq_more"], c.faqChoices(nil))
+	case flowHandoff:
+		if c.s.Step == stepHandoffAsk {
+			c.ask(c.sc.Texts["handoff_ask"], []bot.Choice{{Label: c.sc.Texts["menu_choice"], Value: cmd("menu")}})
+		} else {
+			c.ask(c.sc.Texts["handoff_opened"], c.handoffChoices())
+		}
+	default:
+		c.askStep()
+	}
+}
+
+// offered returns the choices the current state shows, so typed labels work like taps.
+func (c *turn) offered() []bot.Choice {
+	var m []bot.Message
+	saved := c.out
+	c.out = nil
+	c.prompt()
+	m, c.out = c.out, saved
+	if len(m) == 0 {
+		return nil
+	}
+	return m[len(m)-1].Choices
+}
+
+// idleText answers a message typed at the menu: a confident FAQ match, or the menu.
+func (c *turn) idleText(txt string) {
+	if worthAsking(txt) && c.tryFAQ(txt, false) {
+		return
+	}
+	if looksLikeQuestion(txt) {
+		c.unsure()
+		return
+	}
+	c.menu(c.sc.Texts["menu"])
+}
+
+// faqText answers a message typed in FAQ mode. With a flow suspended under the FAQ, text
+// that is not a question goes back to that flow's step.
+func (c *turn) faqText(txt string) {
+	if _, ok := c.s.Suspended(); ok && !looksLikeQuestion(txt) {
+		if m := c.k.FAQ.Match(txt); m.ID == "" {
+			c.s.Resume()
+			c.stepText(txt)
+			return
+		}
+	}
+	if !c.tryFAQ(txt, true) {
+		c.unsure()
+	}
+}
+
+// tryFAQ answers txt if the FAQ is confident; inFAQ says the clinic is already asking.
+func (c *turn) tryFAQ(txt string, inFAQ bool) bool {
+	m := c.k.FAQ.Match(txt)
+	if m.ID == "" {
+		return false
+	}
+	if !inFAQ {
+		c.s.Suspend()
+		c.s.Start(flowFAQ, "", nil)
+	}
+	c.answerFAQ(m.ID)
+	return true
+}
+
+// answerFAQ says a topic's answer, then offers related topics, the flow the answer points
+// to, and the way back to a suspended flow.
+func (c *turn) answerFAQ(id string) {
+	a, ok := c.k.FAQ.Answer(id, c.now)
+	if !ok {
+		c.say(c.sc.Texts["stale_choice"])
+		c.prompt()
+		return
+	}
+	if c.s.Flow != flowFAQ {
+		c.s.Suspend()
+		c.s.Start(flowFAQ, "", nil)
+	}
+	c.s.Step = id
+	c.say(a.Text)
+	c.ask(c.sc.Texts["faq_more"], c.faqChoices(&a))
+}
+
+// faqChoices are the choices after an answer: resume a suspended flow first, then the
+// offered flow, related topics and the menu.
+func (c *turn) faqChoices(a *faq.Answer) []bot.Choice {
+	var ch []bot.Choice
+	if f, ok := c.s.Suspended(); ok {
+		if fl := c.sc.Flows[f.Flow]; fl != nil {
+			ch = append(ch, bot.Choice{Label: fill(c.sc.Texts["resume_choice"], "flow", fl.Title), Value: cmd("resume")})
+		}
+	}
+	if a != nil {
+		switch a.Offer {
+		case "checklist", "report":
+			if f := c.sc.Flows[a.Offer]; f != nil {
+				ch = append(ch, bot.Choice{Label: f.Title, Value: cmd(a.Offer)})
+			}
+		case "handoff":
+			ch = append(ch, bot.Choice{Label: c.sc.Texts["handoff_choice"], Value: cmd("handoff")})
+		}
+		for _, r := range a.Related {
+			if len(ch) >= maxChoices-1 {
+				break
+			}
+			ch = append(ch, bot.Choice{Label: r.Title, Value: faqPrefix + r.ID})
+		}
+	}
+	return append(ch, bot.Choice{Label: c.sc.Texts["menu_choice"], Value: cmd("menu")})
+}
+
+// faqTopics offers the FAQ's topics to tap, as many as fit.
+func (c *turn) faqTopics() []bot.Choice {
+	var ch []bot.Choice
+	for _, t := range c.k.FAQ.Topics() {
+		if len(ch) == maxChoices-1 {
+			break
+		}
+		ch = append(ch, bot.Choice{Label: t.Title, Value: faqPrefix + t.ID})
+	}
+	return append(ch, bot.Choice{Label: c.sc.Texts["menu_choice"], Value: cmd("menu")})
+}
+
+// unsure says plainly that the desk does not know, and offers a person.
+func (c *turn) unsure() {
+	ch := []bot.Choice{{Label: c.sc.Texts["handoff_choice"], Value: cmd("handoff")}}
+	if f, ok := c.s.Suspended(); ok {
+		if fl := c.sc.Flows[f.Flow]; fl != nil {
+			ch = append(ch, bot.Choice{Label: fill(c.sc.Texts["resume_choice"], "flow", fl.Title), Value: cmd("resume")})
+		}
+	}
+	ch = append(ch, bot.Choice{Label: c.sc.Texts["menu_choice"], Value: cmd("menu")})
+	c.ask(c.sc.Texts["faq_unsure"], ch)
+}
+
+// resume returns to the suspended flow at the step it left.
+func (c *turn) resume() {
+	if c.s.Flow == flowHandoff {
+		c.closeHandoff()
+	}
+	c.s.Flow, c.s.Step, c.s.Answers, c.s.Trail = "", "", nil, nil
+	if !c.resumeQuietly() {
+		c.menu(c.sc.Texts["menu_again"])
+	}
+}
+
+func (c *turn) resumeQuietly() bool {
+	if !c.s.Resume() {
+		return false
+	}
+	if f := c.flow(); f != nil {
+		c.say(fill(c.sc.Texts["resumed"], "flow", f.Title))
+	}
+	c.prompt()
+	return true
+}
+
+// worthAsking reports whether text that was not understood otherwise is worth a look-up
+// in the FAQ: a question, or enough words to be one. A bare 「はい」 or 「3か月」 is not.
+func worthAsking(s string) bool {
+	return looksLikeQuestion(s) || utf8.RuneCountInString(s) >= 6
+}
+
+// looksLikeQuestion reports whether typed text reads as a question rather than an answer.
+func looksLikeQuestion(s string) bool {
+	if strings.ContainsAny(s, "?？") {
+		return true
+	}
+	for _, w := range []string{"ですか", "ますか", "でしょうか", "教えて", "いつ", "どこ", "どう", "なぜ", "何", "いくら", "知りたい", "とは"} {
+		if strings.Contains(s, w) {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,70 @@
+// Package faq is the desk's knowledge base of frequently asked questions and the matcher that
+// maps a clinic's free-text Japanese question to one of its topics.
+//
+// The topics live in YAML files under faq/ in a knowledge-base file system (see
+// deskbot/flows/kb): the desk edits them without a rebuild, and a directory laid over the
+// embedded files adds topics or replaces them. Load reads and checks every file, then
+// precomputes the normaliser and the search index, so that Match and Answer do no I/O and
+// little allocation. A *KB is immutable after Load and safe for concurrent use.
+//
+// Matching never guesses: a question the knowledge base does not cover well enough gets a
+// Match with an empty ID, and the caller says so and offers the desk.
+package faq
+
+import "time"
+
+// The flows an answer may offer to start next (Topic.Offer, Answer.Offer).
+const (
+	OfferChecklist = "checklist" // the quote checklist (見積チェック)
+	OfferReport    = "report"    // the obstacle report (障害を報告)
+	OfferHandoff   = "handoff"   // talk to a person at the desk (窓口に相談)
+)
+
+// Topic is one question the desk answers, as written in the knowledge base.
+type Topic struct {
+	ID        string     // stable id, e.g. "reader-deadline"; tests and flows refer to it
+	Title     string     // short Japanese label (≤ 20 runes), usable as a quick reply
+	Answer    string     // the answer text, polite Japanese
+	Sources   []string   // what the answer rests on: "F12" (a fact of DOMAIN.md), a URL or a citation
+	Examples  []string   // example questions the matcher learns from
+	Keywords  []string   // words that point to this topic; a hit boosts its score
+	Related   []string   // ids of topics offered after the answer
+	Offer     string     // "", OfferChecklist, OfferReport or OfferHandoff
+	Deadlines []Deadline // dates from which Answer computes a paragraph against "now"
+	File      string     // the file that defines the topic, e.g. "faq/30-reader.yaml"
+	Line      int        // the line of its id in File
+}
+
+// Deadline is a date a topic's answer counts down to.
+type Deadline struct {
+	Label  string    // what falls due, e.g. "4機種の申込締切"
+	Date   time.Time // the day, at midnight Japan time
+	Note   string    // what still applies once the day has passed; shown only then
+	Passed string    // the status once passed; "" means 「締切済み」
+}
+
+// KB is a loaded knowledge base: the topics, the normaliser and the index built from them.
+// It is immutable and safe for concurrent use.
+type KB struct {
+	topics []Topic
+	byID   map[string]int
+	norm   *normalizer
+	idx    *index
+}
+
+// Topics returns every topic, in the order of the files and of the topics within them (a
+// replacing topic keeps the place of the one it replaces). The slice is the caller's.
+func (kb *KB) Topics() []Topic {
+	out := make([]Topic, len(kb.topics))
+	copy(out, kb.topics)
+	return out
+}
+
+// Topic returns the topic with the given id.
+func (kb *KB) Topic(id string) (Topic, bool) {
+	i, ok := kb.byID[id]
+	if !ok {
+		return Topic{}, false
+	}
+	return kb.topics[i], true
+}

@@ -1,0 +1,86 @@
+package flows
+
+import (
+	"strconv"
+
+	"deskbot/bot"
+)
+
+// startHandoff asks what the clinic wants to ask a person. A flow in progress is suspended
+// and offered again when the handoff closes.
+func (c *turn) startHandoff() {
+	if c.s.Flow == flowHandoff {
+		c.prompt()
+		return
+	}
+	if c.s.Flow == flowFAQ {
+		c.s.Flow, c.s.Step, c.s.Answers = "", "", nil
+	}
+	c.s.Suspend()
+	c.s.Start(flowHandoff, stepHandoffAsk, nil)
+	c.prompt()
+}
+
+// handoffText takes the clinic's question, which opens the thread at the desk, or a
+// further message, which goes into it. Cancel and menu words close the handoff.
+func (c *turn) handoffText(txt string) {
+	switch c.globalWord(txt) {
+	case "cancel", "menu":
+		c.command("close")
+		return
+	}
+	if c.s.Step == stepHandoffAsk {
+		id := handoffID()
+		c.notices = append(c.notices, bot.Notice{
+			ID: id, Kind: bot.NoticeHandoff, Conversation: c.s.Conversation, Time: c.now,
+			Thread: id, Text: txt, Context: c.handoffContext(),
+		})
+		c.s.Step = stepHandoffOpen
+		c.s.Set("thread", id)
+		c.ask(c.sc.Texts["handoff_opened"], c.handoffChoices())
+		return
+	}
+	thread := c.s.Answers["thread"]
+	c.notices = append(c.notices, bot.Notice{
+		ID: thread + "-" + strconv.FormatInt(c.s.Version+1, 10), Kind: bot.NoticeHandoffMessage,
+		Conversation: c.s.Conversation, Time: c.now, Thread: thread, Text: txt,
+	})
+	c.ask(c.sc.Texts["handoff_sent"], c.handoffChoices())
+}
+
+func (c *turn) handoffChoices() []bot.Choice {
+	return []bot.Choice{{Label: c.sc.Texts["handoff_close_choice"], Value: cmd("close")}}
+}
+
+// handoffContext tells the desk where the clinic was: the suspended flow, its step and
+// how many answers it had given. The answers themselves stay in the session.
+func (c *turn) handoffContext() []bot.Field {
+	fr, ok := c.s.Suspended()
+	if !ok {
+		return nil
+	}
+	f := c.sc.Flows[fr.Flow]
+	if f == nil {
+		return nil
+	}
+	ctx := []bot.Field{{Label: "flow", Value: f.Title}}
+	if st := f.step(fr.Step); st != nil {
+		ctx = append(ctx, bot.Field{Label: "step", Value: st.Ask})
+	}
+	return append(ctx, bot.Field{Label: "answers", Value: strconv.Itoa(len(fr.Answers))})
+}
+
+// closeHandoff tells the desk an open handoff ended; it does not change the state.
+func (c *turn) closeHandoff() {
+	if c.s.Flow != flowHandoff || c.s.Step != stepHandoffOpen {
+		return
+	}
+	thread := c.s.Answers["thread"]
+	c.notices = append(c.notices, bot.Notice{
+		ID: thread + "-closed", Kind: bot.NoticeHandoffClosed, Conversation: c.s.Conversation,
+		Time: c.now, Thread: thread,
+	})
+	c.say(c.sc.Texts["handoff_closed"])
+}
+
+func itoa(n int) string { return strconv.Itoa(n) }

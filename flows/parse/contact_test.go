@@ -1,0 +1,97 @@
+package parse
+
+import (
+	"errors"
+	"strings"
+	"testing"
+)
+
+func TestParsePhone(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"03-1234-5678", "0312345678"},
+		{"0312345678", "0312345678"},
+		{"03 1234 5678", "0312345678"},
+		{"03.1234.5678", "0312345678"},
+		{"(03)1234-5678", "0312345678"},
+		{"（０３）１２３４－５６７８", "0312345678"},
+		{"０３－１２３４－５６７８", "0312345678"},
+		{"03ー1234ー5678", "0312345678"},
+		{"03‐1234‐5678", "0312345678"},
+		{"090-1234-5678", "09012345678"},
+		{"09012345678", "09012345678"},
+		{"080 1234 5678", "08012345678"},
+		{"070-1234-5678", "07012345678"},
+		{"050-1234-5678", "05012345678"},
+		{"0120-123-456", "0120123456"},
+		{"0800-123-4567", "08001234567"},
+		{"0570-123-456", "0570123456"},
+		{"0467-12-3456", "0467123456"},
+		{"01267-2-3456", "0126723456"},
+		{"+81 3 1234 5678", "0312345678"},
+		{"+81-3-1234-5678", "0312345678"},
+		{"+81 (0)3 1234 5678", "0312345678"},
+		{"+81 90 1234 5678", "09012345678"},
+		{"+819012345678", "09012345678"},
+		{"＋８１　３　１２３４　５６７８", "0312345678"},
+		{"TEL 03-1234-5678", "0312345678"},
+		{"Tel: 03-1234-5678", "0312345678"},
+		{"電話 03-1234-5678", "0312345678"},
+		{"電話番号は03-1234-5678", "0312345678"},
+		{"携帯 090-1234-5678", "09012345678"},
+	}
+	for _, tt := range tests {
+		got, err := ParsePhone(tt.in)
+		if err != nil || got != tt.want {
+			t.Errorf("ParsePhone(%q) = %q, %v; want %q", tt.in, got, err, tt.want)
+		}
+	}
+	for _, in := range []string{
+		"", "なし", "03-1234-567", "03-1234-56789", "3-1234-5678", "1234567890", "00-1234-5678",
+		"0012345678", "090-1234-567", "050-123-4567", "020-1234-567", "09012345", "031234567890", "03-1234-5678 内線12", "03-1234-5678#12",
+		"+1 212 555 0100", "+81", "+81 0", "81-3-1234-5678", "03-1234-5678+", "03-1234-abcd", "0312345678@",
+		"01012345678", "00012345678", "03123456789012345678", strings.Repeat("0", 100), "\xff", "+",
+	} {
+		if got, err := ParsePhone(in); !errors.Is(err, ErrPhone) {
+			t.Errorf("ParsePhone(%q) = %q, %v; want ErrPhone", in, got, err)
+		}
+	}
+}
+
+func TestParseEmail(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"taro@example.jp", "taro@example.jp"},
+		{"Taro.Yamada@Example.CO.JP", "Taro.Yamada@example.co.jp"},
+		{"ｔａｒｏ＠ｅｘａｍｐｌｅ．ｊｐ", "taro@example.jp"},
+		{" taro@example.jp　", "taro@example.jp"},
+		{"mailto:taro@example.jp", "taro@example.jp"},
+		{"<taro@example.jp>", "taro@example.jp"},
+		{"taro+clinic@example.com", "taro+clinic@example.com"},
+		{"o'brien@example.ie", "o'brien@example.ie"},
+		{"info@my-clinic.or.jp", "info@my-clinic.or.jp"},
+		{"taro..yamada.@docomo.ne.jp", "taro..yamada.@docomo.ne.jp"},
+		{"a@b.co", "a@b.co"},
+		{"info@例え.jp", "info@例え.jp"},
+		{"x@xn--r8jz45g.jp", "x@xn--r8jz45g.jp"},
+		{"taro@exam\u200bple.jp", "taro@example.jp"}, // Normalize drops invisible characters
+		{"taro@exam\x00ple.jp", "taro@example.jp"},
+	}
+	for _, tt := range tests {
+		got, err := ParseEmail(tt.in)
+		if err != nil || got != tt.want {
+			t.Errorf("ParseEmail(%q) = %q, %v; want %q", tt.in, got, err, tt.want)
+		}
+	}
+	long := strings.Repeat("a", 64) + "@" + strings.Repeat("b", 63) + "." + strings.Repeat("c", 63) + "." + strings.Repeat("d", 59) + ".jp" // 255 bytes
+	for _, in := range []string{
+		"", "taro", "taro@", "@example.jp", "taro@example", "taro@@example.jp", "taro@ex@ample.jp",
+		"taro yamada@example.jp", "taro@exa mple.jp", "taro@example..jp", "taro@.example.jp", "taro@example.jp.",
+		"taro@-example.jp", "taro@example-.jp", "taro@example.j", "taro@example.123", "taro@exa_mple.jp",
+		"ta(ro)@example.jp", "ta,ro@example.jp", "たろう@example.jp", "taro@example,jp",
+		strings.Repeat("a", 65) + "@example.jp", "a@" + strings.Repeat("b", 64) + ".jp", long,
+		strings.Repeat("a@b.jp", 1000), "\xff@example.jp", "<taro@example.jp",
+	} {
+		if got, err := ParseEmail(in); !errors.Is(err, ErrEmail) {
+			t.Errorf("ParseEmail(%q) = %q, %v; want ErrEmail", in, got, err)
+		}
+	}
+}

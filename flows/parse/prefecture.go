@@ -1,0 +1,125 @@
+package parse
+
+import (
+	"strconv"
+	"strings"
+	"unicode/utf8"
+)
+
+// Prefecture is one of the 47 都道府県.
+type Prefecture struct {
+	Code int    // JIS X 0401 code, 1 (北海道) … 47 (沖縄県)
+	Name string // full name: 東京都, 北海道, 大阪府, 神奈川県
+}
+
+// prefectures[code-1]: the full name, the reading of the name without its suffix, and the
+// Hepburn romanisation.
+var prefectures = [47]struct{ name, kana, roman string }{
+	{"北海道", "ほっかいどう", "hokkaido"}, {"青森県", "あおもり", "aomori"}, {"岩手県", "いわて", "iwate"},
+	{"宮城県", "みやぎ", "miyagi"}, {"秋田県", "あきた", "akita"}, {"山形県", "やまがた", "yamagata"},
+	{"福島県", "ふくしま", "fukushima"}, {"茨城県", "いばらき", "ibaraki"}, {"栃木県", "とちぎ", "tochigi"},
+	{"群馬県", "ぐんま", "gunma"}, {"埼玉県", "さいたま", "saitama"}, {"千葉県", "ちば", "chiba"},
+	{"東京都", "とうきょう", "tokyo"}, {"神奈川県", "かながわ", "kanagawa"}, {"新潟県", "にいがた", "niigata"},
+	{"富山県", "とやま", "toyama"}, {"石川県", "いしかわ", "ishikawa"}, {"福井県", "ふくい", "fukui"},
+	{"山梨県", "やまなし", "yamanashi"}, {"長野県", "ながの", "nagano"}, {"岐阜県", "ぎふ", "gifu"},
+	{"静岡県", "しずおか", "shizuoka"}, {"愛知県", "あいち", "aichi"}, {"三重県", "みえ", "mie"},
+	{"滋賀県", "しが", "shiga"}, {"京都府", "きょうと", "kyoto"}, {"大阪府", "おおさか", "osaka"},
+	{"兵庫県", "ひょうご", "hyogo"}, {"奈良県", "なら", "nara"}, {"和歌山県", "わかやま", "wakayama"},
+	{"鳥取県", "とっとり", "tottori"}, {"島根県", "しまね", "shimane"}, {"岡山県", "おかやま", "okayama"},
+	{"広島県", "ひろしま", "hiroshima"}, {"山口県", "やまぐち", "yamaguchi"}, {"徳島県", "とくしま", "tokushima"},
+	{"香川県", "かがわ", "kagawa"}, {"愛媛県", "えひめ", "ehime"}, {"高知県", "こうち", "kochi"},
+	{"福岡県", "ふくおか", "fukuoka"}, {"佐賀県", "さが", "saga"}, {"長崎県", "ながさき", "nagasaki"},
+	{"熊本県", "くまもと", "kumamoto"}, {"大分県", "おおいた", "oita"}, {"宮崎県", "みやざき", "miyazaki"},
+	{"鹿児島県", "かごしま", "kagoshima"}, {"沖縄県", "おきなわ", "okinawa"},
+}
+
+// prefectureKeys maps every accepted spelling to a code.
+var prefectureKeys = map[string]int{}
+
+func init() {
+	kanaSuffix := map[string]string{"都": "と", "府": "ふ", "県": "けん"}
+	for i, p := range prefectures {
+		code := i + 1
+		short := shortName(code)
+		for _, k := range []string{p.name, short, p.kana, p.kana + kanaSuffix[strings.TrimPrefix(p.name, short)], romanKey(p.roman)} {
+			prefectureKeys[k] = code
+		}
+	}
+	prefectureKeys["gumma"] = 10
+}
+
+// shortName is the name without its 都, 府 or 県: 東京, 京都, 神奈川; 北海道 stays 北海道.
+func shortName(code int) string {
+	name := prefectures[code-1].name
+	if code == 1 {
+		return name
+	}
+	_, size := utf8.DecodeLastRuneInString(name)
+	return name[:len(name)-size]
+}
+
+// PrefectureByCode returns the prefecture with JIS X 0401 code 1…47.
+func PrefectureByCode(code int) (Prefecture, bool) {
+	if code < 1 || code > 47 {
+		return Prefecture{}, false
+	}
+	return Prefecture{Code: code, Name: prefectures[code-1].name}, true
+}
+
+// ParsePrefecture reads a prefecture written in full (東京都, 北海道) or without 都/府/県 (東京,
+// 大阪), in hiragana or katakana with or without the suffix (とうきょう, トウキョウ, とうきょうと,
+// おおさかふ, ほっかいどう), in romaji (Tokyo, Tōkyō, Osaka-fu), or as its JIS X 0401 code
+// ("13", "１３", "01", "1"). An address that begins with a full prefecture name (「東京都新宿区…」)
+// gives that prefecture.
+func ParsePrefecture(s string) (Prefecture, bool) {
+	t, ok := prepare(s)
+	if !ok {
+		return Prefecture{}, false
+	}
+	t = strings.ToLower(toHiragana(t))
+	t = strings.TrimRight(t, "。.!、, ")
+	t = strings.TrimSuffix(t, "です")
+	if t == "" {
+		return Prefecture{}, false
+	}
+	if len(t) <= 2 && strings.Trim(t, "0123456789") == "" {
+		code, _ := strconv.Atoi(t)
+		return PrefectureByCode(code)
+	}
+	compact := strings.ReplaceAll(t, " ", "")
+	if code, ok := prefectureKeys[compact]; ok {
+		return PrefectureByCode(code)
+	}
+	if code, ok := prefectureKeys[romanKey(t)]; ok {
+		return PrefectureByCode(code)
+	}
+	// A wrong suffix (東京県) still names the prefecture.
+	for _, suf := range []string{"都", "道", "府", "県"} {
+		if short, ok := strings.CutSuffix(compact, suf); ok && short != "北海" {
+			if code, ok := prefectureKeys[short]; ok {
+				return PrefectureByCode(code)
+			}
+		}
+	}
+	// An address: 東京都新宿区…, or a city named after its prefecture: 大阪市…
+	for i, p := range prefectures {
+		if strings.HasPrefix(compact, p.name) {
+			return PrefectureByCode(i + 1)
+		}
+		if i > 0 && strings.HasPrefix(compact, shortName(i+1)+"市") {
+			return PrefectureByCode(i + 1)
+		}
+	}
+	return Prefecture{}, false
+}
+
+// romanKey folds a romanised name so that spellings compare equal: Tōkyō, toukyou, tokyo-to,
+// Tokyo Prefecture and TOKYO are all "tokyo"; Ōita and ooita are "oita".
+func romanKey(s string) string {
+	s = strings.ToLower(s)
+	for _, suf := range []string{" prefecture", " pref.", " pref", "-ken", "-to", "-fu", " ken", " to", " fu"} {
+		s = strings.TrimSuffix(s, suf)
+	}
+	s = strings.NewReplacer("ō", "o", "ū", "u", "ô", "o", "û", "u", "ou", "o", "oo", "o", "uu", "u", " ", "", "-", "").Replace(s)
+	return s
+}

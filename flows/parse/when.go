@@ -1,0 +1,422 @@
+package parse
+
+import (
+	"errors"
+	"math"
+	"regexp"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Errors of ParseWhen.
+var (
+	ErrNotDate     = errors.New("parse: not a date or a duration")
+	ErrInvalidDate = errors.New("parse: no such date")
+	ErrPast        = errors.New("parse: date in the past")
+	ErrTooFar      = errors.New("parse: date more than 10 years ahead")
+)
+
+// JST is Japan time (UTC+9, no daylight saving), fixed so that no tzdata is needed.
+var JST = time.FixedZone("JST", 9*60*60)
+
+// When is a day as ParseWhen read it.
+type When struct {
+	Date         time.Time // midnight JST of the civil date
+	FromDuration bool      // computed as now + a duration (「3か月」「半年後」「すぐ」), not named
+}
+
+// ParseWhen reads the day something will happen — the bot asks when operation will start —
+// relative to now, in Japan time. It understands:
+//
+//   - dates: 「2023/3/31」「2023-03-31」「20230331」「2023年3月31日(金)」「令和5年3月31日」「R5.3.31」
+//     「R5/3/31」「令和元年」; 平成 and 昭和 years too (always past); 「5年3月」「23年3月」, the
+//     era left out, are read as whichever of 令和 or 20xx is within the next ten years;
+//   - a month, meaning its last day: 「2023年3月」「令和5年3月末」「3月」「3月末」「来年2月」, or
+//     its 上旬 (the 10th), 中旬 (the 20th), 下旬 (the last day); without a year, a month is this
+//     year's if it has not ended, else next year's — so 「3月末」 asked in December is next
+//     March, and 「11月10日」 asked on 15 November is ErrPast rather than a year away;
+//   - periods, meaning their last day: 「来月」「再来月」「今月中」「年内」「来年」「年度内」
+//     「2023年度末」 (the fiscal year ends on 31 March);
+//   - durations from today: 「3か月」「3ヶ月」「3カ月」「三か月」「半年後」「1年半」「2週間」「10日」
+//     (a number of days, not the 10th)「1年」; and 「すぐ」「本日」 (today), 「明日」, 「来週」;
+//   - hedges around any of these: 「約3か月」「3月末までに」「4月頃の予定です」, and ranges,
+//     read as their later end: 「2〜3か月」「3月から4月」.
+//
+// Errors: ErrNotDate (not understood, or 「未定」), ErrInvalidDate (「2月30日」「13月」), ErrPast
+// (before today, or 「稼働済み」), ErrTooFar (more than 10 years ahead).
+func ParseWhen(s string, now time.Time) (When, error) {
+	t, ok := prepare(s)
+	if !ok {
+		return When{}, ErrNotDate
+	}
+	n := now.In(JST)
+	today := time.Date(n.Year(), n.Month(), n.Day(), 0, 0, 0, 0, JST)
+
+	w, err := readWhen(t, today)
+	if err != nil {
+		return When{}, err
+	}
+	switch {
+	case w.Date.Before(today):
+		return When{}, ErrPast
+	case w.Date.After(today.AddDate(10, 0, 0)):
+		return When{}, ErrTooFar
+	}
+	return w, nil
+}
+
+var (
+	reWeekday  = regexp.MustCompile(`\((?:月|火|水|木|金|土|日)(?:曜日?)?\)|\((?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?\)`)
+	reNumRange = regexp.MustCompile(`^\d{1,3}(?:[,、〜~-]|から)(\d{1,3}(?:年|か月|ヶ月|ヵ月|カ月|ケ月|箇月|週|日).*)$`)
+
+	era  = `(令和|平成|昭和|r|h|s)`
+	part = `(末|中|上旬|初旬|初め|はじめ|頭|中旬|半ば|なかば|中頃|下旬|終わり|おわり|いっぱい)?`
+
+	reYMD   = regexp.MustCompile(`^(?:` + era + `(\d{1,2})[年./-]|(\d{4})[年./-]|(\d{1,2})年)(\d{1,2})[月./-](\d{1,2})日?$`)
+	reYMD8  = regexp.MustCompile(`^(\d{4})(\d{2})(\d{2})$`)
+	reYM    = regexp.MustCompile(`^(?:` + era + `(\d{1,2})[年./-]|(\d{4})[年./-]|(\d{1,2})年)(\d{1,2})月?` + part + `$`)
+	reY     = regexp.MustCompile(`^(?:` + era + `(\d{1,2})年?|(\d{4})年?)(末|中|内)?$`)
+	reFY    = regexp.MustCompile(`^(?:` + era + `(\d{1,2})|(\d{4})|(今|本|当|来|再来)?)年度(末|中|内)?$`)
+	reMD    = regexp.MustCompile(`^(今年|来年|再来年)?の?(\d{1,2})[月/](\d{1,2})日?$`)
+	reM     = regexp.MustCompile(`^(今年|来年|再来年)?の?(\d{1,2})月` + part + `$`)
+	reRelM  = regexp.MustCompile(`^(今月|来月|翌月|再来月|翌々月)(?:(\d{1,2})日|` + part + `)$`)
+	reRelY  = regexp.MustCompile(`^(今年|来年|翌年|再来年)(末|中|内)?$`)
+	reDur   = regexp.MustCompile(`^(\d{1,5}(?:\.\d)?)(年|か月|ヶ月|ヵ月|カ月|ケ月|箇月|かげつ|週|日)(半)?(間)?$`)
+	reDurYM = regexp.MustCompile(`^(\d{1,3})年(\d{1,2})(?:か月|ヶ月|ヵ月|カ月|ケ月|箇月)(間)?$`)
+
+	whenPrefixes = []string{"約", "およそ", "おおよそ", "大体", "だいたい", "たぶん", "多分", "おそらく", "恐らく",
+		"予定では", "早ければ", "最短で", "最短", "早くて", "遅くとも", "遅くても", "遅くて", "今から", "これから",
+		"ここから", "あと", "後", "ほぼ", "運用開始は", "稼働開始は", "稼働は", "開始は", "導入は", "予定は", "見込みは"}
+	whenSuffixes = []string{"くらいかかると言われました", "かかると言われました", "と言われました", "と言われた",
+		"とのことです", "とのこと", "と聞いています", "の見込みです", "見込みです", "の見込み", "見込み", "見込",
+		"の予定です", "予定です", "の予定", "予定", "を目途に", "を目処に", "目途", "目処", "めど", "を目標に",
+		"目標", "を目指して", "目指して", "までには", "までに", "まで", "頃に", "ごろに", "頃", "ごろ", "ころ",
+		"くらいで", "ぐらいで", "くらい", "ぐらい", "位", "程度", "ほど", "前後", "以内に", "以内", "以上",
+		"かかります", "かかる", "掛かります", "掛かる", "になりそうです", "になりそう", "になります", "になる",
+		"です", "でした", "には", "後に", "後", "先", "運用開始", "稼働開始", "開始", "稼働", "導入", "完了",
+		"から", "より", "弱", "強", "の", "に", "で", "!", ".", "。", "?", "、", ",",
+	}
+)
+
+// immediate words are days from today.
+var immediate = map[string]int{
+	"すぐ": 0, "すぐに": 0, "今すぐ": 0, "直ちに": 0, "ただちに": 0, "即": 0, "即日": 0, "即時": 0,
+	"今日": 0, "本日": 0, "きょう": 0, "今": 0, "いま": 0, "now": 0, "today": 0, "asap": 0, "至急": 0,
+	"早急": 0, "明日": 1, "あした": 1, "あす": 1, "tomorrow": 1, "明後日": 2, "あさって": 2,
+	"来週": 7, "翌週": 7, "再来週": 14, "半月": 15,
+}
+
+func readWhen(t string, today time.Time) (When, error) {
+	t = strings.ToLower(t)
+	t = strings.NewReplacer(" ", "", "元年", "1年", "ひと月", "1か月", "ふた月", "2か月", "〜", "~").Replace(t)
+	t = kanjiToDigits(t)
+	t = reWeekday.ReplaceAllString(t, "")
+
+	for _, w := range []string{"済", "稼働中", "運用中", "既に", "すでに"} {
+		if strings.Contains(t, w) {
+			return When{}, ErrPast // 「導入済みです」: already running
+		}
+	}
+	// A range counts as its later end: 「2〜3か月」「3月から4月」.
+	t = reNumRange.ReplaceAllString(t, "$1")
+	if i := strings.LastIndex(t, "~"); i >= 0 {
+		if r := t[i+1:]; r != "" {
+			t = r
+		} else {
+			t = t[:i]
+		}
+	}
+	if l, r, ok := strings.Cut(t, "から"); ok && l != "" && r != "" {
+		t = r
+	}
+
+	w, err := matchWhen(t, today)
+	if err == errNoMatch {
+		w, err = matchWhen(trimAny(t, whenPrefixes, whenSuffixes), today)
+	}
+	if err == errNoMatch {
+		return When{}, ErrNotDate
+	}
+	return w, err
+}
+
+// errNoMatch is matchWhen's "no form matched": the caller tries again or gives ErrNotDate.
+var errNoMatch = errors.New("no match")
+
+// matchWhen tries every form on the whole of t.
+func matchWhen(t string, today time.Time) (When, error) {
+	if t == "" {
+		return When{}, errNoMatch
+	}
+	y, mo := today.Year(), today.Month()
+	monthOf := func(y, m int, part string) (When, error) {
+		if m < 1 || m > 12 {
+			return When{}, ErrInvalidDate
+		}
+		return When{Date: time.Date(y, time.Month(m), partDay(y, m, part), 0, 0, 0, 0, JST)}, nil
+	}
+	// nextYear is the year of month m seen from today: this year's unless it has ended.
+	nextYear := func(rel string, m int) int {
+		switch rel {
+		case "今年":
+			return y
+		case "来年":
+			return y + 1
+		case "再来年":
+			return y + 2
+		}
+		if m < int(mo) {
+			return y + 1
+		}
+		return y
+	}
+
+	if d, ok := immediate[t]; ok {
+		return When{Date: today.AddDate(0, 0, d), FromDuration: true}, nil
+	}
+	switch t {
+	case "月末", "今月末", "今月中":
+		return monthOf(y, int(mo), "")
+	case "年内", "年末", "年中に", "今年中", "今年内", "今年末":
+		return civil(y, 12, 31)
+	case "半年":
+		return When{Date: addMonths(today, 6), FromDuration: true}, nil
+	}
+	if m := reYMD.FindStringSubmatch(t); m != nil {
+		year, err := yearOf(m[1], m[2], m[3], m[4], y)
+		if err != nil {
+			return When{}, err
+		}
+		return civil(year, atoi(m[5]), atoi(m[6]))
+	}
+	if m := reYMD8.FindStringSubmatch(t); m != nil {
+		return civil(atoi(m[1]), atoi(m[2]), atoi(m[3]))
+	}
+	if m := reYM.FindStringSubmatch(t); m != nil {
+		year, err := yearOf(m[1], m[2], m[3], m[4], y)
+		if err != nil {
+			return When{}, err
+		}
+		return monthOf(year, atoi(m[5]), m[6])
+	}
+	if m := reY.FindStringSubmatch(t); m != nil {
+		year, err := yearOf(m[1], m[2], m[3], "", y)
+		if err != nil {
+			return When{}, err
+		}
+		return civil(year, 12, 31)
+	}
+	if m := reFY.FindStringSubmatch(t); m != nil {
+		fy := y // the fiscal year that began in April
+		if mo < time.April {
+			fy--
+		}
+		switch {
+		case m[2] != "" || m[3] != "":
+			var err error
+			if fy, err = yearOf(m[1], m[2], m[3], "", y); err != nil {
+				return When{}, err
+			}
+		case m[4] == "来":
+			fy++
+		case m[4] == "再来":
+			fy += 2
+		}
+		return civil(fy+1, 3, 31)
+	}
+	if m := reMD.FindStringSubmatch(t); m != nil {
+		month := atoi(m[2])
+		return civil(nextYear(m[1], month), month, atoi(m[3]))
+	}
+	if m := reM.FindStringSubmatch(t); m != nil {
+		month := atoi(m[2])
+		return monthOf(nextYear(m[1], month), month, m[3])
+	}
+	if m := reRelM.FindStringSubmatch(t); m != nil {
+		first := time.Date(y, mo, 1, 0, 0, 0, 0, JST)
+		switch m[1] {
+		case "来月", "翌月":
+			first = first.AddDate(0, 1, 0)
+		case "再来月", "翌々月":
+			first = first.AddDate(0, 2, 0)
+		}
+		if m[2] != "" {
+			return civil(first.Year(), int(first.Month()), atoi(m[2]))
+		}
+		return monthOf(first.Year(), int(first.Month()), m[3])
+	}
+	if m := reRelY.FindStringSubmatch(t); m != nil {
+		switch m[1] {
+		case "来年", "翌年":
+			return civil(y+1, 12, 31)
+		case "再来年":
+			return civil(y+2, 12, 31)
+		}
+		return civil(y, 12, 31)
+	}
+	if m := reDurYM.FindStringSubmatch(t); m != nil {
+		return When{Date: addMonths(today, atoi(m[1])*12+atoi(m[2])), FromDuration: true}, nil
+	}
+	if m := reDur.FindStringSubmatch(t); m != nil {
+		v, err := strconv.ParseFloat(m[1], 64)
+		if err != nil {
+			return When{}, ErrNotDate
+		}
+		half := m[3] != ""
+		var d time.Time
+		switch m[2] {
+		case "年":
+			months := int(math.Round(v * 12))
+			if half {
+				months += 6
+			}
+			d = addMonths(today, months)
+		case "週":
+			if half {
+				return When{}, ErrNotDate
+			}
+			d = today.AddDate(0, 0, int(math.Round(v*7)))
+		case "日":
+			if half {
+				return When{}, ErrNotDate
+			}
+			d = today.AddDate(0, 0, int(math.Round(v)))
+		default: // months
+			whole := int(v)
+			days := int(math.Round((v - float64(whole)) * 30))
+			if half {
+				days += 15
+			}
+			d = addMonths(today, whole).AddDate(0, 0, days)
+		}
+		return When{Date: d, FromDuration: true}, nil
+	}
+	return When{}, errNoMatch
+}
+
+// yearOf reads a year given with an era (令和5, R5), in full (2023) or as two digits without
+// an era (「5年3月」「23年3月」): 20xx or 令和xx, whichever falls in the next ten years.
+func yearOf(eraName, eraYear, full, short string, thisYear int) (int, error) {
+	switch {
+	case eraName != "":
+		e := atoi(eraYear)
+		switch eraName {
+		case "令和", "r":
+			if e < 1 {
+				return 0, ErrInvalidDate
+			}
+			return 2018 + e, nil
+		case "平成", "h":
+			if e < 1 || e > 31 {
+				return 0, ErrInvalidDate
+			}
+			return 1988 + e, nil
+		default: // 昭和
+			if e < 1 || e > 64 {
+				return 0, ErrInvalidDate
+			}
+			return 1925 + e, nil
+		}
+	case full != "":
+		return atoi(full), nil
+	}
+	n := atoi(short)
+	western, reiwa := 2000+n, 2018+n
+	inRange := func(y int) bool { return y >= thisYear && y <= thisYear+10 }
+	if !inRange(western) && inRange(reiwa) && n >= 1 {
+		return reiwa, nil
+	}
+	return western, nil
+}
+
+// partDay is the day a part of a month stands for: 上旬 the 10th, 中旬 the 20th, otherwise
+// (末, 下旬, 中, nothing) the last day.
+func partDay(y, m int, part string) int {
+	switch part {
+	case "上旬", "初旬", "初め", "はじめ", "頭":
+		return 10
+	case "中旬", "半ば", "なかば", "中頃":
+		return 20
+	}
+	return daysIn(y, time.Month(m))
+}
+
+func daysIn(y int, m time.Month) int {
+	return time.Date(y, m+1, 0, 0, 0, 0, 0, JST).Day()
+}
+
+// civil is the date y-m-d, or ErrInvalidDate if there is no such day.
+func civil(y, m, d int) (When, error) {
+	if m < 1 || m > 12 || d < 1 || d > daysIn(y, time.Month(m)) {
+		return When{}, ErrInvalidDate
+	}
+	return When{Date: time.Date(y, time.Month(m), d, 0, 0, 0, 0, JST)}, nil
+}
+
+// addMonths adds k months to t, keeping the day but clamping it to the month's end
+// (30 November + 3 months is 28 February, not 2 March).
+func addMonths(t time.Time, k int) time.Time {
+	first := time.Date(t.Year(), t.Month(), 1, 0, 0, 0, 0, JST).AddDate(0, k, 0)
+	d := min(t.Day(), daysIn(first.Year(), first.Month()))
+	return time.Date(first.Year(), first.Month(), d, 0, 0, 0, 0, JST)
+}
+
+// atoi reads a short run of ASCII digits (the regexps bound their length).
+func atoi(s string) int {
+	n, _ := strconv.Atoi(s)
+	return n
+}
+
+// kanjiToDigits rewrites kanji numerals as ASCII digits: 三か月 → 3か月, 十二月 → 12月,
+// 二〇二三年 → 2023年, 三十一日 → 31日. A run that is not a well-formed number is kept.
+func kanjiToDigits(s string) string {
+	if !strings.ContainsFunc(s, func(r rune) bool { return isKanjiDigit(r) || smallUnit(r) > 0 }) {
+		return s
+	}
+	rs := []rune(s)
+	var b strings.Builder
+	for i := 0; i < len(rs); {
+		if !isKanjiDigit(rs[i]) && smallUnit(rs[i]) == 0 {
+			b.WriteRune(rs[i])
+			i++
+			continue
+		}
+		j := i
+		for j < len(rs) && (isKanjiDigit(rs[j]) || smallUnit(rs[j]) > 0) {
+			j++
+		}
+		if v, ok := kanjiNumber(rs[i:j]); ok {
+			b.WriteString(strconv.Itoa(v))
+		} else {
+			b.WriteString(string(rs[i:j]))
+		}
+		i = j
+	}
+	return b.String()
+}
+
+// kanjiNumber reads kanji digits and 十百千 (below 10,000), positional or not.
+func kanjiNumber(rs []rune) (int, bool) {
+	if len(rs) > 8 {
+		return 0, false
+	}
+	section, num, hasNum, last := 0, 0, false, 1<<30
+	for _, r := range rs {
+		if d := digitValue(r); d >= 0 {
+			num, hasNum = num*10+d, true
+			continue
+		}
+		u := int(smallUnit(r))
+		if u >= last {
+			return 0, false
+		}
+		last = u
+		if !hasNum {
+			num = 1
+		}
+		section += num * u
+		num, hasNum = 0, false
+	}
+	return section + num, true
+}

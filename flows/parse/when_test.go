@@ -1,0 +1,280 @@
+package parse
+
+import (
+	"errors"
+	"strings"
+	"testing"
+	"time"
+)
+
+func day(y int, m time.Month, d int) time.Time { return time.Date(y, m, d, 0, 0, 0, 0, JST) }
+
+func TestParseWhen(t *testing.T) {
+	nov15 := time.Date(2022, 11, 15, 10, 0, 0, 0, JST)
+	dec20 := time.Date(2022, 12, 20, 18, 30, 0, 0, JST)
+	mar10 := time.Date(2023, 3, 10, 9, 0, 0, 0, JST)
+	nov30 := time.Date(2023, 11, 30, 12, 0, 0, 0, JST)
+	leap := time.Date(2024, 2, 29, 12, 0, 0, 0, JST)
+	// 23:30 UTC on 15 November is already the 16th in Japan.
+	lateUTC := time.Date(2022, 11, 15, 23, 30, 0, 0, time.UTC)
+
+	tests := []struct {
+		in       string
+		now      time.Time
+		want     time.Time
+		duration bool
+	}{
+		{"2023/3/31", nov15, day(2023, 3, 31), false},
+		{"2023/03/31", nov15, day(2023, 3, 31), false},
+		{"2023-03-31", nov15, day(2023, 3, 31), false},
+		{"2023.3.31", nov15, day(2023, 3, 31), false},
+		{"２０２３／３／３１", nov15, day(2023, 3, 31), false},
+		{"20230331", nov15, day(2023, 3, 31), false},
+		{"2023年3月31日", nov15, day(2023, 3, 31), false},
+		{"2023年 3月 31日", nov15, day(2023, 3, 31), false},
+		{"2023年3月31日(金)", nov15, day(2023, 3, 31), false},
+		{"2023/3/31（金）", nov15, day(2023, 3, 31), false},
+		{"二〇二三年三月三十一日", nov15, day(2023, 3, 31), false},
+		{"令和5年3月31日", nov15, day(2023, 3, 31), false},
+		{"令和５年３月末", nov15, day(2023, 3, 31), false},
+		{"令和5年3月末", nov15, day(2023, 3, 31), false},
+		{"令和5年3月", nov15, day(2023, 3, 31), false},
+		{"令和5年3月上旬", nov15, day(2023, 3, 10), false},
+		{"令和5年3月中旬", nov15, day(2023, 3, 20), false},
+		{"令和5年3月下旬", nov15, day(2023, 3, 31), false},
+		{"㋿5年3月末", nov15, day(2023, 3, 31), false},
+		{"R5.3.31", nov15, day(2023, 3, 31), false},
+		{"R5/3/31", nov15, day(2023, 3, 31), false},
+		{"r5.3.31", nov15, day(2023, 3, 31), false},
+		{"Ｒ５．３．３１", nov15, day(2023, 3, 31), false},
+		{"R5.3", nov15, day(2023, 3, 31), false},
+		{"R5", nov15, day(2023, 12, 31), false},
+		{"令和5年", nov15, day(2023, 12, 31), false},
+		{"令和5年中", nov15, day(2023, 12, 31), false},
+		{"5年3月末", nov15, day(2023, 3, 31), false}, // 令和, the era left out
+		{"23年3月", nov15, day(2023, 3, 31), false}, // 2023
+		{"2023年3月", nov15, day(2023, 3, 31), false},
+		{"2023/3", nov15, day(2023, 3, 31), false},
+		{"2023年2月", nov15, day(2023, 2, 28), false},
+		{"2024年2月", nov15, day(2024, 2, 29), false},
+		{"2023年", nov15, day(2023, 12, 31), false},
+		{"3月末", nov15, day(2023, 3, 31), false},
+		{"3月", nov15, day(2023, 3, 31), false},
+		{"三月末", nov15, day(2023, 3, 31), false},
+		{"3月31日", nov15, day(2023, 3, 31), false},
+		{"3/31", nov15, day(2023, 3, 31), false},
+		{"12月", nov15, day(2022, 12, 31), false},
+		{"11月", nov15, day(2022, 11, 30), false},
+		{"11月末", nov15, day(2022, 11, 30), false},
+		{"11月20日", nov15, day(2022, 11, 20), false},
+		{"12月上旬", nov15, day(2022, 12, 10), false},
+		{"来年2月", nov15, day(2023, 2, 28), false},
+		{"来年の2月", nov15, day(2023, 2, 28), false},
+		{"来年3月末", nov15, day(2023, 3, 31), false},
+		{"再来年3月", nov15, day(2024, 3, 31), false},
+		{"来年", nov15, day(2023, 12, 31), false},
+		{"来月", nov15, day(2022, 12, 31), false},
+		{"来月末", nov15, day(2022, 12, 31), false},
+		{"来月中", nov15, day(2022, 12, 31), false},
+		{"来月上旬", nov15, day(2022, 12, 10), false},
+		{"来月10日", nov15, day(2022, 12, 10), false},
+		{"再来月", nov15, day(2023, 1, 31), false},
+		{"今月中", nov15, day(2022, 11, 30), false},
+		{"今月末", nov15, day(2022, 11, 30), false},
+		{"月末", nov15, day(2022, 11, 30), false},
+		{"年内", nov15, day(2022, 12, 31), false},
+		{"年内には", nov15, day(2022, 12, 31), false},
+		{"年末", nov15, day(2022, 12, 31), false},
+		{"今年中", nov15, day(2022, 12, 31), false},
+		{"年度内", nov15, day(2023, 3, 31), false},
+		{"今年度中", nov15, day(2023, 3, 31), false},
+		{"年度末", nov15, day(2023, 3, 31), false},
+		{"来年度", nov15, day(2024, 3, 31), false},
+		{"2023年度末", nov15, day(2024, 3, 31), false},
+		{"令和4年度末", nov15, day(2023, 3, 31), false},
+		{"年度内", mar10, day(2023, 3, 31), false},
+		{"3か月", nov15, day(2023, 2, 15), true},
+		{"3ヶ月", nov15, day(2023, 2, 15), true},
+		{"3ヵ月", nov15, day(2023, 2, 15), true},
+		{"3カ月", nov15, day(2023, 2, 15), true},
+		{"3ｹ月", nov15, day(2023, 2, 15), true},
+		{"3箇月", nov15, day(2023, 2, 15), true},
+		{"三か月", nov15, day(2023, 2, 15), true},
+		{"３か月", nov15, day(2023, 2, 15), true},
+		{"3か月後", nov15, day(2023, 2, 15), true},
+		{"3か月以内", nov15, day(2023, 2, 15), true},
+		{"約3か月", nov15, day(2023, 2, 15), true},
+		{"あと3か月くらい", nov15, day(2023, 2, 15), true},
+		{"3か月ほどかかると言われました", nov15, day(2023, 2, 15), true},
+		{"2〜3か月", nov15, day(2023, 2, 15), true},
+		{"2～3ヶ月", nov15, day(2023, 2, 15), true},
+		{"2、3か月", nov15, day(2023, 2, 15), true},
+		{"2-3か月", nov15, day(2023, 2, 15), true},
+		{"2か月から3か月", nov15, day(2023, 2, 15), true},
+		{"3か月半", nov15, day(2023, 3, 2), true},
+		{"1.5か月", nov15, day(2022, 12, 30), true},
+		{"ひと月", nov15, day(2022, 12, 15), true},
+		{"半年", nov15, day(2023, 5, 15), true},
+		{"半年後", nov15, day(2023, 5, 15), true},
+		{"半年くらい", nov15, day(2023, 5, 15), true},
+		{"1年", nov15, day(2023, 11, 15), true},
+		{"一年", nov15, day(2023, 11, 15), true},
+		{"1年後", nov15, day(2023, 11, 15), true},
+		{"1年半", nov15, day(2024, 5, 15), true},
+		{"1年3か月", nov15, day(2024, 2, 15), true},
+		{"2週間", nov15, day(2022, 11, 29), true},
+		{"二週間", nov15, day(2022, 11, 29), true},
+		{"1週間後", nov15, day(2022, 11, 22), true},
+		{"10日", nov15, day(2022, 11, 25), true},
+		{"十日", nov15, day(2022, 11, 25), true},
+		{"10日後", nov15, day(2022, 11, 25), true},
+		{"10日間", nov15, day(2022, 11, 25), true},
+		{"すぐ", nov15, day(2022, 11, 15), true},
+		{"すぐに", nov15, day(2022, 11, 15), true},
+		{"今すぐ", nov15, day(2022, 11, 15), true},
+		{"本日", nov15, day(2022, 11, 15), true},
+		{"明日", nov15, day(2022, 11, 16), true},
+		{"来週", nov15, day(2022, 11, 22), true},
+		{"すぐ", lateUTC, day(2022, 11, 16), true},
+		{"11月16日", lateUTC, day(2022, 11, 16), false},
+		{"3月末までに", nov15, day(2023, 3, 31), false},
+		{"3月末までには稼働予定です", nov15, day(2023, 3, 31), false},
+		{"4月頃の予定です", nov15, day(2023, 4, 30), false},
+		{"4月から", nov15, day(2023, 4, 30), false},
+		{"3月から4月", nov15, day(2023, 4, 30), false},
+		{"3月〜4月", nov15, day(2023, 4, 30), false},
+		{"遅くとも令和5年3月末", nov15, day(2023, 3, 31), false},
+		// Month rollover: asked in December, 3月末 is next March; 12月 is this month.
+		{"3月末", dec20, day(2023, 3, 31), false},
+		{"3月", dec20, day(2023, 3, 31), false},
+		{"12月", dec20, day(2022, 12, 31), false},
+		{"来月", dec20, day(2023, 1, 31), false},
+		{"再来月", dec20, day(2023, 2, 28), false},
+		{"年内", dec20, day(2022, 12, 31), false},
+		{"3か月", dec20, day(2023, 3, 20), true},
+		{"2週間", dec20, day(2023, 1, 3), true},
+		{"3月", mar10, day(2023, 3, 31), false},
+		{"3月末", mar10, day(2023, 3, 31), false},
+		{"2月", mar10, day(2024, 2, 29), false},
+		// Leap years and month ends.
+		{"3か月", nov30, day(2024, 2, 29), true},
+		{"1か月", time.Date(2023, 1, 31, 9, 0, 0, 0, JST), day(2023, 2, 28), true},
+		{"2月29日", nov30, day(2024, 2, 29), false},
+		{"2024/2/29", nov15, day(2024, 2, 29), false},
+		{"令和6年2月29日", nov15, day(2024, 2, 29), false},
+		{"1年", leap, day(2025, 2, 28), true},
+		{"今月末", leap, day(2024, 2, 29), false},
+		{"すぐ", leap, day(2024, 2, 29), true},
+		// 令和元年 and the last 平成 days.
+		{"令和元年12月", time.Date(2019, 6, 1, 0, 0, 0, 0, JST), day(2019, 12, 31), false},
+		{"令和元年", time.Date(2019, 6, 1, 0, 0, 0, 0, JST), day(2019, 12, 31), false},
+		{"平成31年4月30日", time.Date(2019, 4, 1, 0, 0, 0, 0, JST), day(2019, 4, 30), false},
+		{"H31.4.30", time.Date(2019, 4, 1, 0, 0, 0, 0, JST), day(2019, 4, 30), false},
+		// The last day within ten years.
+		{"2032/11/15", nov15, day(2032, 11, 15), false},
+		{"10年", nov15, day(2032, 11, 15), true},
+	}
+	for _, tt := range tests {
+		got, err := ParseWhen(tt.in, tt.now)
+		if err != nil || !got.Date.Equal(tt.want) || got.FromDuration != tt.duration {
+			t.Errorf("ParseWhen(%q, %s) = %s %v, %v; want %s %v", tt.in, tt.now.Format(time.RFC3339),
+				got.Date.Format("2006-01-02"), got.FromDuration, err, tt.want.Format("2006-01-02"), tt.duration)
+			continue
+		}
+		if got.Date.Location() != JST || got.Date.Hour() != 0 || got.Date.Minute() != 0 || got.Date.Nanosecond() != 0 {
+			t.Errorf("ParseWhen(%q).Date = %s, want midnight JST", tt.in, got.Date)
+		}
+	}
+}
+
+func TestParseWhenErrors(t *testing.T) {
+	nov15 := time.Date(2022, 11, 15, 10, 0, 0, 0, JST)
+	tests := []struct {
+		in   string
+		want error
+	}{
+		{"", ErrNotDate},
+		{"未定", ErrNotDate},
+		{"わからない", ErrNotDate},
+		{"まだ決まっていません", ErrNotDate},
+		{"そのうち", ErrNotDate},
+		{"数か月", ErrNotDate},
+		{"3", ErrNotDate},
+		{"1週間半", ErrNotDate},
+		{"14:00", ErrNotDate},
+		{"3月31日14時", ErrNotDate},
+		{strings.Repeat("3月", MaxInput), ErrNotDate},
+		{"2月30日", ErrInvalidDate},
+		{"2023/2/29", ErrInvalidDate},
+		{"2月29日", ErrInvalidDate}, // asked in 2022: next February has no 29th
+		{"13月", ErrInvalidDate},
+		{"0月", ErrInvalidDate},
+		{"2023/13/1", ErrInvalidDate},
+		{"2023/4/31", ErrInvalidDate},
+		{"2023/3/32", ErrInvalidDate},
+		{"2023/3/0", ErrInvalidDate},
+		{"令和0年3月", ErrInvalidDate},
+		{"平成32年3月", ErrInvalidDate},
+		{"20231301", ErrInvalidDate},
+		{"2022/11/14", ErrPast},
+		{"2022年3月", ErrPast},
+		{"今年3月", ErrPast},
+		{"11月10日", ErrPast},
+		{"令和元年", ErrPast},
+		{"平成31年4月30日", ErrPast},
+		{"H30.4.1", ErrPast},
+		{"昭和60年", ErrPast},
+		{"導入済みです", ErrPast},
+		{"もう稼働中です", ErrPast},
+		{"2032/11/16", ErrTooFar},
+		{"2040年", ErrTooFar},
+		{"11年", ErrTooFar},
+		{"100年後", ErrTooFar},
+		{"99999日", ErrTooFar},
+		{"令和20年", ErrTooFar},
+	}
+	for _, tt := range tests {
+		got, err := ParseWhen(tt.in, nov15)
+		if !errors.Is(err, tt.want) {
+			t.Errorf("ParseWhen(%q) = %s, %v; want %v", tt.in, got.Date.Format("2006-01-02"), err, tt.want)
+		}
+	}
+}
+
+func TestAddMonths(t *testing.T) {
+	tests := []struct {
+		from time.Time
+		k    int
+		want time.Time
+	}{
+		{day(2022, 11, 30), 3, day(2023, 2, 28)},
+		{day(2023, 11, 30), 3, day(2024, 2, 29)},
+		{day(2023, 1, 31), 1, day(2023, 2, 28)},
+		{day(2022, 12, 15), 1, day(2023, 1, 15)},
+		{day(2022, 5, 31), 6, day(2022, 11, 30)},
+	}
+	for _, tt := range tests {
+		if got := addMonths(tt.from, tt.k); !got.Equal(tt.want) {
+			t.Errorf("addMonths(%s, %d) = %s, want %s", tt.from.Format("2006-01-02"), tt.k, got.Format("2006-01-02"), tt.want.Format("2006-01-02"))
+		}
+	}
+}
+
+func TestKanjiToDigits(t *testing.T) {
+	tests := map[string]string{
+		"三か月":    "3か月",
+		"十二月":    "12月",
+		"三十一日":   "31日",
+		"二〇二三年":  "2023年",
+		"二千二十三年": "2023年",
+		"十日":     "10日",
+		"百十":     "110",
+		"十十":     "十十",
+		"すぐ":     "すぐ",
+	}
+	for in, want := range tests {
+		if got := kanjiToDigits(in); got != want {
+			t.Errorf("kanjiToDigits(%q) = %q, want %q", in, got, want)
+		}
+	}
+}

@@ -1,0 +1,481 @@
+package parse
+
+import (
+	"errors"
+	"regexp"
+	"strings"
+	"unicode"
+)
+
+// Errors of ParseYen.
+var (
+	ErrNotAmount = errors.New("parse: not an amount of yen")
+	ErrNegative  = errors.New("parse: negative amount")
+	ErrZero      = errors.New("parse: zero amount")
+	ErrTooLarge  = errors.New("parse: amount over 10億円")
+)
+
+// MaxYen is the largest amount ParseYen accepts: 10億円, far above any quote for this work.
+const MaxYen = 1_000_000_000
+
+// Period says how often an amount is paid.
+type Period int
+
+const (
+	Once    Period = iota // a one-off amount (the default when nothing says otherwise)
+	Monthly               // 月額, 月々, 毎月, 月1万, 1万円/月
+	Yearly                // 年額, 年間, 毎年, 年12万, 12万/年
+)
+
+// String returns the constant's name.
+func (p Period) String() string {
+	switch p {
+	case Monthly:
+		return "Monthly"
+	case Yearly:
+		return "Yearly"
+	}
+	return "Once"
+}
+
+// Amount is an amount of yen as ParseYen read it.
+type Amount struct {
+	Yen    int64  // 1 ≤ Yen ≤ MaxYen, rounded to the yen
+	Period Period // how often it is paid
+	Approx bool   // said to be approximate (約, くらい, 程度…) or given as a range
+}
+
+// PerYear is the amount paid in a year: Monthly ×12; Yearly and Once as they are.
+func (a Amount) PerYear() int64 {
+	if a.Period == Monthly {
+		return a.Yen * 12
+	}
+	return a.Yen
+}
+
+// ParseYen reads an amount of yen: 「65万円」「42万9千円」「４２９，０００円」「¥429,000」
+// 「1.5万」「0.5百万」「二十万円」 (kanji numerals, positional or with 十百千万億), with a period
+// (「月額1万5千円」「月1.5万」「年12万」「12万/年」) and hedges (「約50万」「50万くらい」
+// 「100万円程度」). A range (「50〜60万円」「50万から60万」) gives its upper end, Approx: the bot
+// compares amounts against a cap, and the upper end is the safe side.
+//
+// Words around the amount are allowed when the amount says it is money (円, ¥, 万…):
+// 「保守料は月額1万円です」. A bare number (「429000」) must stand alone. Two amounts that are
+// not a range (「初期50万、月1万」), vague ones (「数十万」) and other currencies give
+// ErrNotAmount; 「-5万」「マイナス5万」「▲5万」 give ErrNegative; 「0円」「無料」 give ErrZero, which
+// the caller may accept as "free"; more than MaxYen gives ErrTooLarge. Fractions of a yen are
+// rounded.
+func ParseYen(s string) (Amount, error) {
+	t, ok := prepare(s)
+	if !ok {
+		return Amount{}, ErrNotAmount
+	}
+	t = strings.ToLower(t)
+	t = reOneMonth.ReplaceAllString(t, "月$1")
+	t = reOneYear.ReplaceAllString(t, "年$1")
+	rs := []rune(t)
+
+	var (
+		exprs []yenExpr
+		rest  []string // rest[k] is the text before exprs[k]; the last one follows the last expr
+		from  int
+	)
+	for i := 0; i < len(rs); {
+		if !canStartAmount(rs, i) {
+			i++
+			continue
+		}
+		e, end, err := scanAmount(rs, i)
+		if err != nil {
+			return Amount{}, err
+		}
+		if end == i {
+			i++
+			continue
+		}
+		if !e.money && !e.digits {
+			// A kanji numeral that is not an amount: 一括, 千葉, 三社, 十分. Leave it as text.
+			i = end
+			continue
+		}
+		rest = append(rest, string(rs[from:i]))
+		exprs = append(exprs, e)
+		from, i = end, end
+	}
+	rest = append(rest, string(rs[from:]))
+	text := strings.Join(rest, "|")
+
+	if strings.Contains(text, "マイナス") || strings.ContainsAny(text, "▲△") {
+		return Amount{}, ErrNegative
+	}
+	if len(exprs) == 0 {
+		for _, w := range zeroWords {
+			if strings.Contains(text, w) {
+				return Amount{}, ErrZero
+			}
+		}
+		return Amount{}, ErrNotAmount
+	}
+	before := strings.TrimRightFunc(rest[0], unicode.IsSpace)
+	if r := lastRune(before); isDash(r) {
+		return Amount{}, ErrNegative
+	}
+	if strings.HasSuffix(before, "数") || strings.HasSuffix(before, "何") {
+		return Amount{}, ErrNotAmount // 数十万, 何万
+	}
+	for _, w := range foreignCurrencies {
+		if strings.Contains(text, w) {
+			return Amount{}, ErrNotAmount
+		}
+	}
+
+	var a Amount
+	e := exprs[0]
+	switch len(exprs) {
+	case 1:
+		if !e.money && strings.TrimSpace(fillers.Replace(text)) != "" {
+			return Amount{}, ErrNotAmount // 「3台」: a number, but of what?
+		}
+	case 2:
+		if !isRangeSeparator(strings.TrimSpace(rest[1])) {
+			return Amount{}, ErrNotAmount
+		}
+		lo, hi := e, exprs[1]
+		if !hi.money && strings.TrimSpace(fillers.Replace(text)) != "" {
+			return Amount{}, ErrNotAmount
+		}
+		if !lo.units && hi.lastBig > 1 {
+			lo.micro = satMul(lo.micro, hi.lastBig) // 「50〜60万」: the 万 is for both
+		}
+		if lo.micro > hi.micro {
+			return Amount{}, ErrNotAmount
+		}
+		e = hi
+		a.Approx = true
+	default:
+		return Amount{}, ErrNotAmount
+	}
+
+	period, err := amountPeriod(text)
+	if err != nil {
+		return Amount{}, err
+	}
+	a.Period = period
+	for _, w := range approxWords {
+		if strings.Contains(text, w) {
+			a.Approx = true
+			break
+		}
+	}
+	if e.micro >= microCap {
+		return Amount{}, ErrTooLarge
+	}
+	a.Yen = (e.micro + micro/2) / micro
+	switch {
+	case a.Yen == 0:
+		return Amount{}, ErrZero
+	case a.Yen > MaxYen:
+		return Amount{}, ErrTooLarge
+	}
+	return a, nil
+}
+
+var (
+	// 「1ヶ月あたり」「ひと月」「1年間」 name a period, not an amount: fold the number away.
+	reOneMonth = regexp.MustCompile(`(?:1|一|ひと)\s*(?:か|ヶ|ヵ|カ|ケ|箇)月(あたり|当たり|につき|ごと|毎|で)?|ひと月(あたり|当たり|につき|ごと|毎|で)?`)
+	reOneYear  = regexp.MustCompile(`(?:1|一)\s*年(間|あたり|当たり|につき|ごと|毎)`)
+	// a kanji numeral left as text right before a unit of time: 「五年で60万」 is not 年額.
+	reKanjiTime = regexp.MustCompile(`[〇一二三四五六七八九十百千]\s*(?:年|月|か月|ヶ月|ヵ月|カ月|ケ月|週|日)`)
+)
+
+var (
+	zeroWords         = []string{"無料", "無償", "タダ", "ゼロ", "ただで"}
+	foreignCurrencies = []string{"ドル", "$", "usd", "ユーロ", "€", "ウォン", "ポンド", "£"}
+	approxWords       = []string{"約", "凡そ", "およそ", "大体", "だいたい", "概算", "概ね", "おおむね", "ほど", "程",
+		"くらい", "ぐらい", "位", "前後", "強", "弱", "ざっと", "目安", "見込", "予定", "〜", "~", "以上", "以下",
+		"未満", "以内", "超", "まで", "上限", "最大", "最低", "?", "とか", "ぐらい", "approx", "about", "around"}
+	// fillers are what may surround a bare number: 「約429000です」 is an amount, 「3台」 is not.
+	fillers = strings.NewReplacer(
+		"月額", "", "年額", "", "毎月", "", "毎年", "", "月々", "", "年間", "", "月", "", "年", "",
+		"約", "", "およそ", "", "大体", "", "だいたい", "", "概算", "", "ほど", "", "程度", "", "くらい", "",
+		"ぐらい", "", "位", "", "前後", "", "以上", "", "以下", "", "未満", "", "以内", "", "まで", "",
+		"税込み", "", "税込", "", "税抜き", "", "税抜", "", "税別", "", "込み", "", "です", "", "でした", "",
+		"あたり", "", "当たり", "", "につき", "", "ごと", "", "毎", "", "払い", "",
+		"〜", "", "~", "", "/", "", "|", "", "(", "", ")", "", "。", "", "、", "", ",", "", ".", "", "!", "",
+		"?", "", ":", "", "は", "", "で", "", "の", "", "に", "", "ね", "", "よ", "", "-", "",
+	)
+	timeWords = strings.NewReplacer("今月", "", "来月", "", "先月", "", "月末", "", "月初", "",
+		"年内", "", "年末", "", "今年", "", "来年", "", "去年", "", "昨年", "", "年度末", "")
+)
+
+// amountPeriod finds the period in the text around the amount.
+func amountPeriod(text string) (Period, error) {
+	if reKanjiTime.MatchString(text) {
+		return Once, ErrNotAmount
+	}
+	t := timeWords.Replace(text)
+	monthly := strings.Contains(t, "月") || strings.Contains(t, "month") || strings.Contains(t, "/mo")
+	yearly := strings.Contains(t, "年") || strings.Contains(t, "year") || strings.Contains(t, "annual") ||
+		strings.Contains(t, "/yr")
+	switch {
+	case monthly && yearly:
+		return Once, ErrNotAmount
+	case monthly:
+		return Monthly, nil
+	case yearly:
+		return Yearly, nil
+	}
+	return Once, nil
+}
+
+func isRangeSeparator(s string) bool {
+	switch s {
+	case "〜", "~", "から", "〜から", "ないし", "or":
+		return true
+	}
+	rs := []rune(s)
+	return len(rs) == 1 && isDash(rs[0])
+}
+
+func lastRune(s string) rune {
+	rs := []rune(s)
+	if len(rs) == 0 {
+		return 0
+	}
+	return rs[len(rs)-1]
+}
+
+// Amounts are computed in micro-yen, saturating at microCap (far above MaxYen), so that
+// 「0.5百万」 is exact and no digit string can overflow.
+const (
+	micro    = 1_000_000
+	microCap = 1e17 // 1e11 yen
+)
+
+func satMul(a, b int64) int64 {
+	if a == 0 || b == 0 {
+		return 0
+	}
+	if a >= microCap/b {
+		return microCap
+	}
+	return a * b
+}
+
+func satAdd(a, b int64) int64 {
+	if a+b >= microCap {
+		return microCap
+	}
+	return a + b
+}
+
+// yenExpr is one amount found in the text.
+type yenExpr struct {
+	micro   int64 // value in micro-yen, saturated at microCap
+	money   bool  // has 円/¥ or a unit 万・億 or ASCII digits with a unit: clearly an amount
+	digits  bool  // has ASCII digits
+	units   bool  // has any of 十百千万億
+	lastBig int64 // the last of 万 or 億 used, in yen (1 if none)
+}
+
+func smallUnit(r rune) int64 {
+	switch r {
+	case '十', '拾':
+		return 10
+	case '百':
+		return 100
+	case '千', '阡':
+		return 1000
+	}
+	return 0
+}
+
+func bigUnit(r rune) int64 {
+	switch r {
+	case '万', '萬':
+		return 10_000
+	case '億':
+		return 100_000_000
+	case '兆':
+		return 1_000_000_000_000
+	}
+	return 0
+}
+
+func isYenSign(r rune) bool { return r == '¥' || r == '\\' }
+
+func canStartAmount(rs []rune, i int) bool {
+	r := rs[i]
+	return digitValue(r) >= 0 || smallUnit(r) > 0 || isYenSign(r)
+}
+
+// scanAmount reads one amount starting at rs[i]: [¥] (number [unit])+ [円]. It returns the
+// position after it (i if nothing was read). A malformed amount (「5万3万」, a number with
+// more than 6 decimals) is ErrNotAmount.
+func scanAmount(rs []rune, i int) (yenExpr, int, error) {
+	n := len(rs)
+	pos := i
+	e := yenExpr{lastBig: 1}
+	skipSpaces := func(p int) int {
+		for p < n && rs[p] == ' ' {
+			p++
+		}
+		return p
+	}
+	if isYenSign(rs[pos]) {
+		p := skipSpaces(pos + 1)
+		if p >= n || digitValue(rs[p]) < 0 && smallUnit(rs[p]) == 0 {
+			return e, i, nil
+		}
+		e.money = true
+		pos = p
+	}
+
+	var (
+		total, section int64
+		num            int64 // micro-yen of the pending number
+		hasNum         bool
+		numSingle      bool // the pending number is one integer digit
+		lastSmall      = int64(1 << 62)
+		lastBig        = int64(1 << 62)
+		seen           bool
+	)
+scan:
+	for pos < n {
+		r := rs[pos]
+		switch {
+		case digitValue(r) >= 0:
+			if hasNum {
+				break scan // two numbers in a row: a second amount
+			}
+			v, single, ascii, end, err := scanNumber(rs, pos)
+			if err != nil {
+				return e, i, err
+			}
+			num, hasNum, numSingle = v, true, single
+			e.digits = e.digits || ascii
+			pos = end
+		case smallUnit(r) > 0:
+			u := smallUnit(r)
+			if u >= lastSmall {
+				return e, i, ErrNotAmount
+			}
+			lastSmall = u
+			if !hasNum {
+				num = micro
+			}
+			section = satAdd(section, satMul(num, u))
+			hasNum, e.units = false, true
+			pos++
+		case bigUnit(r) > 0:
+			u := bigUnit(r)
+			if !seen || u >= lastBig || (!hasNum && section == 0) {
+				return e, i, ErrNotAmount
+			}
+			lastBig, lastSmall = u, 1<<62
+			if hasNum {
+				section = satAdd(section, num)
+			}
+			total = satAdd(total, satMul(section, u))
+			section, hasNum = 0, false
+			e.units, e.money, e.lastBig = true, true, u
+			pos++
+		case r == ' ' && seen:
+			p := skipSpaces(pos)
+			if p < n && (smallUnit(rs[p]) > 0 || bigUnit(rs[p]) > 0 || isYenWord(rs, p) > 0) {
+				pos = p
+				continue
+			}
+			break scan
+		default:
+			break scan
+		}
+		seen = true
+	}
+	if !seen {
+		return e, i, nil
+	}
+	if hasNum {
+		if numSingle && section == 0 && e.lastBig > 1 && lastSmall == 1<<62 {
+			num = satMul(num, e.lastBig/10) // 「1万2」 is 1万2千, as people say it
+		}
+		section = satAdd(section, num)
+	}
+	e.micro = satAdd(total, section)
+	if k := isYenWord(rs, skipSpaces(pos)); k > 0 {
+		pos = skipSpaces(pos) + k
+		e.money = true
+	}
+	if e.digits && e.units {
+		e.money = true
+	}
+	return e, pos, nil
+}
+
+// isYenWord returns the length of 円, えん, yen or jpy at rs[p], or 0.
+func isYenWord(rs []rune, p int) int {
+	for _, w := range [][]rune{[]rune("円"), []rune("えん"), []rune("yen"), []rune("jpy")} {
+		if p+len(w) <= len(rs) && string(rs[p:p+len(w)]) == string(w) {
+			return len(w)
+		}
+	}
+	return 0
+}
+
+// scanNumber reads a run of digits (ASCII or kanji, positional: 二〇 is 20) with ASCII
+// thousands separators (「429,000」) and one decimal point, returning micro-yen.
+func scanNumber(rs []rune, pos int) (v int64, single, ascii bool, end int, err error) {
+	n := len(rs)
+	var (
+		intPart   int64
+		sig       int // significant integer digits
+		frac      int64
+		fracDigit int
+		inFrac    bool
+		count     int
+	)
+	isASCIIDigit := func(p int) bool { return p >= 0 && p < n && rs[p] >= '0' && rs[p] <= '9' }
+	for pos < n {
+		r := rs[pos]
+		d := digitValue(r)
+		switch {
+		case d >= 0:
+			if r <= '9' {
+				ascii = true
+			}
+			count++
+			if inFrac {
+				fracDigit++
+				if fracDigit > 6 {
+					return 0, false, ascii, pos, ErrNotAmount
+				}
+				frac = frac*10 + int64(d)
+			} else {
+				if sig > 0 || d != 0 {
+					sig++
+				}
+				if sig <= 13 {
+					intPart = intPart*10 + int64(d)
+				}
+			}
+			pos++
+			continue
+		case r == ',' && !inFrac && isASCIIDigit(pos-1) && isASCIIDigit(pos+1) && isASCIIDigit(pos+2) &&
+			isASCIIDigit(pos+3) && !isASCIIDigit(pos+4):
+			pos++
+			continue
+		case r == '.' && !inFrac && isASCIIDigit(pos-1) && isASCIIDigit(pos+1):
+			inFrac = true
+			pos++
+			continue
+		}
+		break
+	}
+	if sig > 13 {
+		return microCap, false, ascii, pos, nil
+	}
+	for i := fracDigit; i < 6; i++ {
+		frac *= 10
+	}
+	return satAdd(satMul(intPart, micro), frac), count == 1 && !inFrac, ascii, pos, nil
+}

@@ -1,0 +1,325 @@
+package flows_test
+
+import (
+	"bufio"
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"deskbot/bot"
+	"deskbot/flows"
+	"deskbot/flows/kb"
+	"deskbot/store"
+)
+
+// Transcripts are conversations written down as the desk would read them, in
+// testdata/transcripts/*.txt, one line an action or an expectation:
+//
+//	now 2022-11-15T10:00:00+09:00   the clock (before the first event)
+//	> text                          the clinic types text
+//	> [tap LABEL]                   the clinic taps the offered choice labelled LABEL
+//	> [follow] / [unfollow]         the account is added / blocked
+//	> [sticker] / [image]           content the bot cannot read
+//	> [event ID] text               typed text with a channel event id (redelivery tests)
+//	< words                         some message of the reply contains words
+//	<! words                        no message of the reply contains words
+//	<? LABEL                        the reply offers a choice labelled LABEL
+//	<- nothing                      the reply is empty
+//	wait 2h                         time passes
+//	= flow FLOW STEP                the session is in FLOW at STEP ("-" for none)
+//	= empty                         nothing of the conversation is kept in the store
+//	= notice KIND [words]           the turn sent a notice of KIND (to the desk) containing words
+//	= no notice                     the turn sent no notice
+//	= report FIELD VALUE            the last report notice has FIELD (facility, prefecture, code,
+//	                                type, contact, details, categories, answers, checklist) containing VALUE
+//
+// Lines starting with # are comments.
+func TestTranscripts(t *testing.T) {
+	files, err := filepath.Glob("testdata/transcripts/*.txt")
+	if err != nil || len(files) == 0 {
+		t.Fatalf("no transcripts: %v", err)
+	}
+	for _, f := range files {
+		t.Run(strings.TrimSuffix(filepath.Base(f), ".txt"), func(t *testing.T) { runTranscript(t, f) })
+	}
+}
+
+// clock is a test clock that moves only when told.
+type clock struct {
+	mu  sync.Mutex
+	now time.Time
+}
+
+func (c *clock) Now() time.Time  { c.mu.Lock(); defer c.mu.Unlock(); return c.now }
+func (c *clock) set(t time.Time) { c.mu.Lock(); c.now = t; c.mu.Unlock() }
+func (c *clock) add(d time.Duration) {
+	c.mu.Lock()
+	c.now = c.now.Add(d)
+	c.mu.Unlock()
+}
+
+// harness is an engine on a memory store with the embedded knowledge base.
+type harness struct {
+	t      *testing.T
+	clock  *clock
+	store  *store.Memory
+	engine *bot.Engine
+	conv   string
+
+	reply   []bot.Message
+	offered []bot.Choice
+	notices []bot.Notice
+	report  *bot.Report
+}
+
+func newHarness(t *testing.T) *harness {
+	t.Helper()
+	k, err := flows.Load(kb.Embedded())
+	if err != nil {
+		t.Fatalf("load knowledge: %v", err)
+	}
+	c := &clock{now: time.Date(2022, 11, 15, 10, 0, 0, 0, bot.JST)}
+	st := store.NewMemory(c.Now)
+	e := bot.NewEngine(bot.Config{Store: st, Brain: flows.NewDesk(k), Now: c.Now, TTL: 168 * time.Hour})
+	return &harness{t: t, clock: c, store: st, engine: e, conv: "line:Utranscript"}
+}
+
+// send applies one event and collects the reply and the notices it queued.
+func (h *harness) send(ev bot.Event) {
+	h.t.Helper()
+	ev.Conversation = h.conv
+	msgs, err := h.engine.Handle(context.Background(), ev)
+	if err != nil {
+		h.t.Fatalf("Handle(%v %q): %v", ev.Kind, ev.Text, err)
+	}
+	h.reply = msgs
+	for _, m := range msgs {
+		if len(m.Choices) > 0 {
+			h.offered = m.Choices
+		}
+	}
+	ds, err := h.store.Claim(context.Background(), "test", 100, time.Hour)
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	h.notices = nil
+	for _, d := range ds {
+		h.notices = append(h.notices, d.Notice)
+		if d.Report != nil {
+			h.report = d.Report
+		}
+		h.store.Ack(context.Background(), d)
+	}
+}
+
+func (h *harness) tap(label string) {
+	h.t.Helper()
+	for _, c := range h.offered {
+		if c.Label == label {
+			h.send(bot.Event{Kind: bot.ChoiceEvent, Text: c.Value})
+			return
+		}
+	}
+	h.t.Fatalf("no choice %q offered; offered: %s", label, labels(h.offered))
+}
+
+func labels(cs []bot.Choice) string {
+	var l []string
+	for _, c := range cs {
+		l = append(l, "["+c.Label+"]")
+	}
+	return strings.Join(l, " ")
+}
+
+// replyText is the whole reply as text: messages, cards and choice labels.
+func replyText(msgs []bot.Message) string {
+	var b strings.Builder
+	for _, m := range msgs {
+		if m.Card != nil {
+			b.WriteString(m.Card.Text + "\n")
+		}
+		b.WriteString(m.Text + "\n")
+		b.WriteString(labels(m.Choices) + "\n")
+	}
+	return b.String()
+}
+
+func runTranscript(t *testing.T, file string) {
+	f, err := os.Open(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	h := newHarness(t)
+	sc := bufio.NewScanner(f)
+	for n := 1; sc.Scan(); n++ {
+		line := strings.TrimSpace(sc.Text())
+		if line == "" || strings.HasPrefix(line, "#") {
+			continue
+		}
+		t.Logf("%s:%d: %s", filepath.Base(file), n, line)
+		if err := h.step(line); err != nil {
+			t.Fatalf("%s:%d: %s\n%v\nthe bot said:\n%s", file, n, line, err, replyText(h.reply))
+		}
+	}
+}
+
+func (h *harness) step(line string) error {
+	op, arg, _ := strings.Cut(line, " ")
+	arg = strings.TrimSpace(arg)
+	switch op {
+	case "now":
+		ts, err := time.Parse(time.RFC3339, arg)
+		if err != nil {
+			return err
+		}
+		h.clock.set(ts)
+	case "wait":
+		d, err := time.ParseDuration(arg)
+		if err != nil {
+			return err
+		}
+		h.clock.add(d)
+	case ">":
+		return h.act(arg)
+	case "<":
+		if !strings.Contains(replyText(h.reply), arg) {
+			return fmt.Errorf("reply does not contain %q", arg)
+		}
+	case "<!":
+		if strings.Contains(replyText(h.reply), arg) {
+			return fmt.Errorf("reply contains %q", arg)
+		}
+	case "<?":
+		var last []bot.Choice
+		for _, m := range h.reply {
+			if len(m.Choices) > 0 {
+				last = m.Choices
+			}
+		}
+		if !slices.ContainsFunc(last, func(c bot.Choice) bool { return c.Label == arg }) {
+			return fmt.Errorf("reply does not offer [%s]; offers %s", arg, labels(last))
+		}
+	case "<-":
+		if len(h.reply) != 0 {
+			return fmt.Errorf("reply is not empty")
+		}
+	case "=":
+		return h.check(arg)
+	default:
+		return fmt.Errorf("unknown line")
+	}
+	return nil
+}
+
+func (h *harness) act(arg string) error {
+	switch {
+	case strings.HasPrefix(arg, "[tap ") && strings.HasSuffix(arg, "]"):
+		h.tap(strings.TrimSuffix(strings.TrimPrefix(arg, "[tap "), "]"))
+	case arg == "[follow]":
+		h.send(bot.Event{Kind: bot.FollowEvent})
+	case arg == "[unfollow]":
+		h.send(bot.Event{Kind: bot.UnfollowEvent})
+	case arg == "[sticker]", arg == "[image]", arg == "[location]":
+		h.send(bot.Event{Kind: bot.UnsupportedEvent, Text: strings.Trim(arg, "[]")})
+	case strings.HasPrefix(arg, "[event "):
+		id, text, _ := strings.Cut(strings.TrimPrefix(arg, "[event "), "]")
+		h.send(bot.Event{Kind: bot.TextEvent, ID: id, Text: strings.TrimSpace(text)})
+	default:
+		h.send(bot.Event{Kind: bot.TextEvent, Text: arg})
+	}
+	return nil
+}
+
+func (h *harness) check(arg string) error {
+	fields := strings.Fields(arg)
+	l, err := h.store.Load(context.Background(), h.conv, "")
+	if err != nil {
+		return err
+	}
+	s := l.Session
+	switch fields[0] {
+	case "flow":
+		want := fields[1:]
+		got := []string{or(s.Flow), or(s.Step)}
+		if len(want) != 2 || !slices.Equal(want, got) {
+			return fmt.Errorf("session is at %v, want %v", got, want)
+		}
+	case "empty":
+		if s.Version != 0 || !s.Empty() {
+			return fmt.Errorf("the store keeps the conversation: version %d, %+v", s.Version, s)
+		}
+	case "records":
+		if got := fmt.Sprint(len(s.Records)); got != fields[1] {
+			return fmt.Errorf("%s records kept, want %s", got, fields[1])
+		}
+	case "notice":
+		words := strings.Join(fields[2:], " ")
+		for _, n := range h.notices {
+			if string(n.Kind) == fields[1] && strings.Contains(fmt.Sprintf("%+v %+v", n, n.Report), words) {
+				return nil
+			}
+		}
+		return fmt.Errorf("no %s notice containing %q; notices: %+v", fields[1], words, h.notices)
+	case "no":
+		if len(h.notices) != 0 {
+			return fmt.Errorf("notices sent: %+v", h.notices)
+		}
+	case "report":
+		r := h.report
+		if r == nil {
+			return fmt.Errorf("no report sent")
+		}
+		var got string
+		switch fields[1] {
+		case "facility":
+			got = r.Facility
+		case "prefecture":
+			got = r.Prefecture
+		case "code":
+			got = r.Code
+		case "type":
+			got = r.FacilityType
+		case "contact":
+			got = r.Contact
+		case "details":
+			got = r.Details
+		case "id":
+			got = r.ID
+		case "categories":
+			got = strings.Join(r.Categories, ",")
+		case "answers":
+			got = fmt.Sprint(r.Answers)
+		case "checklist":
+			got = fmt.Sprint(r.Checklist)
+		default:
+			return fmt.Errorf("unknown report field %q", fields[1])
+		}
+		want := strings.Join(fields[2:], " ")
+		if want == "-" {
+			want = ""
+			if got != "" {
+				return fmt.Errorf("report %s = %q, want empty", fields[1], got)
+			}
+		}
+		if !strings.Contains(got, want) {
+			return fmt.Errorf("report %s = %q, want it to contain %q", fields[1], got, want)
+		}
+	default:
+		return fmt.Errorf("unknown check")
+	}
+	return nil
+}
+
+func or(s string) string {
+	if s == "" {
+		return "-"
+	}
+	return s
+}
