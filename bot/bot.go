@@ -46,11 +46,14 @@ func (k Kind) String() string {
 type Event struct {
 	// ID is the channel's id of the event (LINE's webhookEventId). A redelivered event with
 	// the same ID is applied once. Empty means the channel gives no id: no dedupe.
-	ID string
+	ID string `json:"id,omitempty"`
 	// Conversation names the conversation across channels and instances, e.g. "line:U4af…".
-	Conversation string
-	Kind         Kind
-	Text         string
+	Conversation string `json:"conv"`
+	Kind         Kind   `json:"kind"`
+	Text         string `json:"text,omitempty"`
+	// Reply is the channel's handle for answering this event (LINE's reply token). The
+	// engine only passes it on to Deliver.
+	Reply string `json:"reply,omitempty"`
 }
 
 // Message is one outbound message to the clinic: a text, optionally with choices to tap

@@ -2,32 +2,59 @@ package bot
 
 import (
 	"context"
+	"crypto/rand"
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
 	"fmt"
-	"hash/maphash"
 	"log/slog"
-	"sync"
 	"time"
 )
 
-// Store keeps the sessions, remembers which events were applied and takes notices into its
-// outbox. Implementations are safe for concurrent use by several engines, in one process or
-// in many against one shared store.
+// Store keeps the conversations: each one's inbox of events in arrival order, its lease,
+// its session, the events applied, and the outbox of notices. Implementations are safe for
+// concurrent use by several engines, in one process or in many against one shared store.
 type Store interface {
+	// Enqueue appends ev to its conversation's inbox and returns its sequence number, which
+	// orders the conversation's events by arrival. Once Enqueue returns, the event is
+	// durable: some engine will apply it.
+	Enqueue(ctx context.Context, ev Event) (int64, error)
+	// Head returns the oldest event in conv's inbox; ok is false when the inbox is empty.
+	Head(ctx context.Context, conv string) (q Queued, ok bool, err error)
+	// Waiting lists up to max conversations whose inboxes hold events, for the sweep that
+	// takes over from engines that died while draining.
+	Waiting(ctx context.Context, max int) ([]string, error)
+
+	// Lease takes, or renews, the lease of conv for holder, for ttl. It returns false when
+	// another holder has it. Only the holder of the lease applies the inbox's events.
+	Lease(ctx context.Context, conv, holder string, ttl time.Duration) (bool, error)
+	// Unlease gives the lease up, if holder still has it.
+	Unlease(ctx context.Context, conv, holder string) error
+
 	// Load returns the session of conv, or a new one (Version 0) when the store has none.
 	// It also reports whether eventID ("" for none) was already applied to conv, and
 	// whether conv had a flow in progress that ran out its lifetime since.
 	Load(ctx context.Context, conv, eventID string) (Loaded, error)
-	// Commit applies one turn in one atomic step, or not at all: it writes c.Session (or
-	// deletes it when c.Delete) only if the stored version still equals c.Session.Version,
-	// records c.EventID as applied, and appends c.Notices to the outbox. A moved version
-	// gives ErrConflict and changes nothing.
+	// Commit applies one turn in one atomic step, or not at all. It writes c.Session (or
+	// deletes it when c.Delete) only if the stored version still equals
+	// c.Session.Version; with c.Holder, only while that holder has the lease (and renews
+	// it); with c.Seq, only if that event heads the inbox, and removes it. It records
+	// c.EventID as applied and appends c.Notices to the outbox. When a condition fails it
+	// returns ErrConflict and changes nothing.
 	Commit(ctx context.Context, c Commit) error
+	// Skip removes event seq from the head of conv's inbox without applying it, if holder
+	// has the lease: for redelivered and unprocessable events.
+	Skip(ctx context.Context, conv, holder string, seq int64) error
+
 	// NextReceipt returns the next number, from 1, of the receipt sequence of day
 	// ("20221115").
 	NextReceipt(ctx context.Context, day string) (int64, error)
+}
+
+// Queued is an event waiting in a conversation's inbox.
+type Queued struct {
+	Event Event
+	Seq   int64
 }
 
 // Loaded is what Store.Load found.
@@ -47,6 +74,13 @@ type Commit struct {
 	Delete bool
 	// TTL is the idle lifetime of the written session.
 	TTL time.Duration
+	// Holder, when set, must hold the conversation's lease; the lease is renewed for
+	// LeaseTTL.
+	Holder   string
+	LeaseTTL time.Duration
+	// Seq, when set, is the inbox event this turn applies; it must head the inbox and is
+	// removed from it.
+	Seq int64
 	// EventID, when not empty, is remembered as applied (for at least a day).
 	EventID string
 	// Notices go to the outbox, for the desk.
@@ -83,44 +117,60 @@ type Outcome struct {
 	Notices  []Notice
 }
 
-// Engine applies inbound events to their conversations. Handle is safe for concurrent use;
-// events of one conversation handled by one engine are applied one at a time, in the order
-// Handle was called, and several engines on one store never lose an update.
-type Engine struct {
-	store Store
-	brain Brain
-	now   func() time.Time
-	ttl   time.Duration
-	log   *slog.Logger
-	obs   func(string, time.Duration)
+// Deliver sends the messages of an applied event to the clinic. The engine calls it for
+// the events it applies on behalf of other Handle calls — in this process or another one,
+// alive or dead — so it must work from the event alone (Event.Reply, Conversation).
+type Deliver func(ctx context.Context, ev Event, msgs []Message)
 
-	stripes [64]sync.Mutex
-	seed    maphash.Seed
+// Engine applies inbound events to their conversations, in arrival order and exactly once,
+// with any number of engines on one store: each event is queued in its conversation's
+// inbox, and the engine that holds the conversation's lease applies the queued events one
+// by one. Engine is safe for concurrent use.
+type Engine struct {
+	store    Store
+	brain    Brain
+	now      func() time.Time
+	ttl      time.Duration
+	leaseTTL time.Duration
+	deliver  Deliver
+	log      *slog.Logger
+	obs      func(string, time.Duration)
 }
 
 // Config configures an Engine.
 type Config struct {
 	Store Store
 	Brain Brain
+	// Deliver sends replies of events applied for other Handle calls; nil drops them (a
+	// single-process program whose Handle calls are sequential never needs it).
+	Deliver Deliver
 	// Now is the clock; nil means time.Now.
 	Now func() time.Time
 	// TTL is the idle lifetime of a session; 0 means 168h.
 	TTL time.Duration
+	// LeaseTTL bounds how long a crashed engine blocks a conversation; 0 means 15s. Each
+	// applied event renews the lease.
+	LeaseTTL time.Duration
 	// Log receives one line per turn; nil means slog.Default().
 	Log *slog.Logger
-	// Observe, if set, is told how each Handle ended — "applied", "duplicate" or "error" —
-	// and how long it took. Metrics hang here.
+	// Observe, if set, is told how each queued event's turn ended — "applied",
+	// "duplicate", "dropped" (the decision panicked) or "error" (it stays queued) — and how
+	// long it took. Metrics hang here.
 	Observe func(outcome string, took time.Duration)
 }
 
 // NewEngine returns an engine.
 func NewEngine(c Config) *Engine {
-	e := &Engine{store: c.Store, brain: c.Brain, now: c.Now, ttl: c.TTL, log: c.Log, obs: c.Observe, seed: maphash.MakeSeed()}
+	e := &Engine{store: c.Store, brain: c.Brain, now: c.Now, ttl: c.TTL, leaseTTL: c.LeaseTTL,
+		deliver: c.Deliver, log: c.Log, obs: c.Observe}
 	if e.now == nil {
 		e.now = time.Now
 	}
 	if e.ttl <= 0 {
 		e.ttl = 168 * time.Hour
+	}
+	if e.leaseTTL <= 0 {
+		e.leaseTTL = 15 * time.Second
 	}
 	if e.log == nil {
 		e.log = slog.Default()
@@ -128,50 +178,120 @@ func NewEngine(c Config) *Engine {
 	return e
 }
 
-// maxAttempts bounds the retries of a turn whose commit lost a race with another engine.
-const maxAttempts = 8
-
-// Handle applies ev to its conversation and returns what to say. A redelivered event
-// returns no message and no error. An error means the event was not applied: the caller
-// should let the channel redeliver it.
+// Handle queues ev in its conversation's inbox, then applies the queued events in order
+// unless another engine is already doing so, and returns what to say to ev. It returns no
+// message when ev was a redelivery, or when another engine applies it (that engine
+// delivers the reply). An error means ev may not be queued or applied yet: the channel
+// should redeliver it, and the redelivery is applied once.
 func (e *Engine) Handle(ctx context.Context, ev Event) ([]Message, error) {
 	if ev.Conversation == "" {
 		return nil, errors.New("event without conversation")
 	}
-	start := time.Now()
-	mu := &e.stripes[maphash.String(e.seed, ev.Conversation)%uint64(len(e.stripes))]
-	mu.Lock()
-	defer mu.Unlock()
-	for attempt := 1; ; attempt++ {
-		msgs, dup, err := e.apply(ctx, ev)
-		if errors.Is(err, ErrConflict) && attempt < maxAttempts {
-			continue
+	seq, err := e.store.Enqueue(ctx, ev)
+	if err != nil {
+		return nil, fmt.Errorf("queue event: %w", err)
+	}
+	return e.drain(ctx, ev.Conversation, seq)
+}
+
+// Sweep applies the events left queued by engines that died while draining, once their
+// leases have run out, and delivers their replies. It returns how many conversations it
+// drained.
+func (e *Engine) Sweep(ctx context.Context) (int, error) {
+	convs, err := e.store.Waiting(ctx, 100)
+	if err != nil {
+		return 0, fmt.Errorf("waiting conversations: %w", err)
+	}
+	var errs []error
+	for _, conv := range convs {
+		if _, err := e.drain(ctx, conv, 0); err != nil {
+			errs = append(errs, err)
 		}
-		outcome := "applied"
-		switch {
-		case err != nil:
-			outcome = "error"
-			e.log.LogAttrs(ctx, slog.LevelWarn, "turn failed", slog.String("conv", LogID(ev.Conversation)),
-				slog.String("kind", ev.Kind.String()), slog.Int("attempt", attempt), slog.Any("err", err))
-		case dup:
-			outcome = "duplicate"
-			e.log.LogAttrs(ctx, slog.LevelInfo, "duplicate event ignored", slog.String("conv", LogID(ev.Conversation)))
+	}
+	return len(convs), errors.Join(errs...)
+}
+
+// drain applies conv's queued events while it holds the lease, returning the messages of
+// event mine and delivering the others.
+func (e *Engine) drain(ctx context.Context, conv string, mine int64) ([]Message, error) {
+	var own []Message
+	holder := rand.Text()
+	for {
+		ok, err := e.store.Lease(ctx, conv, holder, e.leaseTTL)
+		if err != nil {
+			return own, fmt.Errorf("lease: %w", err)
 		}
-		if e.obs != nil {
-			e.obs(outcome, time.Since(start))
+		if !ok {
+			return own, nil // the holder applies the queued events, ours included
 		}
-		return msgs, err
+		err = e.applyAll(ctx, conv, holder, mine, &own)
+		// Give the lease up with a context of its own: a cancelled request must not leave
+		// the conversation blocked until the lease runs out.
+		uctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 2*time.Second)
+		if uerr := e.store.Unlease(uctx, conv, holder); uerr != nil && err == nil {
+			err = fmt.Errorf("unlease: %w", uerr)
+		}
+		cancel()
+		if err != nil {
+			return own, err
+		}
+		// An event queued while we held the lease found it taken and left it to us.
+		if _, more, err := e.store.Head(ctx, conv); err != nil || !more {
+			return own, err
+		}
 	}
 }
 
-// apply runs one attempt of a turn; dup reports a redelivered event.
-func (e *Engine) apply(ctx context.Context, ev Event) (msgs []Message, dup bool, err error) {
+// applyAll applies queued events until the inbox is empty.
+func (e *Engine) applyAll(ctx context.Context, conv, holder string, mine int64, own *[]Message) error {
+	for {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		q, ok, err := e.store.Head(ctx, conv)
+		if err != nil {
+			return fmt.Errorf("inbox: %w", err)
+		}
+		if !ok {
+			return nil
+		}
+		start := time.Now()
+		msgs, outcome, err := e.apply(ctx, holder, q)
+		if e.obs != nil {
+			e.obs(outcome, time.Since(start))
+		}
+		attrs := []slog.Attr{slog.String("conv", LogID(conv)), slog.String("kind", q.Event.Kind.String()), slog.String("outcome", outcome)}
+		switch {
+		case errors.Is(err, ErrConflict):
+			// The lease was lost (this engine stalled past it): the new holder goes on.
+			e.log.LogAttrs(ctx, slog.LevelWarn, "lease lost while applying", attrs...)
+			return nil
+		case err != nil:
+			e.log.LogAttrs(ctx, slog.LevelWarn, "turn failed", append(attrs, slog.Any("err", err))...)
+			return err
+		}
+		e.log.LogAttrs(ctx, slog.LevelDebug, "turn", attrs...)
+		switch {
+		case q.Seq == mine:
+			*own = msgs
+		case e.deliver != nil && len(msgs) > 0:
+			e.deliver(ctx, q.Event, msgs)
+		}
+	}
+}
+
+// apply applies one queued event; the outcome names what happened, for metrics.
+func (e *Engine) apply(ctx context.Context, holder string, q Queued) ([]Message, string, error) {
+	ev := q.Event
 	l, err := e.store.Load(ctx, ev.Conversation, ev.ID)
 	if err != nil {
-		return nil, false, fmt.Errorf("load session: %w", err)
+		return nil, "error", fmt.Errorf("load session: %w", err)
 	}
 	if l.Seen {
-		return nil, true, nil
+		if err := e.store.Skip(ctx, ev.Conversation, holder, q.Seq); err != nil {
+			return nil, "error", fmt.Errorf("skip duplicate: %w", err)
+		}
+		return nil, "duplicate", nil
 	}
 	now := e.now()
 	s := l.Session
@@ -184,20 +304,38 @@ func (e *Engine) apply(ctx context.Context, ev Event) (msgs []Message, dup bool,
 		}
 		return fmt.Sprintf("R-%s-%04d", day, n), nil
 	}}
-	from := s.Flow
-	out, err := e.brain.Decide(ctx, t)
+	out, err := e.decide(ctx, t)
+	if errors.Is(err, errPanic) {
+		// A decision that panics is a bug and would panic again: drop the event rather
+		// than block the conversation behind it.
+		e.log.LogAttrs(ctx, slog.LevelError, "event dropped", slog.String("conv", LogID(ev.Conversation)), slog.Any("err", err))
+		if err := e.store.Skip(ctx, ev.Conversation, holder, q.Seq); err != nil {
+			return nil, "error", fmt.Errorf("skip failed event: %w", err)
+		}
+		return nil, "dropped", nil
+	}
 	if err != nil {
-		return nil, false, fmt.Errorf("decide: %w", err)
+		return nil, "error", fmt.Errorf("decide: %w", err)
 	}
 	s.Updated = now
-	c := Commit{Session: s, Delete: s.Empty(), TTL: e.ttl, EventID: ev.ID, Notices: out.Notices}
+	c := Commit{Session: s, Delete: s.Empty(), TTL: e.ttl, Holder: holder, LeaseTTL: e.leaseTTL, Seq: q.Seq,
+		EventID: ev.ID, Notices: out.Notices}
 	if err := e.store.Commit(ctx, c); err != nil {
-		return nil, false, fmt.Errorf("commit session: %w", err)
+		return nil, "error", fmt.Errorf("commit session: %w", err)
 	}
-	e.log.LogAttrs(ctx, slog.LevelDebug, "turn", slog.String("conv", LogID(ev.Conversation)),
-		slog.String("kind", ev.Kind.String()), slog.String("from", from), slog.String("flow", s.Flow),
-		slog.String("step", s.Step), slog.Int("notices", len(out.Notices)))
-	return out.Messages, false, nil
+	return out.Messages, "applied", nil
+}
+
+var errPanic = errors.New("decision panicked")
+
+// decide runs the brain, turning a panic into errPanic.
+func (e *Engine) decide(ctx context.Context, t *Turn) (out Outcome, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("%w: %v", errPanic, r)
+		}
+	}()
+	return e.brain.Decide(ctx, t)
 }
 
 // JST is Japan time, in which the desk counts days and receipt numbers.

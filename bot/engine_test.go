@@ -75,40 +75,74 @@ func text(msgs []bot.Message) string {
 	return msgs[0].Text
 }
 
+// recording is a store that remembers which event got which inbox sequence number: the
+// order of arrival the engines must keep.
+type recording struct {
+	bot.Store
+	mu    sync.Mutex
+	bySeq map[int64]string
+}
+
+func (r *recording) Enqueue(ctx context.Context, ev bot.Event) (int64, error) {
+	seq, err := r.Store.Enqueue(ctx, ev)
+	r.mu.Lock()
+	r.bySeq[seq] = ev.Text
+	r.mu.Unlock()
+	return seq, err
+}
+
 // Two engines on one store, 200 events of one user sent concurrently: every event is
-// applied exactly once and none is lost.
-func TestTwoEnginesNoLostUpdate(t *testing.T) {
-	st := store.NewMemory(nil)
+// applied exactly once, in the order the events arrived in the conversation's inbox, and
+// every reply is delivered once, by whichever engine applied the event.
+func TestTwoEnginesApplyInArrivalOrder(t *testing.T) {
+	mem := store.NewMemory(nil)
+	st := &recording{Store: mem, bySeq: map[int64]string{}}
+	var mu sync.Mutex
+	replies := map[string]int{}
+	deliver := func(_ context.Context, ev bot.Event, msgs []bot.Message) {
+		mu.Lock()
+		replies[ev.Text]++
+		mu.Unlock()
+	}
 	engines := []*bot.Engine{
-		bot.NewEngine(bot.Config{Store: st, Brain: counter{}}),
-		bot.NewEngine(bot.Config{Store: st, Brain: counter{}}),
+		bot.NewEngine(bot.Config{Store: st, Brain: counter{}, Deliver: deliver}),
+		bot.NewEngine(bot.Config{Store: st, Brain: counter{}, Deliver: deliver}),
 	}
 	var wg sync.WaitGroup
 	for i := range 200 {
 		wg.Go(func() {
 			ev := bot.Event{ID: fmt.Sprintf("ev-%d", i), Conversation: "line:U1", Kind: bot.TextEvent, Text: strconv.Itoa(i)}
-			if _, err := engines[i%2].Handle(context.Background(), ev); err != nil {
+			msgs, err := engines[i%2].Handle(context.Background(), ev)
+			if err != nil {
 				t.Error(err)
+			}
+			if len(msgs) > 0 {
+				deliver(nil, ev, msgs)
 			}
 		})
 	}
 	wg.Wait()
-	l, err := st.Load(context.Background(), "line:U1", "")
+	l, err := mem.Load(context.Background(), "line:U1", "")
 	if err != nil {
 		t.Fatal(err)
 	}
 	if got := l.Session.Answers["n"]; got != "200" {
 		t.Fatalf("counter = %s, want 200", got)
 	}
-	seen := map[string]bool{}
-	for _, x := range splitOrder(l.Session.Answers["order"]) {
-		if seen[x] {
-			t.Fatalf("event %s applied twice", x)
-		}
-		seen[x] = true
+	var want []string
+	for seq := int64(1); seq <= 200; seq++ {
+		want = append(want, st.bySeq[seq])
 	}
-	if len(seen) != 200 {
-		t.Fatalf("%d distinct events applied, want 200", len(seen))
+	if got := splitOrder(l.Session.Answers["order"]); fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Fatalf("applied order differs from arrival order:\n got %v\nwant %v", got, want)
+	}
+	for i := range 200 {
+		if n := replies[strconv.Itoa(i)]; n != 1 {
+			t.Errorf("event %d answered %d times, want once", i, n)
+		}
+	}
+	if q, ok, _ := mem.Head(context.Background(), "line:U1"); ok {
+		t.Errorf("event %+v left in the inbox", q)
 	}
 }
 
@@ -159,11 +193,11 @@ func TestRedeliveryAppliedOnce(t *testing.T) {
 	}
 }
 
-// A turn whose decision fails changes nothing and does not record the event, so the
-// channel's redelivery applies it.
-func TestFailedDecisionLeavesNothing(t *testing.T) {
+// A turn whose decision fails changes nothing and leaves the event queued: it is applied
+// once the store answers again, and its redelivery is not applied twice.
+func TestFailedDecisionStaysQueued(t *testing.T) {
 	st := store.NewMemory(nil)
-	boom := errors.New("boom")
+	boom := fmt.Errorf("receipt: %w", bot.ErrUnavailable)
 	bad := bot.NewEngine(bot.Config{Store: st, Brain: counter{fail: boom}})
 	ev := bot.Event{ID: "webhook-9", Conversation: "line:U4", Kind: bot.TextEvent, Text: "a"}
 	if _, err := bad.Handle(context.Background(), ev); !errors.Is(err, boom) {
@@ -173,24 +207,83 @@ func TestFailedDecisionLeavesNothing(t *testing.T) {
 	if l.Seen || l.Session.Version != 0 {
 		t.Fatalf("a failed turn left %+v seen=%v", l.Session, l.Seen)
 	}
-	good := bot.NewEngine(bot.Config{Store: st, Brain: counter{}})
-	if got := text(handle(t, good, ev)); got != "1" {
-		t.Fatalf("redelivery after failure: %q, want 1", got)
+	if _, queued, _ := st.Head(context.Background(), "line:U4"); !queued {
+		t.Fatal("the failed event is no longer queued")
+	}
+	var delivered []string
+	good := bot.NewEngine(bot.Config{Store: st, Brain: counter{}, Deliver: func(_ context.Context, ev bot.Event, msgs []bot.Message) {
+		delivered = append(delivered, ev.ID+"="+text(msgs))
+	}})
+	// LINE redelivers: the queued original is applied first, the copy is a duplicate.
+	if got := handle(t, good, ev); len(got) != 0 {
+		t.Fatalf("redelivery answered %+v", got)
+	}
+	if fmt.Sprint(delivered) != "[webhook-9=1]" {
+		t.Fatalf("delivered %v, want the original's reply once", delivered)
+	}
+	l, _ = st.Load(context.Background(), "line:U4", "")
+	if l.Session.Answers["n"] != "1" {
+		t.Fatalf("counter = %s, want 1", l.Session.Answers["n"])
 	}
 }
 
-// down is a store that cannot be reached.
-type down struct{ bot.Store }
+// panicky panics on the text "panic".
+type panicky struct{ counter }
 
-func (down) Load(context.Context, string, string) (bot.Loaded, error) {
-	return bot.Loaded{}, fmt.Errorf("dial tcp: %w", bot.ErrUnavailable)
+func (p panicky) Decide(ctx context.Context, t *bot.Turn) (bot.Outcome, error) {
+	if t.Event.Text == "panic" {
+		panic("bug")
+	}
+	return p.counter.Decide(ctx, t)
 }
 
-func TestStoreDown(t *testing.T) {
-	e := bot.NewEngine(bot.Config{Store: down{}, Brain: counter{}})
-	_, err := e.Handle(context.Background(), bot.Event{Conversation: "line:U5", Kind: bot.TextEvent, Text: "a"})
-	if !errors.Is(err, bot.ErrUnavailable) {
-		t.Fatalf("err = %v, want ErrUnavailable", err)
+// A decision that panics is a bug: the event is dropped, the conversation goes on.
+func TestPanickingDecisionIsDropped(t *testing.T) {
+	st := store.NewMemory(nil)
+	var outcomes []string
+	e := bot.NewEngine(bot.Config{Store: st, Brain: panicky{}, Observe: func(o string, _ time.Duration) { outcomes = append(outcomes, o) }})
+	if got := handle(t, e, bot.Event{Conversation: "line:U8", Kind: bot.TextEvent, Text: "panic"}); len(got) != 0 {
+		t.Fatalf("a dropped event answered %+v", got)
+	}
+	if got := text(handle(t, e, bot.Event{Conversation: "line:U8", Kind: bot.TextEvent, Text: "a"})); got != "1" {
+		t.Fatalf("after a dropped event: %q, want 1", got)
+	}
+	if fmt.Sprint(outcomes) != "[dropped applied]" {
+		t.Errorf("outcomes %v", outcomes)
+	}
+}
+
+// An engine that dies holding a conversation's lease blocks it only until the lease runs
+// out: the sweep applies what it left queued and delivers the replies.
+func TestCrashedHolderIsSweptUp(t *testing.T) {
+	c := newClock()
+	st := store.NewMemory(c.Now)
+	ctx := context.Background()
+	if ok, err := st.Lease(ctx, "line:U9", "dead-engine", 15*time.Second); !ok || err != nil {
+		t.Fatalf("Lease = %v, %v", ok, err)
+	}
+	var delivered []string
+	e := bot.NewEngine(bot.Config{Store: st, Brain: counter{}, Now: c.Now, LeaseTTL: 15 * time.Second,
+		Deliver: func(_ context.Context, ev bot.Event, msgs []bot.Message) {
+			delivered = append(delivered, ev.Text+"="+text(msgs))
+		}})
+	for _, x := range []string{"a", "b"} {
+		if got := handle(t, e, bot.Event{Conversation: "line:U9", Kind: bot.TextEvent, Text: x}); len(got) != 0 {
+			t.Fatalf("applied %q under another's lease: %+v", x, got)
+		}
+	}
+	if n, err := e.Sweep(ctx); err != nil || len(delivered) != 0 {
+		t.Fatalf("swept %d (%v) while the lease held: delivered %v", n, err, delivered)
+	}
+	c.Add(16 * time.Second)
+	if n, err := e.Sweep(ctx); err != nil || n != 1 {
+		t.Fatalf("Sweep = %d, %v; want 1 conversation", n, err)
+	}
+	if fmt.Sprint(delivered) != "[a=1 b=2]" {
+		t.Fatalf("delivered %v, want [a=1 b=2]", delivered)
+	}
+	if convs, _ := st.Waiting(ctx, 10); len(convs) != 0 {
+		t.Errorf("still waiting: %v", convs)
 	}
 }
 

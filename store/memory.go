@@ -45,6 +45,7 @@ type Memory struct {
 	now func() time.Time
 
 	mu       sync.Mutex
+	inboxes  map[string]*memInbox
 	sessions map[string]memSession
 	events   map[string]time.Time // conv + "\x00" + event id → expiry
 	seq      map[string]int64
@@ -53,6 +54,14 @@ type Memory struct {
 	dead     []DeadLetter
 	reports  map[string][]byte
 	writes   int
+}
+
+// memInbox is one conversation's queue of events and its lease.
+type memInbox struct {
+	seq    int64
+	queue  []bot.Queued
+	holder string
+	until  time.Time
 }
 
 type memSession struct {
@@ -79,6 +88,7 @@ func NewMemory(now func() time.Time) *Memory {
 	}
 	return &Memory{
 		now:      now,
+		inboxes:  make(map[string]*memInbox),
 		sessions: make(map[string]memSession),
 		events:   make(map[string]time.Time),
 		seq:      make(map[string]int64),
@@ -88,6 +98,95 @@ func NewMemory(now func() time.Time) *Memory {
 
 // Ping reports whether the store is reachable; memory always is.
 func (m *Memory) Ping(context.Context) error { return nil }
+
+func (m *Memory) inbox(conv string) *memInbox {
+	in := m.inboxes[conv]
+	if in == nil {
+		in = &memInbox{}
+		m.inboxes[conv] = in
+	}
+	return in
+}
+
+// Enqueue implements bot.Store.
+func (m *Memory) Enqueue(_ context.Context, ev bot.Event) (int64, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	in := m.inbox(ev.Conversation)
+	in.seq++
+	in.queue = append(in.queue, bot.Queued{Event: ev, Seq: in.seq})
+	return in.seq, nil
+}
+
+// Head implements bot.Store.
+func (m *Memory) Head(_ context.Context, conv string) (bot.Queued, bool, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if in := m.inboxes[conv]; in != nil && len(in.queue) > 0 {
+		return in.queue[0], true, nil
+	}
+	return bot.Queued{}, false, nil
+}
+
+// Waiting implements bot.Store.
+func (m *Memory) Waiting(_ context.Context, max int) ([]string, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	var out []string
+	for conv, in := range m.inboxes {
+		if len(out) == max {
+			break
+		}
+		if len(in.queue) > 0 {
+			out = append(out, conv)
+		}
+	}
+	slices.Sort(out)
+	return out, nil
+}
+
+// Lease implements bot.Store.
+func (m *Memory) Lease(_ context.Context, conv, holder string, ttl time.Duration) (bool, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	now := m.now()
+	in := m.inbox(conv)
+	if in.holder != "" && in.holder != holder && now.Before(in.until) {
+		return false, nil
+	}
+	in.holder, in.until = holder, now.Add(ttl)
+	return true, nil
+}
+
+// Unlease implements bot.Store.
+func (m *Memory) Unlease(_ context.Context, conv, holder string) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if in := m.inboxes[conv]; in != nil && in.holder == holder {
+		in.holder, in.until = "", time.Time{}
+	}
+	return nil
+}
+
+// holds reports whether holder has conv's lease now; the caller holds m.mu.
+func (m *Memory) holds(conv, holder string, now time.Time) bool {
+	in := m.inboxes[conv]
+	return in != nil && in.holder == holder && now.Before(in.until)
+}
+
+// Skip implements bot.Store.
+func (m *Memory) Skip(_ context.Context, conv, holder string, seq int64) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if !m.holds(conv, holder, m.now()) {
+		return bot.ErrConflict
+	}
+	in := m.inboxes[conv]
+	if len(in.queue) > 0 && in.queue[0].Seq == seq {
+		in.queue = in.queue[1:]
+	}
+	return nil
+}
 
 // Load implements bot.Store.
 func (m *Memory) Load(_ context.Context, conv, eventID string) (bot.Loaded, error) {
@@ -145,6 +244,19 @@ func (m *Memory) Commit(_ context.Context, c bot.Commit) error {
 	if version != s.Version {
 		return bot.ErrConflict
 	}
+	if c.Holder != "" && !m.holds(s.Conversation, c.Holder, now) {
+		return bot.ErrConflict
+	}
+	if c.Seq != 0 {
+		in := m.inboxes[s.Conversation]
+		if in == nil || len(in.queue) == 0 || in.queue[0].Seq != c.Seq {
+			return bot.ErrConflict
+		}
+		in.queue = in.queue[1:]
+	}
+	if c.Holder != "" {
+		m.inboxes[s.Conversation].until = now.Add(c.LeaseTTL)
+	}
 	if c.Delete {
 		delete(m.sessions, s.Conversation)
 	} else {
@@ -182,6 +294,12 @@ func (m *Memory) sweep(now time.Time) {
 	for k, ms := range m.sessions {
 		if !now.Before(ms.notice) {
 			delete(m.sessions, k)
+		}
+	}
+	// An idle inbox goes too; its sequence restarts, which is safe once nothing is queued.
+	for k, in := range m.inboxes {
+		if len(in.queue) == 0 && !now.Before(in.until) {
+			delete(m.inboxes, k)
 		}
 	}
 }

@@ -46,6 +46,7 @@ func serve(ctx context.Context, a *app, listening func(net.Addr)) error {
 	worker := &bot.Worker{Outbox: a.store, Notifier: logNotifier{a.log}, Name: fmt.Sprintf("%s-%d", host, os.Getpid()),
 		Log: a.log, Observe: observeDelivery}
 	wg.Go(func() { worker.Run(workCtx) })
+	wg.Go(func() { a.sweep(workCtx) })
 	wg.Go(func() { a.reloadOnHangup(workCtx) })
 
 	errc := make(chan error, 1)
@@ -97,6 +98,23 @@ func (a *app) routes() http.Handler {
 		mux.Handle("POST /webhooks/slack/"+p, unconfigured("Slack (SLACK_BOT_TOKEN, SLACK_SIGNING_SECRET, SLACK_DESK_CHANNEL)"))
 	}
 	return mux
+}
+
+// sweep applies, every second, the events that engines which died while draining left
+// queued, once their leases run out.
+func (a *app) sweep(ctx context.Context) {
+	t := time.NewTicker(time.Second)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			if _, err := a.engine.Sweep(ctx); err != nil && ctx.Err() == nil {
+				a.log.Warn("sweep failed", "err", err)
+			}
+		}
+	}
 }
 
 // reloadOnHangup reloads the knowledge base on SIGHUP. A broken edit is refused and the

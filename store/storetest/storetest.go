@@ -6,6 +6,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"sync"
 	"testing"
 	"time"
@@ -53,6 +54,9 @@ func Run(t *testing.T, newHarness func(t *testing.T) Harness) {
 		{"Receipts", testReceipts},
 		{"NoLostUpdate", testNoLostUpdate},
 		{"Reports", testReports},
+		{"Inbox", testInbox},
+		{"Lease", testLease},
+		{"LeasedCommit", testLeasedCommit},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -393,4 +397,129 @@ func testReports(t *testing.T, h Harness) {
 	if len(ds) != 1 || ds[0].Report == nil || ds[0].Report.Facility != r.Facility {
 		t.Fatalf("outbox holds %+v, want the report", ds)
 	}
+}
+
+func enqueue(t *testing.T, s Store, conv, text string) int64 {
+	t.Helper()
+	seq, err := s.Enqueue(ctx, bot.Event{ID: "id-" + text, Conversation: conv, Kind: bot.TextEvent, Text: text, Reply: "tok-" + text})
+	if err != nil {
+		t.Fatalf("Enqueue: %v", err)
+	}
+	return seq
+}
+
+func head(t *testing.T, s Store, conv string) (bot.Queued, bool) {
+	t.Helper()
+	q, ok, err := s.Head(ctx, conv)
+	if err != nil {
+		t.Fatalf("Head: %v", err)
+	}
+	return q, ok
+}
+
+func lease(t *testing.T, s Store, conv, holder string, ttl time.Duration) bool {
+	t.Helper()
+	ok, err := s.Lease(ctx, conv, holder, ttl)
+	if err != nil {
+		t.Fatalf("Lease: %v", err)
+	}
+	return ok
+}
+
+func testInbox(t *testing.T, h Harness) {
+	conv := "line:Uinbox"
+	if _, ok := head(t, h.Store, conv); ok {
+		t.Fatal("an unknown conversation has a queued event")
+	}
+	a, b := enqueue(t, h.Store, conv, "a"), enqueue(t, h.Store, conv, "b")
+	if b <= a {
+		t.Fatalf("sequence numbers %d then %d do not increase", a, b)
+	}
+	q, ok := head(t, h.Store, conv)
+	want := bot.Queued{Seq: a, Event: bot.Event{ID: "id-a", Conversation: conv, Kind: bot.TextEvent, Text: "a", Reply: "tok-a"}}
+	if !ok || !cmp.Equal(q, want) {
+		t.Fatalf("Head = %+v, %v; want %+v", q, ok, want)
+	}
+	waiting, err := h.Store.Waiting(ctx, 10)
+	if err != nil || !slices.Contains(waiting, conv) {
+		t.Fatalf("Waiting = %v, %v; want it to list %s", waiting, err, conv)
+	}
+	if !lease(t, h.Store, conv, "me", time.Minute) {
+		t.Fatal("lease of a free conversation refused")
+	}
+	// A commit that names an event not at the head changes nothing.
+	err = h.Store.Commit(ctx, bot.Commit{Session: &bot.Session{Conversation: conv, Flow: "x"}, TTL: h.TTL, Holder: "me", LeaseTTL: time.Minute, Seq: b})
+	if !errors.Is(err, bot.ErrConflict) {
+		t.Fatalf("commit of a non-head event: %v, want ErrConflict", err)
+	}
+	commit(t, h.Store, bot.Commit{Session: &bot.Session{Conversation: conv, Flow: "x"}, TTL: h.TTL, Holder: "me", LeaseTTL: time.Minute, Seq: a, EventID: "id-a"})
+	if q, _ := head(t, h.Store, conv); q.Seq != b {
+		t.Fatalf("after applying a, head is %d, want %d", q.Seq, b)
+	}
+	if err := h.Store.Skip(ctx, conv, "someone-else", b); !errors.Is(err, bot.ErrConflict) {
+		t.Fatalf("Skip without the lease: %v, want ErrConflict", err)
+	}
+	if err := h.Store.Skip(ctx, conv, "me", b); err != nil {
+		t.Fatal(err)
+	}
+	if q, ok := head(t, h.Store, conv); ok {
+		t.Fatalf("inbox not empty after skip: %+v", q)
+	}
+	if err := h.Store.Unlease(ctx, conv, "me"); err != nil {
+		t.Fatal(err)
+	}
+	if c := enqueue(t, h.Store, conv, "c"); c <= b {
+		t.Fatalf("sequence went back: %d after %d", c, b)
+	}
+}
+
+func testLease(t *testing.T, h Harness) {
+	conv := "line:Ulease2"
+	if !lease(t, h.Store, conv, "a", h.TTL) {
+		t.Fatal("free lease refused")
+	}
+	if lease(t, h.Store, conv, "b", h.TTL) {
+		t.Fatal("a held lease given to another")
+	}
+	if !lease(t, h.Store, conv, "a", h.TTL) {
+		t.Fatal("the holder could not renew")
+	}
+	if err := h.Store.Unlease(ctx, conv, "b"); err != nil {
+		t.Fatal(err)
+	}
+	if lease(t, h.Store, conv, "b", h.TTL) {
+		t.Fatal("unlease by a non-holder freed the lease")
+	}
+	// The holder dies: after its lease runs out another takes over.
+	h.Advance(h.TTL + h.TTL/2)
+	if !lease(t, h.Store, conv, "b", h.TTL) {
+		t.Fatal("an expired lease was not given to another")
+	}
+	if err := h.Store.Unlease(ctx, conv, "b"); err != nil {
+		t.Fatal(err)
+	}
+	if !lease(t, h.Store, conv, "c", h.TTL) {
+		t.Fatal("a released lease was not free")
+	}
+}
+
+// A commit by an engine whose lease ran out and passed to another is refused: fencing.
+func testLeasedCommit(t *testing.T, h Harness) {
+	conv := "line:Ufence"
+	seq := enqueue(t, h.Store, conv, "x")
+	if !lease(t, h.Store, conv, "slow", h.TTL) {
+		t.Fatal("lease refused")
+	}
+	h.Advance(h.TTL + h.TTL/2)
+	if !lease(t, h.Store, conv, "fast", h.TTL) {
+		t.Fatal("expired lease not taken over")
+	}
+	err := h.Store.Commit(ctx, bot.Commit{Session: &bot.Session{Conversation: conv, Flow: "x"}, TTL: time.Hour, Holder: "slow", LeaseTTL: h.TTL, Seq: seq})
+	if !errors.Is(err, bot.ErrConflict) {
+		t.Fatalf("commit by a former holder: %v, want ErrConflict", err)
+	}
+	if q, ok := head(t, h.Store, conv); !ok || q.Seq != seq {
+		t.Fatal("the refused commit consumed the event")
+	}
+	commit(t, h.Store, bot.Commit{Session: &bot.Session{Conversation: conv, Flow: "x"}, TTL: time.Hour, Holder: "fast", LeaseTTL: h.TTL, Seq: seq})
 }
