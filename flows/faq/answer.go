@@ -41,8 +41,8 @@ func (kb *KB) Answer(id string, now time.Time) (Answer, bool) {
 // deadlineParagraph is, for example:
 //
 //	2022年11月15日（令和4年11月15日）時点の状況です。
-//	・1機種の申込締切：2022年10月30日（令和4年10月30日）　締切済み（在庫がある限り申し込めます。）
-//	・4機種の申込締切：2022年11月30日（令和4年11月30日）　あと15日
+//	・1機種の申込締切：2022年10月30日（令和4年10月30日）　締切済み（在庫がある限り、締切後も申し込めます）
+//	・残り4機種の申込締切：2022年11月30日（令和4年11月30日）　あと15日
 func deadlineParagraph(ds []Deadline, now time.Time) string {
 	today := civil(now.In(jst))
 	var b strings.Builder

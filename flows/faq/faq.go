@@ -53,14 +53,15 @@ type KB struct {
 }
 
 // Topics returns every topic, in the order of the files and of the topics within them (a
-// replacing topic keeps the place of the one it replaces). The slice is the caller's.
+// replacing topic keeps the place of the one it replaces). The slice is the caller's; the
+// lists inside each topic are shared and must not be changed.
 func (kb *KB) Topics() []Topic {
 	out := make([]Topic, len(kb.topics))
 	copy(out, kb.topics)
 	return out
 }
 
-// Topic returns the topic with the given id.
+// Topic returns the topic with the given id; its lists are shared and must not be changed.
 func (kb *KB) Topic(id string) (Topic, bool) {
 	i, ok := kb.byID[id]
 	if !ok {

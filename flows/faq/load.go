@@ -60,15 +60,30 @@ func (ps Problems) Error() string {
 // laid over the embedded files, see kb.Open, changes a topic). On any problem Load returns
 // a nil KB and a Problems error listing all of them.
 func Load(fsys fs.FS) (*KB, error) {
-	return load(fsys, defaultParams)
+	l, err := read(fsys)
+	if err != nil {
+		return nil, err
+	}
+	l.checkRelated()
+	norm := l.normalizer()
+	idx := l.index(norm, defaultParams) // also reports examples that normalisation empties
+	if len(l.problems) > 0 {
+		slices.SortStableFunc(l.problems, func(a, b Problem) int {
+			return cmp.Or(strings.Compare(a.File, b.File), cmp.Compare(a.Line, b.Line))
+		})
+		return nil, l.problems
+	}
+	return &KB{topics: l.topics, byID: l.byID, norm: norm, idx: idx}, nil
 }
 
-func load(fsys fs.FS, p params) (*KB, error) {
+// read parses every faq/*.yaml file of fsys, in name order, into a loader; what is wrong in
+// them is in its problems. The error is for a file system that cannot be listed.
+func read(fsys fs.FS) (*loader, error) {
 	names, err := fs.Glob(fsys, Dir+"/*.yaml")
 	if err != nil {
 		return nil, fmt.Errorf("list %s: %w", Dir, err)
 	}
-	var l loader
+	l := &loader{byID: make(map[string]int)}
 	for _, name := range names {
 		b, err := fs.ReadFile(fsys, name)
 		if err != nil {
@@ -80,17 +95,7 @@ func load(fsys fs.FS, p params) (*KB, error) {
 	if len(l.topics) == 0 && len(l.problems) == 0 {
 		l.problems = append(l.problems, Problem{File: Dir, Msg: "no topics (no " + Dir + "/*.yaml file defines any)"})
 	}
-	l.checkRelated()
-	norm := l.normalizer()
-	idx := l.index(norm, p) // also reports examples that normalisation empties
-	if len(l.problems) > 0 {
-		slices.SortStableFunc(l.problems, func(a, b Problem) int {
-			return cmp.Or(strings.Compare(a.File, b.File), cmp.Compare(a.Line, b.Line))
-		})
-		return nil, l.problems
-	}
-	kb := &KB{topics: l.topics, byID: l.byID, norm: norm, idx: idx}
-	return kb, nil
+	return l, nil
 }
 
 // loader gathers what the files define and the problems found on the way.
@@ -102,7 +107,7 @@ type loader struct {
 	byID   map[string]int
 	texts  []topicTexts // by topic number, like topics
 
-	synonyms []entryGroup
+	synonyms [][]entry // groups, the canonical word first
 	ignore   []entry
 	outside  struct {
 		examples, keywords []entry
@@ -120,8 +125,6 @@ type entry struct {
 	file string
 	line int
 }
-
-type entryGroup []entry
 
 func (l *loader) addf(n *yaml.Node, format string, args ...any) {
 	line := 0
@@ -361,9 +364,6 @@ func (l *loader) topic(n *yaml.Node) {
 	}
 	if t.ID == "" {
 		return
-	}
-	if l.byID == nil {
-		l.byID = make(map[string]int)
 	}
 	if i, ok := l.byID[t.ID]; ok {
 		if !replaces {

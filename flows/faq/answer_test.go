@@ -1,0 +1,100 @@
+package faq_test
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+func mustTime(t testing.TB, s string) time.Time {
+	t.Helper()
+	tm, err := time.Parse(time.RFC3339, s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return tm
+}
+
+// On 2022-11-15 the 4-model deadline is 15 days away, the 1-model one has passed, and a
+// reader can still be ordered while stock lasts.
+func TestAnswerReaderDeadline(t *testing.T) {
+	k := loadEmbedded(t)
+	a, ok := k.Answer("reader-deadline", mustTime(t, "2022-11-15T10:00:00+09:00"))
+	if !ok {
+		t.Fatal("no answer for reader-deadline")
+	}
+	_, paragraph, _ := strings.Cut(a.Text, "\n\n")
+	want := "2022年11月15日（令和4年11月15日）時点の状況です。\n" +
+		"・1機種の申込締切：2022年10月30日（令和4年10月30日）　締切済み（在庫がある限り、締切後も申し込めます）\n" +
+		"・残り4機種の申込締切：2022年11月30日（令和4年11月30日）　あと15日\n" +
+		"・補助金の条件となる申込期限：2022年12月31日（令和4年12月31日）　あと46日"
+	if diff := cmp.Diff(want, paragraph); diff != "" {
+		t.Errorf("date paragraph (-want +got):\n%s", diff)
+	}
+	if a.ID != "reader-deadline" || a.Title != "カードリーダーの申込締切" {
+		t.Errorf("answer is %q %q", a.ID, a.Title)
+	}
+	var related []string
+	for _, r := range a.Related {
+		related = append(related, r.ID)
+	}
+	if diff := cmp.Diff([]string{"after-deadline", "why-early", "reader-apply"}, related); diff != "" {
+		t.Errorf("related (-want +got):\n%s", diff)
+	}
+}
+
+// Days are counted in calendar days of Japan time, whatever the zone of now.
+func TestAnswerDaysLeft(t *testing.T) {
+	k := loadEmbedded(t)
+	line := func(now, label string) string {
+		a, _ := k.Answer("reader-deadline", mustTime(t, now))
+		for l := range strings.Lines(a.Text) {
+			if strings.HasPrefix(l, "・"+label) {
+				_, status, _ := strings.Cut(strings.TrimSpace(l), "　")
+				return status
+			}
+		}
+		t.Fatalf("no line for %s in %q", label, a.Text)
+		return ""
+	}
+	tests := []struct{ now, label, want string }{
+		{"2022-11-29T23:59:00+09:00", "残り4機種", "あと1日"},
+		{"2022-11-29T15:30:00Z", "残り4機種", "本日"}, // 00:30 on the 30th in Japan
+		{"2022-11-30T00:00:00+09:00", "残り4機種", "本日"},
+		{"2022-11-30T23:59:59+09:00", "残り4機種", "本日"},
+		{"2022-12-01T00:00:00+09:00", "残り4機種", "締切済み（在庫がある限り、締切後も申し込めます）"},
+		{"2022-12-01T00:00:00+09:00", "補助金の条件", "あと30日"},
+		{"2023-01-01T09:00:00+09:00", "補助金の条件", "締切済み"},
+		{"2021-12-31T12:00:00+09:00", "1機種", "あと303日"},
+	}
+	for _, tt := range tests {
+		if got := line(tt.now, tt.label); got != tt.want {
+			t.Errorf("at %s, %s: %q, want %q", tt.now, tt.label, got, tt.want)
+		}
+	}
+}
+
+func TestAnswerPassedLabel(t *testing.T) {
+	k := loadEmbedded(t)
+	a, _ := k.Answer("mandate", mustTime(t, "2023-05-01T09:00:00+09:00"))
+	if want := "・原則義務化の開始：2023年4月1日（令和5年4月1日）　開始済み"; !strings.Contains(a.Text, want) {
+		t.Errorf("mandate after April 2023:\n%s\nwant a line %q", a.Text, want)
+	}
+}
+
+func TestAnswerPlain(t *testing.T) {
+	k := loadEmbedded(t)
+	a, ok := k.Answer("consult-desk", time.Time{})
+	if !ok {
+		t.Fatal("no answer for consult-desk")
+	}
+	tp, _ := k.Topic("consult-desk")
+	if a.Text != tp.Answer || a.Offer != "handoff" {
+		t.Errorf("consult-desk answer = %+v", a)
+	}
+	if _, ok := k.Answer("", time.Now()); ok {
+		t.Error(`Answer("") found a topic`)
+	}
+}
