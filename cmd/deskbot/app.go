@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"deskbot/bot"
+	"deskbot/bot/line"
 	"deskbot/flows"
 	"deskbot/flows/kb"
 	"deskbot/store"
@@ -79,6 +80,8 @@ type app struct {
 	store  Store
 	desk   *flows.Desk
 	engine *bot.Engine
+	// line sends to LINE users; nil when LINE is not configured.
+	line *line.Sender
 }
 
 // Store is everything the program needs of a store.
@@ -103,6 +106,7 @@ func withApp(ctx context.Context, name string, args []string, getenv func(string
 	if err != nil {
 		return err
 	}
+	defer a.close()
 	return fn(a, rest)
 }
 
@@ -128,8 +132,21 @@ func newApp(cfg *Config, name string, stderr io.Writer) (*app, error) {
 		}
 		a.store = store.NewMemory(nil)
 	}
-	a.engine = bot.NewEngine(bot.Config{Store: a.store, Brain: a.desk, Now: cfg.Clock(), TTL: cfg.SessionTTL, Log: log, Observe: observeTurn})
+	var deliver bot.Deliver
+	if cfg.LineConfigured() {
+		a.line = line.NewSender(cfg.LineAccessToken, cfg.LineAPIBaseURL, nil, log)
+		deliver = a.line.Deliver
+	}
+	a.engine = bot.NewEngine(bot.Config{Store: a.store, Brain: a.desk, Deliver: deliver, Now: cfg.Clock(),
+		TTL: cfg.SessionTTL, Log: log, Observe: observeTurn})
 	return a, nil
+}
+
+// close releases what newApp opened, after the server and workers stopped.
+func (a *app) close() {
+	if a.line != nil {
+		a.line.Close() // sends what is still queued
+	}
 }
 
 // loadKnowledge reads the embedded knowledge base with dir laid over it.

@@ -17,6 +17,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"deskbot/bot"
+	"deskbot/bot/line"
 )
 
 // serve runs the HTTP server and the outbox worker until ctx is done, then shuts down
@@ -93,7 +94,11 @@ func (a *app) routes() http.Handler {
 			http.Error(w, what+" is not configured", http.StatusServiceUnavailable)
 		}
 	}
-	mux.Handle("POST /webhooks/line", unconfigured("LINE (LINE_CHANNEL_SECRET, LINE_CHANNEL_ACCESS_TOKEN)"))
+	if a.line != nil {
+		mux.Handle("POST /webhooks/line", line.NewHandler(a.cfg.LineChannelSecret, a.engine, a.line, a.log))
+	} else {
+		mux.Handle("POST /webhooks/line", unconfigured("LINE (LINE_CHANNEL_SECRET, LINE_CHANNEL_ACCESS_TOKEN)"))
+	}
 	for _, p := range []string{"events", "interactions", "commands"} {
 		mux.Handle("POST /webhooks/slack/"+p, unconfigured("Slack (SLACK_BOT_TOKEN, SLACK_SIGNING_SECRET, SLACK_DESK_CHANNEL)"))
 	}

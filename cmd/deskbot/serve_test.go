@@ -1,12 +1,16 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"io"
 	"net"
 	"net/http"
 	"strings"
 	"testing"
+	"time"
+
+	"deskbot/bot/bottest"
 )
 
 // startServer runs `deskbot serve` on a free port and returns its base URL and a stop
@@ -77,5 +81,42 @@ func TestServeEndpoints(t *testing.T) {
 	}
 	if _, err := http.Get(base + "/healthz"); err == nil {
 		t.Error("server still answers after shutdown")
+	}
+}
+
+// With LINE configured, the server verifies and answers LINE webhooks through the API
+// base URL it was given.
+func TestServeLINE(t *testing.T) {
+	api := bottest.NewLINEAPI(t)
+	base, stop := startServer(t, env("LINE_CHANNEL_SECRET", "s3cret", "LINE_CHANNEL_ACCESS_TOKEN", "tok", "LINE_API_BASE_URL", api.URL))
+	body := []byte(`{"destination":"Ubot","events":[{"type":"follow","mode":"active","timestamp":1668474000000,` +
+		`"source":{"type":"user","userId":"U1"},"webhookEventId":"01GH0001","deliveryContext":{"isRedelivery":false},` +
+		`"replyToken":"r1","follow":{"isUnblocked":false}}]}`)
+	post := func(sig string) int {
+		req, _ := http.NewRequest("POST", base+"/webhooks/line", bytes.NewReader(body))
+		req.Header.Set("X-Line-Signature", sig)
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		return resp.StatusCode
+	}
+	if code := post(bottest.SignLINE("wrong", body)); code != http.StatusUnauthorized {
+		t.Fatalf("forged webhook: %d, want 401", code)
+	}
+	if code := post(bottest.SignLINE("s3cret", body)); code != http.StatusOK {
+		t.Fatalf("signed webhook: %d, want 200", code)
+	}
+	select {
+	case r := <-api.Received:
+		if r.Path != "/v2/bot/message/reply" || r.Header.Get("Authorization") != "Bearer tok" || !strings.Contains(string(r.Body), "友だち追加") {
+			t.Fatalf("LINE got %s %s %s", r.Path, r.Header.Get("Authorization"), r.Body)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("no reply sent to LINE")
+	}
+	if err := stop(); err != nil {
+		t.Fatal(err)
 	}
 }

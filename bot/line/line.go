@@ -1,0 +1,166 @@
+// Package line is the LINE channel: the webhook that verifies, parses and hands events to
+// the engine, and the sender that renders the engine's messages as Messaging API messages
+// and sends them, replying while the reply token is good and pushing after.
+package line
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"io"
+	"log/slog"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/line/line-bot-sdk-go/v8/linebot/webhook"
+
+	"deskbot/bot"
+)
+
+// MaxBody is the largest webhook body read; LINE's are a few kilobytes.
+const MaxBody = 1 << 20
+
+// Engine is what the webhook needs of bot.Engine.
+type Engine interface {
+	Handle(ctx context.Context, ev bot.Event) ([]bot.Message, error)
+}
+
+// Handler is the LINE webhook, POST /webhooks/line.
+type Handler struct {
+	secret string
+	engine Engine
+	sender *Sender
+	log    *slog.Logger
+	// LoadingAfter is how long a turn may take before the loading animation is shown.
+	LoadingAfter time.Duration
+}
+
+// NewHandler returns the webhook for the channel with that secret.
+func NewHandler(secret string, engine Engine, sender *Sender, log *slog.Logger) *Handler {
+	return &Handler{secret: secret, engine: engine, sender: sender, log: log, LoadingAfter: time.Second}
+}
+
+// ServeHTTP verifies the signature over the raw body before anything is parsed or stored,
+// hands the events to the engine one by one in the order LINE sent them, and answers 200
+// only when every event is applied or durably queued; the replies are sent afterwards, in
+// order. A failure answers 500 so LINE redelivers; events already applied are recognised
+// by their webhookEventId and applied once.
+func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, MaxBody))
+	if err != nil {
+		var tooBig *http.MaxBytesError
+		if errors.As(err, &tooBig) {
+			http.Error(w, "body too large", http.StatusRequestEntityTooLarge)
+			return
+		}
+		http.Error(w, "cannot read body", http.StatusBadRequest)
+		return
+	}
+	if !webhook.ValidateSignature(h.secret, r.Header.Get("X-Line-Signature"), body) {
+		h.log.Warn("LINE webhook: bad signature", "remote", r.RemoteAddr)
+		http.Error(w, "bad signature", http.StatusUnauthorized)
+		return
+	}
+	var cb webhook.CallbackRequest
+	if err := json.Unmarshal(body, &cb); err != nil {
+		h.log.Warn("LINE webhook: malformed body", "bytes", len(body))
+		http.Error(w, "malformed webhook body", http.StatusBadRequest)
+		return
+	}
+	received := time.Now()
+	for _, e := range cb.Events {
+		ev, ok := h.translate(e)
+		if !ok {
+			continue
+		}
+		msgs, err := h.handle(r.Context(), ev)
+		if err != nil {
+			h.log.Error("LINE webhook: event not applied; LINE will redeliver", "conv", bot.LogID(ev.Conversation), "err", err)
+			http.Error(w, "temporarily unavailable", http.StatusInternalServerError)
+			return
+		}
+		if len(msgs) > 0 {
+			h.sender.Send(ev, msgs, received)
+		}
+	}
+	w.WriteHeader(http.StatusOK)
+}
+
+// handle runs one turn, showing the loading animation if it takes long.
+func (h *Handler) handle(ctx context.Context, ev bot.Event) ([]bot.Message, error) {
+	if ev.Kind == bot.UnfollowEvent || h.LoadingAfter <= 0 {
+		return h.engine.Handle(ctx, ev)
+	}
+	t := time.AfterFunc(h.LoadingAfter, func() { h.sender.ShowLoading(ev.Conversation) })
+	defer t.Stop()
+	return h.engine.Handle(ctx, ev)
+}
+
+// translate turns a LINE event into an engine event; false for events the desk ignores
+// (groups and rooms, joins, beacons, unsends, unknown types), which are logged.
+func (h *Handler) translate(e webhook.EventInterface) (bot.Event, bool) {
+	var (
+		ev     bot.Event
+		source webhook.SourceInterface
+	)
+	switch e := e.(type) {
+	case webhook.MessageEvent:
+		source = e.Source
+		ev = bot.Event{ID: e.WebhookEventId, Reply: e.ReplyToken}
+		switch m := e.Message.(type) {
+		case webhook.TextMessageContent:
+			ev.Kind, ev.Text = bot.TextEvent, m.Text
+		default:
+			ev.Kind, ev.Text = bot.UnsupportedEvent, messageType(m)
+		}
+	case webhook.PostbackEvent:
+		source = e.Source
+		ev = bot.Event{ID: e.WebhookEventId, Reply: e.ReplyToken, Kind: bot.ChoiceEvent}
+		if e.Postback != nil {
+			ev.Text = e.Postback.Data
+		}
+	case webhook.FollowEvent:
+		source = e.Source
+		ev = bot.Event{ID: e.WebhookEventId, Reply: e.ReplyToken, Kind: bot.FollowEvent}
+	case webhook.UnfollowEvent:
+		source = e.Source
+		ev = bot.Event{ID: e.WebhookEventId, Kind: bot.UnfollowEvent}
+	default:
+		h.log.Info("LINE event ignored", "type", eventType(e))
+		return bot.Event{}, false
+	}
+	user, ok := source.(webhook.UserSource)
+	if !ok || user.UserId == "" {
+		h.log.Info("LINE event from a group or room ignored", "type", eventType(e))
+		return bot.Event{}, false
+	}
+	ev.Conversation = ConversationPrefix + user.UserId
+	return ev, true
+}
+
+// ConversationPrefix starts the conversation id of a LINE user.
+const ConversationPrefix = "line:"
+
+// UserID returns the LINE user id of a conversation, "" for other channels.
+func UserID(conv string) string {
+	id, ok := strings.CutPrefix(conv, ConversationPrefix)
+	if !ok {
+		return ""
+	}
+	return id
+}
+
+func messageType(m webhook.MessageContentInterface) string {
+	if m == nil {
+		return "unknown"
+	}
+	return m.GetType()
+}
+
+func eventType(e webhook.EventInterface) string {
+	if e == nil {
+		return "unknown"
+	}
+	return e.GetType()
+}

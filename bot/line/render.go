@@ -1,0 +1,129 @@
+package line
+
+import (
+	"encoding/json"
+	"fmt"
+	"unicode/utf8"
+
+	"github.com/line/line-bot-sdk-go/v8/linebot/messaging_api"
+
+	"deskbot/bot"
+)
+
+// Limits of the Messaging API that rendering keeps to.
+const (
+	maxMessagesPerCall = 5
+	maxQuickReplies    = 13
+	maxQuickLabel      = 20
+	maxPostbackData    = 300
+	maxText            = 5000
+	maxAltText         = 400
+)
+
+// Render turns the engine's messages into Messaging API messages: text with quick replies
+// (postback actions whose displayText shows what was tapped), cards as Flex bubbles with
+// a plain altText.
+func Render(msgs []bot.Message) ([]messaging_api.MessageInterface, error) {
+	var out []messaging_api.MessageInterface
+	for _, m := range msgs {
+		if m.Card != nil {
+			fm, err := flex(m.Card)
+			if err != nil {
+				return nil, err
+			}
+			if m.Text == "" {
+				fm.QuickReply = quickReply(m.Choices)
+			}
+			out = append(out, fm)
+		}
+		if m.Text != "" {
+			out = append(out, &messaging_api.TextMessage{Text: clip(m.Text, maxText), QuickReply: quickReply(m.Choices)})
+		}
+	}
+	return out, nil
+}
+
+func quickReply(choices []bot.Choice) *messaging_api.QuickReply {
+	if len(choices) == 0 {
+		return nil
+	}
+	items := make([]messaging_api.QuickReplyItem, 0, min(len(choices), maxQuickReplies))
+	for _, c := range choices[:min(len(choices), maxQuickReplies)] {
+		if len(c.Value) > maxPostbackData {
+			continue // never cut a value: a truncated value would answer something else
+		}
+		label := clip(c.Label, maxQuickLabel)
+		items = append(items, messaging_api.QuickReplyItem{
+			Type:   "action",
+			Action: &messaging_api.PostbackAction{Label: label, Data: c.Value, DisplayText: c.Label},
+		})
+	}
+	return &messaging_api.QuickReply{Items: items}
+}
+
+// flex builds a card as a Flex bubble. The container is sent as the JSON written here,
+// not through the SDK's structs, which serialise "flex":0 on every component and so
+// squeeze the boxes of horizontal layouts.
+func flex(c *bot.Card) (*messaging_api.FlexMessage, error) {
+	text := func(s string, extra map[string]any) map[string]any {
+		t := map[string]any{"type": "text", "text": s, "wrap": true, "size": "sm"}
+		for k, v := range extra {
+			t[k] = v
+		}
+		return t
+	}
+	var body []any
+	for _, r := range c.Rows {
+		body = append(body, map[string]any{
+			"type": "box", "layout": "vertical", "margin": "md", "contents": []any{
+				text(r.Label, map[string]any{"color": "#888888", "size": "xs"}),
+				text(nonEmpty(r.Value), nil),
+			},
+		})
+	}
+	for _, n := range c.Notes {
+		body = append(body, text("⚠ "+n, map[string]any{"color": "#C0392B", "margin": "md"}))
+	}
+	if len(body) == 0 {
+		body = append(body, text("—", nil))
+	}
+	bubble := map[string]any{
+		"type": "bubble",
+		"header": map[string]any{"type": "box", "layout": "vertical", "contents": []any{
+			text(c.Title, map[string]any{"weight": "bold", "size": "md"}),
+		}},
+		"body": map[string]any{"type": "box", "layout": "vertical", "contents": body},
+	}
+	b, err := json.Marshal(bubble)
+	if err != nil {
+		return nil, fmt.Errorf("flex: %w", err)
+	}
+	alt := c.Text
+	if alt == "" {
+		alt = c.Title
+	}
+	return &messaging_api.FlexMessage{AltText: clip(alt, maxAltText), Contents: rawBubble(b)}, nil
+}
+
+// rawBubble is a Flex bubble already written as JSON.
+type rawBubble json.RawMessage
+
+func (rawBubble) GetType() string { return "bubble" }
+
+func (b rawBubble) MarshalJSON() ([]byte, error) { return b, nil }
+
+func nonEmpty(s string) string {
+	if s == "" {
+		return "—"
+	}
+	return s
+}
+
+// clip shortens s to n characters, marking the cut.
+func clip(s string, n int) string {
+	if utf8.RuneCountInString(s) <= n {
+		return s
+	}
+	r := []rune(s)
+	return string(r[:n-1]) + "…"
+}
