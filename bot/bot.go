@@ -24,6 +24,10 @@ const (
 	// UnsupportedEvent is content the bot cannot read where text is asked: a sticker, an
 	// image, a location. Event.Text names its type, for the log only.
 	UnsupportedEvent
+	// DeskReplyEvent is a desk staff member's answer in a handoff thread, to be passed on
+	// to the clinic; Event.Text holds it. It goes through the conversation's inbox like
+	// the clinic's own events, so it is ordered with them.
+	DeskReplyEvent
 )
 
 func (k Kind) String() string {
@@ -38,6 +42,8 @@ func (k Kind) String() string {
 		return "unfollow"
 	case UnsupportedEvent:
 		return "unsupported"
+	case DeskReplyEvent:
+		return "desk-reply"
 	}
 	return "unknown"
 }

@@ -81,6 +81,12 @@ func (s *Sender) Send(ev bot.Event, msgs []bot.Message, received time.Time) {
 	s.queues[maphash.String(s.seed, ev.Conversation)%uint64(len(s.queues))] <- job{ev: ev, msgs: msgs, received: received}
 }
 
+// Push queues msgs to the user of conv without a reply token: for what the desk writes
+// in a handoff thread.
+func (s *Sender) Push(conv string, msgs []bot.Message) {
+	s.Send(bot.Event{Conversation: conv}, msgs, time.Time{})
+}
+
 // Deliver is a bot.Deliver: the replies of events this process applied for another one.
 // When the event was received is unknown, so its reply token is tried and push follows
 // if LINE refuses it.
