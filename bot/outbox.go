@@ -35,9 +35,11 @@ type Delivery struct {
 
 // Notifier tells the desk: Slack, or the log, or the terminal.
 type Notifier interface {
-	// Notify delivers n. It must be idempotent on n.ID: the outbox may hand the same notice
-	// over again after a crash. An error wrapping ErrPermanent is not retried.
-	Notify(ctx context.Context, n Notice) error
+	// Notify delivers d.Notice. It must be idempotent on d.ID: the outbox may hand the same
+	// notice over again after a crash or a failure that was in fact a success; d.Attempt
+	// above 1 says so, for notifiers that check before posting again. An error wrapping
+	// ErrPermanent is not retried.
+	Notify(ctx context.Context, d Delivery) error
 }
 
 // ErrPermanent marks a delivery error that retrying cannot fix (revoked token, unknown
@@ -137,7 +139,7 @@ func (w *Worker) Drain(ctx context.Context) (int, error) {
 
 func (w *Worker) deliver(ctx context.Context, d Delivery) error {
 	attrs := []slog.Attr{slog.String("notice", d.ID), slog.String("kind", string(d.Kind)), slog.Int("attempt", d.Attempt)}
-	err := w.Notifier.Notify(ctx, d.Notice)
+	err := w.Notifier.Notify(ctx, d)
 	switch {
 	case err == nil:
 		w.observe("delivered")

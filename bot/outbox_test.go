@@ -19,7 +19,7 @@ type flaky struct {
 	seen int
 }
 
-func (f *flaky) Notify(_ context.Context, n bot.Notice) error {
+func (f *flaky) Notify(_ context.Context, n bot.Delivery) error {
 	f.seen++
 	if f.seen <= f.n {
 		return f.err
@@ -116,4 +116,4 @@ func TestWorkerParks(t *testing.T) {
 
 type notifierFunc func(bot.Notice) error
 
-func (f notifierFunc) Notify(_ context.Context, n bot.Notice) error { return f(n) }
+func (f notifierFunc) Notify(_ context.Context, d bot.Delivery) error { return f(d.Notice) }

@@ -33,9 +33,9 @@ func chat(ctx context.Context, a *app, in io.Reader, out io.Writer) error {
 			a.log.Error("chat turn failed", "err", err)
 			return nil
 		}
-		if c := render(w, msgs); c != nil {
-			choices = c
-		}
+		// Numbers tap the choices of the latest reply only: a number typed where no choice
+		// is offered (a prefecture code, an amount) is text.
+		choices = render(w, msgs)
 		if _, err := worker.Drain(ctx); err != nil {
 			a.log.Error("desk notification failed", "err", err)
 		}
@@ -106,8 +106,8 @@ func render(w io.Writer, msgs []bot.Message) []bot.Choice {
 // terminalNotifier prints what the desk would be told.
 type terminalNotifier struct{ w io.Writer }
 
-func (n terminalNotifier) Notify(_ context.Context, no bot.Notice) error {
-	fmt.Fprintf(n.w, "📣 [窓口への通知] %s\n", noticeSummary(no))
+func (n terminalNotifier) Notify(_ context.Context, d bot.Delivery) error {
+	fmt.Fprintf(n.w, "📣 [窓口への通知] %s\n", noticeSummary(d.Notice))
 	return nil
 }
 

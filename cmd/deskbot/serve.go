@@ -153,7 +153,8 @@ func (a *app) reload() error {
 // kind only, never with what the clinic wrote.
 type logNotifier struct{ log *slog.Logger }
 
-func (n logNotifier) Notify(ctx context.Context, no bot.Notice) error {
+func (n logNotifier) Notify(ctx context.Context, d bot.Delivery) error {
+	no := d.Notice
 	attrs := []slog.Attr{slog.String("id", no.ID), slog.String("kind", string(no.Kind))}
 	if no.Report != nil {
 		attrs = append(attrs, slog.String("categories", strings.Join(no.Report.Categories, ",")))
