@@ -36,8 +36,8 @@ type When struct {
 //     its 上旬 (the 10th), 中旬 (the 20th), 下旬 (the last day); without a year, a month is this
 //     year's if it has not ended, else next year's — so 「3月末」 asked in December is next
 //     March, and 「11月10日」 asked on 15 November is ErrPast rather than a year away;
-//   - periods, meaning their last day: 「来月」「再来月」「今月中」「年内」「来年」「年度内」
-//     「2023年度末」 (the fiscal year ends on 31 March);
+//   - periods, meaning their last day: 「来月」「再来月」「今月中」「年内」「来年」「年明け」
+//     (next January)「年度内」「2023年度末」 (the fiscal year ends on 31 March);
 //   - durations from today: 「3か月」「3ヶ月」「3カ月」「三か月」「半年後」「1年半」「2週間」「10日」
 //     (a number of days, not the 10th)「1年」; and 「すぐ」「本日」 (today), 「明日」, 「来週」;
 //   - hedges around any of these: 「約3か月」「3月末までに」「4月頃の予定です」, and ranges,
@@ -178,8 +178,10 @@ func matchWhen(t string, today time.Time) (When, error) {
 	switch t {
 	case "月末", "今月末", "今月中":
 		return monthOf(y, int(mo), "")
-	case "年内", "年末", "年中に", "今年中", "今年内", "今年末":
+	case "年内", "年末", "今年中", "今年内", "今年末":
 		return civil(y, 12, 31)
+	case "年明け", "年明け早々":
+		return civil(y+1, 1, 31)
 	case "半年":
 		return When{Date: addMonths(today, 6), FromDuration: true}, nil
 	}

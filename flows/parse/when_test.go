@@ -85,6 +85,7 @@ func TestParseWhen(t *testing.T) {
 		{"年内", nov15, day(2022, 12, 31), false},
 		{"年内には", nov15, day(2022, 12, 31), false},
 		{"年末", nov15, day(2022, 12, 31), false},
+		{"年明け", nov15, day(2023, 1, 31), false},
 		{"今年中", nov15, day(2022, 12, 31), false},
 		{"年度内", nov15, day(2023, 3, 31), false},
 		{"今年度中", nov15, day(2023, 3, 31), false},

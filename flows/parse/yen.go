@@ -5,6 +5,7 @@ import (
 	"regexp"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 )
 
 // Errors of ParseYen.
@@ -60,11 +61,12 @@ func (a Amount) PerYear() int64 {
 // compares amounts against a cap, and the upper end is the safe side.
 //
 // Words around the amount are allowed when the amount says it is money (円, ¥, 万…):
-// 「保守料は月額1万円です」. A bare number (「429000」) must stand alone. Two amounts that are
-// not a range (「初期50万、月1万」), vague ones (「数十万」) and other currencies give
-// ErrNotAmount; 「-5万」「マイナス5万」「▲5万」 give ErrNegative; 「0円」「無料」 give ErrZero, which
-// the caller may accept as "free"; more than MaxYen gives ErrTooLarge. Fractions of a yen are
-// rounded.
+// 「保守料は月額1万円です」. A bare number (「429000」) must stand alone, and a number glued to
+// Latin letters is part of a word, not an amount (「1Gbps」; so 「¥1.5M」 is not read). Two
+// amounts that are not a range (「初期50万、月1万」), vague ones (「数十万」) and other
+// currencies give ErrNotAmount; 「-5万」「マイナス5万」「▲5万」 give ErrNegative; 「0円」「無料」
+// give ErrZero, which the caller may accept as "free"; more than MaxYen gives ErrTooLarge.
+// Fractions of a yen are rounded.
 func ParseYen(s string) (Amount, error) {
 	t, ok := prepare(s)
 	if !ok {
@@ -93,8 +95,9 @@ func ParseYen(s string) (Amount, error) {
 			i++
 			continue
 		}
-		if !e.money && !e.digits {
-			// A kanji numeral that is not an amount: 一括, 千葉, 三社, 十分. Leave it as text.
+		if !e.money && !e.digits || end < len(rs) && isASCIILetter(rs[end]) {
+			// A kanji numeral that is not an amount (一括, 千葉, 三社, 十分), or a number
+			// that is part of a word (1Gbps, 5G, ¥1.5M). Leave it as text.
 			i = end
 			continue
 		}
@@ -117,7 +120,7 @@ func ParseYen(s string) (Amount, error) {
 		return Amount{}, ErrNotAmount
 	}
 	before := strings.TrimRightFunc(rest[0], unicode.IsSpace)
-	if r := lastRune(before); isDash(r) {
+	if r, _ := utf8.DecodeLastRuneInString(before); isDash(r) {
 		return Amount{}, ErrNegative
 	}
 	if strings.HasSuffix(before, "数") || strings.HasSuffix(before, "何") {
@@ -237,14 +240,6 @@ func isRangeSeparator(s string) bool {
 	return len(rs) == 1 && isDash(rs[0])
 }
 
-func lastRune(s string) rune {
-	rs := []rune(s)
-	if len(rs) == 0 {
-		return 0
-	}
-	return rs[len(rs)-1]
-}
-
 // Amounts are computed in micro-yen, saturating at microCap (far above MaxYen), so that
 // 「0.5百万」 is exact and no digit string can overflow.
 const (
@@ -301,6 +296,8 @@ func bigUnit(r rune) int64 {
 	}
 	return 0
 }
+
+func isASCIILetter(r rune) bool { return r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' }
 
 func isYenSign(r rune) bool { return r == '¥' || r == '\\' }
 

@@ -84,6 +84,12 @@ func TestParseYen(t *testing.T) {
 		{"1.5円", once(2)},
 		{"1,000", once(1_000)},
 		{"約429000です", approx(429_000)},
+		{"光回線1Gbpsで月額5千円", monthly(5_000)},
+		{"保守料：月額3,300円（税込）", monthly(3_300)},
+		{"42.9万円", once(429_000)},
+		{"429千円", once(429_000)},
+		{"年間保守 36,000円", yearly(36_000)},
+		{"50万円〜", approx(500_000)},
 	}
 	for _, tt := range tests {
 		got, err := ParseYen(tt.in)
@@ -107,6 +113,11 @@ func TestParseYenErrors(t *testing.T) {
 		{"500ドル", ErrNotAmount},
 		{"50万ドル", ErrNotAmount},
 		{"$500", ErrNotAmount},
+		{"¥1.5M", ErrNotAmount},
+		{"50k", ErrNotAmount},
+		{"10万円 × 3台", ErrNotAmount},
+		{"3年で36万", ErrNotAmount},
+		{"2,00,000", ErrNotAmount},
 		{"数十万", ErrNotAmount},
 		{"数万円", ErrNotAmount},
 		{"何十万も", ErrNotAmount},
