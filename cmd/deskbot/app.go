@@ -82,6 +82,8 @@ type app struct {
 	engine *bot.Engine
 	// line sends to LINE users; nil when LINE is not configured.
 	line *line.Sender
+	// reloaded, when set, hears the outcome of each SIGHUP reload (tests wait on it).
+	reloaded chan error
 }
 
 // Store is everything the program needs of a store.

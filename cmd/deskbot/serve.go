@@ -36,10 +36,6 @@ func serve(ctx context.Context, a *app, listening func(net.Addr)) error {
 		IdleTimeout:       2 * time.Minute,
 		ErrorLog:          slog.NewLogLogger(a.log.Handler(), slog.LevelWarn),
 	}
-	a.log.Info("listening", "addr", ln.Addr().String(), "line", a.cfg.LineConfigured(), "slack", a.cfg.SlackConfigured())
-	if listening != nil {
-		listening(ln.Addr())
-	}
 
 	workCtx, stopWork := context.WithCancel(context.WithoutCancel(ctx))
 	var wg sync.WaitGroup
@@ -48,10 +44,18 @@ func serve(ctx context.Context, a *app, listening func(net.Addr)) error {
 		Log: a.log, Observe: observeDelivery}
 	wg.Go(func() { worker.Run(workCtx) })
 	wg.Go(func() { a.sweep(workCtx) })
-	wg.Go(func() { a.reloadOnHangup(workCtx) })
+	// Listen for SIGHUP before the server is up, so a reload asked for once it answers is
+	// never missed.
+	hup := make(chan os.Signal, 1)
+	signal.Notify(hup, syscall.SIGHUP)
+	wg.Go(func() { a.reloadOnHangup(workCtx, hup) })
 
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
+	a.log.Info("listening", "addr", ln.Addr().String(), "line", a.cfg.LineConfigured(), "slack", a.cfg.SlackConfigured())
+	if listening != nil {
+		listening(ln.Addr())
+	}
 	select {
 	case err := <-errc:
 		stopWork()
@@ -124,20 +128,23 @@ func (a *app) sweep(ctx context.Context) {
 
 // reloadOnHangup reloads the knowledge base on SIGHUP. A broken edit is refused and the
 // knowledge in use is kept.
-func (a *app) reloadOnHangup(ctx context.Context) {
-	hup := make(chan os.Signal, 1)
-	signal.Notify(hup, syscall.SIGHUP)
+func (a *app) reloadOnHangup(ctx context.Context, hup chan os.Signal) {
 	defer signal.Stop(hup)
 	for {
 		select {
 		case <-ctx.Done():
 			return
 		case <-hup:
-			a.reload()
+			err := a.reload()
+			if a.reloaded != nil {
+				a.reloaded <- err
+			}
 		}
 	}
 }
 
+// reload reads the knowledge base again and swaps it in; a broken one is refused and the
+// one in use is kept.
 func (a *app) reload() error {
 	k, err := loadKnowledge(a.cfg.KBDir)
 	if err != nil {
