@@ -2,6 +2,7 @@ package flows
 
 import (
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -22,6 +23,12 @@ const (
 	ckStart    = "start"
 )
 
+// Checklist choice values the summary reads.
+const (
+	canDoNo          = "no"
+	facilityHospital = "hospital"
+)
+
 // Obstacle categories the checklist can point to; the values of the report's categories.
 const (
 	catNoVendor = "no-vendor"
@@ -29,82 +36,178 @@ const (
 	catSlow     = "slow"
 )
 
-// finishChecklist keeps the answers as a record, shows the summary card and offers what
-// comes next: a pre-filled report when something needs attention, another vendor, a
-// comparison.
+// finishChecklist keeps the answers as a record, shows the summary card and waits at the
+// summary for what comes next: a pre-filled report when something needs attention, another
+// vendor, a comparison. The summary is a state of its own so that its choices can be typed
+// as well as tapped.
 func (c *turn) finishChecklist(f *Flow) {
-	rec := bot.Record{Flow: f.ID, Answers: c.s.Answers, Time: c.now}
-	delete(rec.Answers, keyPicks)
-	c.s.End()
-	c.s.Records = append(c.s.Records, rec)
-	if len(c.s.Records) > maxRecords {
-		c.s.Records = c.s.Records[len(c.s.Records)-maxRecords:]
+	answers := make(map[string]string, len(c.s.Answers))
+	for k, v := range c.s.Answers {
+		if !strings.HasPrefix(k, "_") {
+			answers[k] = v
+		}
 	}
-	idx := len(c.s.Records) - 1
-	card, cats := c.summary(f, rec)
 	c.say(f.Texts["saved"])
-	c.out = append(c.out, bot.Message{Card: card})
+	id := c.keep(f, answers)
+	c.s.Start(f.ID, stepSummary, map[string]string{keyRecord: id})
+	rec, _ := c.record(id)
+	c.out = append(c.out, bot.Message{Card: c.summary(f, rec)})
+	c.summaryPrompt(f)
+}
+
+// keep stores a finished checklist as a record and returns its id. A checklist of a vendor
+// already kept replaces that one; beyond maxRecords the oldest goes. Either is said.
+func (c *turn) keep(f *Flow, answers map[string]string) string {
+	id := c.nextRecordID()
+	answers[keyID] = id
+	vendor := vendorKey(answers[ckVendor])
+	if i := slices.IndexFunc(c.s.Records, func(r bot.Record) bool {
+		return r.Flow == f.ID && vendorKey(r.Answers[ckVendor]) == vendor
+	}); i >= 0 {
+		c.s.Records = slices.Delete(c.s.Records, i, i+1)
+		c.say(fill(f.Texts["replaced"], "vendor", answers[ckVendor]))
+	}
+	c.s.Records = append(c.s.Records, bot.Record{Flow: f.ID, Answers: answers, Time: c.now})
+	for len(c.s.Records) > maxRecords {
+		c.say(fill(f.Texts["records_full"], "max", strconv.Itoa(maxRecords), "vendor", c.s.Records[0].Answers[ckVendor]))
+		c.s.Records = slices.Delete(c.s.Records, 0, 1)
+	}
+	return id
+}
+
+// nextRecordID is one more than the highest record id kept. Ids are not times: with a
+// fixed clock (rehearsals, tests) several records share one.
+func (c *turn) nextRecordID() string {
+	n := 0
+	for _, r := range c.s.Records {
+		if i, err := strconv.Atoi(r.Answers[keyID]); err == nil && i > n {
+			n = i
+		}
+	}
+	return strconv.Itoa(n + 1)
+}
+
+// record returns the kept record with that id.
+func (c *turn) record(id string) (bot.Record, bool) {
+	i := slices.IndexFunc(c.s.Records, func(r bot.Record) bool { return id != "" && r.Answers[keyID] == id })
+	if i < 0 {
+		return bot.Record{}, false
+	}
+	return c.s.Records[i], true
+}
+
+// checklists returns the kept quote checklists, oldest first.
+func (c *turn) checklists() []bot.Record {
+	var out []bot.Record
+	for _, r := range c.s.Records {
+		if r.Flow == "checklist" {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+// vendorKey is a vendor name as compared: 「ＡＢＣ システム」 and 「abcシステム」 are one vendor.
+func vendorKey(name string) string {
+	return strings.ToLower(strings.ReplaceAll(parse.Normalize(name), " ", ""))
+}
+
+// summaryPrompt offers what can follow the summary: the pre-filled report when something
+// needs attention, another vendor, the comparison once two are kept, the menu.
+func (c *turn) summaryPrompt(f *Flow) {
+	id := c.s.Answers[keyRecord]
+	text := f.Texts["summary_ask"]
 	var ch []bot.Choice
-	if len(cats) > 0 {
-		ch = append(ch, bot.Choice{Label: f.Texts["report_choice"], Value: cmd("prefill:" + strconv.Itoa(idx))})
+	if rec, ok := c.record(id); ok && len(checklistProblems(f, rec.Answers)) > 0 {
+		text = f.Texts["report_offer"]
+		ch = append(ch, bot.Choice{Label: f.Texts["report_choice"], Value: cmd("prefill:" + id)})
 	}
 	ch = append(ch, bot.Choice{Label: f.Texts["another_choice"], Value: cmd("another")})
-	if len(c.s.Records) > 1 {
+	if len(c.checklists()) > 1 {
 		ch = append(ch, bot.Choice{Label: f.Texts["compare_choice"], Value: cmd("compare")})
 	}
 	ch = append(ch, bot.Choice{Label: c.sc.Texts["menu_choice"], Value: cmd("menu")})
-	c.ask(c.sc.Texts["menu_again"], ch)
+	c.ask(text, ch)
 }
 
-// summary computes the checklist's card: the answers, what needs attention, the free
-// readers and the deadlines still ahead. It also returns the obstacle categories found.
-func (c *turn) summary(f *Flow, rec bot.Record) (*bot.Card, []string) {
+// summary computes the checklist's card: the answers, the free readers, the deadlines still
+// ahead of now and, as notes, what needs attention.
+func (c *turn) summary(f *Flow, rec bot.Record) *bot.Card {
 	a := rec.Answers
 	card := &bot.Card{Title: fill(f.Texts["summary_title"], "vendor", a[ckVendor])}
-	for _, st := range f.Steps {
-		if _, ok := a[st.ID]; ok && st.applies(a) && st.Label != "" {
-			card.Rows = append(card.Rows, bot.Field{Label: st.Label, Value: c.display(st, a[st.ID])})
-		}
-	}
-	cats := checklistProblems(f, a)
-	for _, cat := range cats {
-		switch cat {
-		case catNoVendor:
-			card.Notes = append(card.Notes, f.Texts["attention_no_vendor"])
-		case catSlow:
-			card.Notes = append(card.Notes, fill(f.Texts["attention_slow"], "date", jpDate(operationDeadline(f))))
-		case catOverCap:
-			card.Notes = append(card.Notes, fill(f.Texts["attention_over_cap"], "cap", yen(f.Caps[a[ckFacility]])))
-		}
-	}
-	if len(cats) == 0 {
-		card.Notes = append(card.Notes, f.Texts["attention_none"])
-	}
+	card.Rows = c.answerRows(f, a)
 	readers := f.Texts["free_readers_clinic"]
-	if a[ckFacility] == "hospital" {
+	if a[ckFacility] == facilityHospital {
 		readers = f.Texts["free_readers_hospital"]
 	}
-	card.Rows = append(card.Rows, bot.Field{Label: f.Texts["readers_label"], Value: readers})
-	var next []string
-	for _, dl := range f.Deadlines {
-		d, _ := time.ParseInLocation(time.DateOnly, dl.Date, bot.JST)
-		if days := daysUntil(c.now, d); days >= 0 {
-			next = append(next, fmt.Sprintf("%s %s（%s）", jpDate(d), dl.Text, daysLeft(days)))
-		}
+	card.Rows = append(card.Rows,
+		bot.Field{Label: f.Texts["readers_label"], Value: readers},
+		bot.Field{Label: f.Texts["next_steps"], Value: c.deadlinesAhead(f)})
+	for _, cat := range checklistProblems(f, a) {
+		card.Notes = append(card.Notes, c.attention(f, cat, a))
 	}
-	if len(next) > 0 {
-		card.Rows = append(card.Rows, bot.Field{Label: f.Texts["next_steps"], Value: strings.Join(next, "\n")})
-	} else {
-		card.Rows = append(card.Rows, bot.Field{Label: f.Texts["next_steps"], Value: f.Texts["deadlines_passed"]})
+	if len(card.Notes) == 0 {
+		card.Notes = append(card.Notes, f.Texts["attention_none"])
 	}
 	card.Text = cardText(card)
-	return card, cats
+	return card
 }
 
-// checklistProblems returns the obstacle categories a checklist's answers point to.
+// answerRows are the answers of f that apply, labelled, in the order asked.
+func (c *turn) answerRows(f *Flow, a map[string]string) []bot.Field {
+	var rows []bot.Field
+	for _, st := range f.Steps {
+		if v, ok := a[st.ID]; ok && st.applies(a) && st.Label != "" {
+			rows = append(rows, bot.Field{Label: st.Label, Value: c.display(st, v)})
+		}
+	}
+	return rows
+}
+
+// attention is the note of one obstacle category found in a checklist.
+func (c *turn) attention(f *Flow, cat string, a map[string]string) string {
+	switch cat {
+	case catNoVendor:
+		return f.Texts["attention_no_vendor"]
+	case catSlow:
+		return fill(f.Texts["attention_slow"], "date", jpDate(operationDeadline(f)),
+			"start", c.display(f.step(ckStart), a[ckStart]))
+	case catOverCap:
+		return fill(f.Texts["attention_over_cap"], "cap", yen(f.Caps[a[ckFacility]]),
+			"amount", c.display(f.step(ckCostIntr), a[ckCostIntr]))
+	}
+	return ""
+}
+
+// deadlinesAhead lists the dated steps from today on, each with the days left, or says
+// that all have passed.
+func (c *turn) deadlinesAhead(f *Flow) string {
+	var lines []string
+	for _, dl := range f.Deadlines {
+		d, _ := time.ParseInLocation(time.DateOnly, dl.Date, bot.JST)
+		days := daysUntil(c.now, d)
+		if days < 0 {
+			continue
+		}
+		left := fill(f.Texts["days_left"], "days", strconv.Itoa(days))
+		if days == 0 {
+			left = f.Texts["due_today"]
+		}
+		lines = append(lines, fill(f.Texts["deadline_line"], "date", jpDate(d), "text", dl.Text, "left", left))
+	}
+	if len(lines) == 0 {
+		return f.Texts["deadlines_passed"]
+	}
+	return strings.Join(lines, "\n")
+}
+
+// checklistProblems returns the obstacle categories a checklist's answers point to, in the
+// order of the report's categories: the vendor cannot do the work; the introduction cost is
+// above the cap for the facility type (an approximate amount counts as said; a range as its
+// upper end); operation would start after the subsidy's deadline.
 func checklistProblems(f *Flow, a map[string]string) []string {
 	var cats []string
-	if a[ckCanDo] == "no" {
+	if a[ckCanDo] == canDoNo {
 		cats = append(cats, catNoVendor)
 	}
 	if cost, ok := amountValue(a[ckCostIntr]); ok {
@@ -120,6 +223,7 @@ func checklistProblems(f *Flow, a map[string]string) []string {
 	return cats
 }
 
+// operationDeadline is the day by which operation must start for the subsidy.
 func operationDeadline(f *Flow) time.Time {
 	for _, dl := range f.Deadlines {
 		if dl.Operation {
@@ -130,28 +234,54 @@ func operationDeadline(f *Flow) time.Time {
 	return time.Time{}
 }
 
-// compare shows the kept checklists side by side: one row per vendor.
+// compare shows the kept checklists side by side: one row per compared question, one line
+// per vendor in it, then the points that need attention. In the middle of a flow the flow's
+// question comes again; otherwise the menu.
 func (c *turn) compare() {
 	f := c.sc.Flows["checklist"]
-	card := &bot.Card{Title: f.Texts["compare_title"]}
-	for _, rec := range c.s.Records {
-		if rec.Flow != f.ID {
+	recs := c.checklists()
+	if len(recs) > 0 {
+		c.out = append(c.out, bot.Message{Card: c.comparison(f, recs)})
+	}
+	if c.s.Flow != "" && c.s.Step != stepSummary {
+		c.prompt()
+		return
+	}
+	c.s.End()
+	c.menu(c.sc.Texts["menu_again"])
+}
+
+// comparison is the card of compare.
+func (c *turn) comparison(f *Flow, recs []bot.Record) *bot.Card {
+	card := &bot.Card{Title: fill(f.Texts["compare_title"], "count", strconv.Itoa(len(recs)))}
+	for _, st := range f.Steps {
+		if !st.Compare {
 			continue
 		}
-		var parts []string
-		for _, st := range f.Steps {
-			if v, ok := rec.Answers[st.ID]; ok && st.applies(rec.Answers) && st.Label != "" && st.ID != ckVendor && st.Input != "text" {
-				parts = append(parts, st.Label+"："+c.display(st, v))
+		var lines []string
+		for _, rec := range recs {
+			if v, ok := rec.Answers[st.ID]; ok && st.applies(rec.Answers) {
+				lines = append(lines, fill(f.Texts["compare_line"], "vendor", rec.Answers[ckVendor], "value", c.display(st, v)))
 			}
 		}
-		if cats := checklistProblems(f, rec.Answers); len(cats) > 0 {
-			parts = append(parts, f.Texts["attention_mark"])
+		if len(lines) > 0 {
+			card.Rows = append(card.Rows, bot.Field{Label: st.Label, Value: strings.Join(lines, "\n")})
 		}
-		card.Rows = append(card.Rows, bot.Field{Label: rec.Answers[ckVendor], Value: strings.Join(parts, "\n")})
 	}
+	cats := c.sc.Flows["report"].step(rpCategories)
+	var lines []string
+	for _, rec := range recs {
+		if found := checklistProblems(f, rec.Answers); len(found) > 0 {
+			lines = append(lines, fill(f.Texts["compare_line"], "vendor", rec.Answers[ckVendor],
+				"value", c.optionLabels(cats, strings.Join(found, ","))))
+		}
+	}
+	if len(lines) == 0 {
+		lines = append(lines, c.sc.Texts["none"])
+	}
+	card.Rows = append(card.Rows, bot.Field{Label: f.Texts["attention_mark"], Value: strings.Join(lines, "\n")})
 	card.Text = cardText(card)
-	c.out = append(c.out, bot.Message{Card: card})
-	c.menu(c.sc.Texts["menu_again"])
+	return card
 }
 
 // display renders a stored answer for a card.
@@ -168,27 +298,30 @@ func (c *turn) display(st *Step, v string) string {
 	case "multi":
 		return c.optionLabels(st, v)
 	case "yen":
-		a, ok := amountValue(v)
-		if !ok {
-			return v
+		if a, ok := amountValue(v); ok {
+			return c.amountText(a)
 		}
-		s := yen(a.Yen)
-		switch a.Period {
-		case parse.Monthly:
-			s = "月額" + s
-		case parse.Yearly:
-			s = "年額" + s
-		}
-		if a.Approx {
-			s = "約" + s
-		}
-		return s
 	case "when":
 		if d, err := time.ParseInLocation(time.DateOnly, v, bot.JST); err == nil {
 			return jpDate(d)
 		}
 	}
 	return v
+}
+
+// amountText writes an amount as the clinic reads it: 月額約1万5,000円.
+func (c *turn) amountText(a parse.Amount) string {
+	s := yen(a.Yen)
+	if a.Approx {
+		s = fill(c.sc.Texts["amount_approx"], "amount", s)
+	}
+	switch a.Period {
+	case parse.Monthly:
+		s = fill(c.sc.Texts["amount_monthly"], "amount", s)
+	case parse.Yearly:
+		s = fill(c.sc.Texts["amount_yearly"], "amount", s)
+	}
+	return s
 }
 
 // cardText is a card as plain lines, for alt text and notifications.
@@ -227,11 +360,4 @@ func daysUntil(now, d time.Time) int {
 	today := time.Date(n.Year(), n.Month(), n.Day(), 0, 0, 0, 0, bot.JST)
 	day := time.Date(d.Year(), d.Month(), d.Day(), 0, 0, 0, 0, bot.JST)
 	return int(day.Sub(today).Hours() / 24)
-}
-
-func daysLeft(days int) string {
-	if days == 0 {
-		return "本日まで"
-	}
-	return fmt.Sprintf("あと%d日", days)
 }

@@ -44,7 +44,9 @@ type Flow struct {
 	// Deadlines are the dates the checklist's next steps count down to.
 	Deadlines []Deadline `yaml:"deadlines"`
 
-	file string
+	file      string
+	capsLine  int
+	textsLine int
 }
 
 // Deadline is a dated step of the subsidy schedule.
@@ -85,6 +87,8 @@ type Step struct {
 	// From names the quote checklist answer that pre-fills this step when a report is
 	// filed from a checklist.
 	From string `yaml:"from"`
+	// Compare: the answer is a row of the side-by-side comparison of kept checklists.
+	Compare bool `yaml:"compare"`
 
 	line int
 }
@@ -112,7 +116,8 @@ var textKeys = []string{
 	"when_retry", "when_invalid", "when_past", "when_far",
 	"prefecture_retry", "code_retry", "code_check", "code_prefecture", "code_need_prefecture",
 	"contact_retry", "yesno_retry", "multi_more", "multi_done_choice", "multi_empty",
-	"back_choice_confirm", "none",
+	"back_choice_confirm", "none", "code_table", "multi_retry", "amount_approx",
+	"amount_monthly", "amount_yearly",
 }
 
 // flowTexts are texts a flow of that id must define.
@@ -120,8 +125,10 @@ var flowTexts = map[string][]string{
 	"checklist": {"summary_title", "free_readers_clinic", "free_readers_hospital", "attention_none",
 		"attention_no_vendor", "attention_slow", "attention_over_cap", "next_steps", "report_choice",
 		"another_choice", "compare_choice", "compare_title", "saved", "readers_label", "deadlines_passed",
-		"attention_mark"},
-	"report": {"confirm_title", "confirm_ask", "send_choice", "edit_choice", "cancel_choice", "edit_which", "sent", "prefilled"},
+		"attention_mark", "report_offer", "summary_ask", "deadline_line", "days_left", "due_today",
+		"records_full", "replaced", "compare_line"},
+	"report": {"confirm_title", "confirm_ask", "send_choice", "edit_choice", "cancel_choice", "edit_which", "sent",
+		"prefilled", "edit_more_choice", "code_recheck"},
 }
 
 // LoadScript reads flows/*.yaml from fsys and validates it. Every problem found is
@@ -229,9 +236,11 @@ func fieldByTag(t reflect.Type, name string) (reflect.StructField, bool) {
 	return reflect.StructField{}, false
 }
 
-// setLines records each step's line, for the errors of validate.
+// setLines records the lines of the steps, caps and texts, for the errors of validate.
 func setLines(flowNode *yaml.Node, f *Flow) {
-	steps := mapValue(mapValue(flowNode, "flow"), "steps")
+	fn := mapValue(flowNode, "flow")
+	f.capsLine, f.textsLine = lineOf(fn, "caps"), lineOf(fn, "texts")
+	steps := mapValue(fn, "steps")
 	if steps == nil {
 		return
 	}
@@ -240,6 +249,19 @@ func setLines(flowNode *yaml.Node, f *Flow) {
 			f.Steps[i].line = n.Line
 		}
 	}
+}
+
+// lineOf is the line of key in mapping n, or 1 when n lacks it.
+func lineOf(n *yaml.Node, key string) int {
+	if n == nil || n.Kind != yaml.MappingNode {
+		return 1
+	}
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		if n.Content[i].Value == key {
+			return n.Content[i].Line
+		}
+	}
+	return 1
 }
 
 func mapValue(n *yaml.Node, key string) *yaml.Node {
@@ -293,7 +315,7 @@ func (s *Script) validate() []error {
 		}
 		for _, k := range flowTexts[f.ID] {
 			if strings.TrimSpace(f.Texts[k]) == "" {
-				bad(f.file, 1, "flow %q: text %q is missing", f.ID, k)
+				bad(f.file, f.textsLine, "flow %q: text %q is missing", f.ID, k)
 			}
 		}
 		for _, dl := range f.Deadlines {
@@ -343,7 +365,85 @@ func (s *Script) validate() []error {
 					}
 				}
 			}
+			if st.Require != "" && !slices.ContainsFunc(st.Choices, func(o Option) bool { return o.Value == st.Require }) {
+				bad(f.file, st.line, "step %q: require %q is not the value of one of its choices", st.ID, st.Require)
+			}
+			for v := range st.Notes {
+				if !slices.ContainsFunc(st.Choices, func(o Option) bool { return o.Value == v }) {
+					bad(f.file, st.line, "step %q: a note for %q, which is not the value of one of its choices", st.ID, v)
+				}
+			}
+			if st.Edit && (st.Label == "" || utf8.RuneCountInString(st.Label) > maxChoiceLabel) {
+				bad(f.file, st.line, "step %q: a step offered to change needs a label of 1 to %d characters: it is a choice", st.ID, maxChoiceLabel)
+			}
+			if st.Max < 0 {
+				bad(f.file, st.line, "step %q: max must not be negative", st.ID)
+			}
 			seen[st.ID] = true
+		}
+	}
+	return append(errs, s.validateContract()...)
+}
+
+// codeSteps are the steps the code reads by id, with the input each must take: the
+// checklist's summary computes from them, the report fills its own fields from them.
+var codeSteps = map[string]map[string]string{
+	"checklist": {ckFacility: "choice", ckVendor: "text", ckCanDo: "choice", ckCostIntr: "yen", ckStart: "when"},
+	"report": {rpCategories: "multi", rpDetails: "text", rpFacility: "text", rpPrefecture: "prefecture",
+		rpCode: "code", rpFacilityType: "choice", rpContact: "contact", rpConsent: "choice"},
+}
+
+// codeValues are the choice values the code reads by name.
+var codeValues = map[string]map[string][]string{
+	"checklist": {ckCanDo: {canDoNo}, ckFacility: {facilityHospital}},
+	"report":    {rpCategories: {catNoVendor, catOverCap, catSlow}},
+}
+
+// validateContract checks what the code relies on in the data: the steps it reads, the
+// choice values it compares with, the caps and the pre-fill mappings between the flows.
+func (s *Script) validateContract() []error {
+	var errs []error
+	bad := func(file string, line int, format string, args ...any) {
+		errs = append(errs, fmt.Errorf("%s:%d: %s", file, line, fmt.Sprintf(format, args...)))
+	}
+	ck, rp := s.Flows["checklist"], s.Flows["report"]
+	if ck == nil || rp == nil {
+		return nil // reported by validate
+	}
+	for _, f := range []*Flow{ck, rp} {
+		for id, input := range codeSteps[f.ID] {
+			st := f.step(id)
+			switch {
+			case st == nil:
+				bad(f.file, 1, "flow %q: step %q is missing; the bot reads it", f.ID, id)
+			case st.Input != input:
+				bad(f.file, st.line, "step %q: input must be %s; the bot reads it as such", id, input)
+			default:
+				for _, v := range codeValues[f.ID][id] {
+					if !slices.ContainsFunc(st.Choices, func(o Option) bool { return o.Value == v }) {
+						bad(f.file, st.line, "step %q: a choice with value %q is missing; the bot reads it", id, v)
+					}
+				}
+			}
+		}
+	}
+	if ft := ck.step(ckFacility); ft != nil {
+		for k := range ck.Caps {
+			if !slices.ContainsFunc(ft.Choices, func(o Option) bool { return o.Value == k }) {
+				bad(ck.file, ck.capsLine, "caps: %q is not a value of step %q", k, ckFacility)
+			}
+		}
+	}
+	for _, st := range rp.Steps {
+		if st.From == "" {
+			continue
+		}
+		src := ck.step(st.From)
+		switch {
+		case src == nil:
+			bad(rp.file, st.line, "step %q: from %q is not a step of the checklist", st.ID, st.From)
+		case src.Input != st.Input:
+			bad(rp.file, st.line, "step %q: input %s cannot take the checklist's %q (%s)", st.ID, st.Input, st.From, src.Input)
 		}
 	}
 	return errs

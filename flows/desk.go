@@ -88,12 +88,20 @@ const (
 
 // Steps that are not questions of the script.
 const (
-	stepConfirm     = "_confirm"
-	stepEdit        = "_edit"
+	stepConfirm     = "_confirm" // the report's confirmation screen
+	stepEdit        = "_edit"    // its list of fields to change
+	stepSummary     = "_summary" // the checklist's summary, waiting for what comes next
 	stepHandoffAsk  = "ask"
 	stepHandoffOpen = "open"
-	keyPicks        = "_picks"
-	keyFrom         = "_from"
+)
+
+// Answers that are not answers of a step; they start with "_".
+const (
+	keyPicks  = "_picks"  // the choices picked so far at a multiple choice
+	keyPage   = "_page"   // the page of the confirmation screen's field list
+	keyFrom   = "_from"   // the id of the checklist record a report was pre-filled from
+	keyRecord = "_record" // at the summary: the id of the record it shows
+	keyID     = "_id"     // in a kept record: its id
 )
 
 // maxInput bounds what is read of one message; LINE allows 5,000 characters.
@@ -177,11 +185,15 @@ func (c *turn) messages() []bot.Message {
 
 func cmd(name string) string { return cmdPrefix + name }
 
-// menu shows the main menu with a lead text.
+// menu shows the main menu with a lead text; once the clinic keeps two checklists or more,
+// the comparison of them too.
 func (c *turn) menu(lead string) {
-	choices := make([]bot.Choice, 0, len(c.sc.Menu))
+	choices := make([]bot.Choice, 0, len(c.sc.Menu)+1)
 	for _, o := range c.sc.Menu {
 		choices = append(choices, bot.Choice{Label: o.Label, Value: cmd(o.Value)})
+	}
+	if len(c.checklists()) > 1 && len(choices) < maxChoices {
+		choices = append(choices, bot.Choice{Label: c.sc.Flows["checklist"].Texts["compare_choice"], Value: cmd("compare")})
 	}
 	c.ask(lead, choices)
 }
@@ -285,7 +297,8 @@ func (c *turn) command(name string) {
 		c.s.End()
 		c.menu(c.sc.Texts["menu"])
 	case "cancel":
-		if c.s.Flow == "" && len(c.s.Stack) == 0 {
+		if (c.s.Flow == "" || c.s.Step == stepSummary) && len(c.s.Stack) == 0 {
+			c.s.End() // at the summary the checklist is already kept: nothing to cancel
 			c.menu(c.sc.Texts["menu"])
 			return
 		}
@@ -363,11 +376,16 @@ func (c *turn) idleText(txt string) {
 	c.menu(c.sc.Texts["menu"])
 }
 
-// faqText answers a message typed in FAQ mode. With a flow suspended under the FAQ, text
-// that is not a question goes back to that flow's step.
+// faqText answers a message typed in FAQ mode. With a flow suspended under the FAQ, a
+// resume word (続ける) resumes it, and text that is not a question — one the FAQ does not
+// know, or knows only as a pointer to that same flow — is taken as the answer to its step.
 func (c *turn) faqText(txt string) {
-	if _, ok := c.s.Suspended(); ok && !looksLikeQuestion(txt) {
-		if m := c.k.FAQ.Match(txt); m.ID == "" {
+	if _, ok := c.s.Suspended(); ok && c.isWord(txt, c.sc.Words.Resume) {
+		c.resume()
+		return
+	}
+	if fr, ok := c.s.Suspended(); ok && !looksLikeQuestion(txt) {
+		if m := c.k.FAQ.Match(txt); m.ID == "" || c.offers(m.ID, fr.Flow) {
 			c.s.Resume()
 			c.stepText(txt)
 			return
@@ -378,10 +396,15 @@ func (c *turn) faqText(txt string) {
 	}
 }
 
-// tryFAQ answers txt if the FAQ is confident; inFAQ says the clinic is already asking.
+// tryFAQ answers txt if the FAQ is confident; inFAQ says the clinic is already asking. In
+// a flow, an answer whose point is to offer that very flow (「障害はどこに報告？」 while
+// reporting one) helps no one: the flow's own re-prompt does better.
 func (c *turn) tryFAQ(txt string, inFAQ bool) bool {
 	m := c.k.FAQ.Match(txt)
 	if m.ID == "" {
+		return false
+	}
+	if !inFAQ && c.offers(m.ID, c.s.Flow) {
 		return false
 	}
 	if !inFAQ {
@@ -390,6 +413,12 @@ func (c *turn) tryFAQ(txt string, inFAQ bool) bool {
 	}
 	c.answerFAQ(m.ID)
 	return true
+}
+
+// offers reports whether the FAQ topic id points to flow, which is not "".
+func (c *turn) offers(id, flow string) bool {
+	t, ok := c.k.FAQ.Topic(id)
+	return ok && flow != "" && t.Offer == flow
 }
 
 // answerFAQ says a topic's answer, then offers related topics, the flow the answer points
@@ -488,6 +517,18 @@ func (c *turn) resumeQuietly() bool {
 // in the FAQ: a question, or enough words to be one. A bare 「はい」 or 「3か月」 is not.
 func worthAsking(s string) bool {
 	return looksLikeQuestion(s) || utf8.RuneCountInString(s) >= 6
+}
+
+// endsAsQuestion reports whether typed text ends the way a question does: with a question
+// mark or a question word. It is the test where the answer itself is free text.
+func endsAsQuestion(s string) bool {
+	s = strings.TrimRight(s, "。.!！ ")
+	for _, w := range []string{"?", "？", "か", "かな", "教えて", "教えてください", "知りたい", "知りたいです", "いつ", "いくら", "どこ", "どれ", "何", "なに", "なぜ"} {
+		if strings.HasSuffix(s, w) {
+			return true
+		}
+	}
+	return false
 }
 
 // looksLikeQuestion reports whether typed text reads as a question rather than an answer.

@@ -13,8 +13,8 @@ func (c *turn) startHandoff() {
 		c.prompt()
 		return
 	}
-	if c.s.Flow == flowFAQ {
-		c.s.Flow, c.s.Step, c.s.Answers = "", "", nil
+	if c.s.Flow == flowFAQ || c.s.Step == stepSummary {
+		c.s.Flow, c.s.Step, c.s.Answers, c.s.Trail = "", "", nil, nil // nothing to come back to
 	}
 	c.s.Suspend()
 	c.s.Start(flowHandoff, stepHandoffAsk, nil)
@@ -82,5 +82,3 @@ func (c *turn) closeHandoff() {
 	})
 	c.say(c.sc.Texts["handoff_closed"])
 }
-
-func itoa(n int) string { return strconv.Itoa(n) }

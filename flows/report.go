@@ -2,8 +2,8 @@ package flows
 
 import (
 	"crypto/rand"
-	"maps"
 	"slices"
+	"strconv"
 	"strings"
 
 	"deskbot/bot"
@@ -71,48 +71,56 @@ func (c *turn) buildReport(f *Flow, id string) bot.Report {
 			r.Answers = append(r.Answers, bot.Field{Label: st.Label, Value: c.display(st, v)})
 		}
 	}
-	if from := a[keyFrom]; from != "" {
-		for _, rec := range c.s.Records {
-			if rec.Time.Format("20060102150405.000") == from {
-				r.Checklist = c.checklistFields(rec)
-			}
-		}
+	if rec, ok := c.record(a[keyFrom]); ok {
+		r.Checklist = c.answerRows(c.sc.Flows["checklist"], rec.Answers)
 	}
 	return r
 }
 
-// checklistFields are a checklist's answers as labelled fields.
-func (c *turn) checklistFields(rec bot.Record) []bot.Field {
-	f := c.sc.Flows["checklist"]
-	var out []bot.Field
-	for _, st := range f.Steps {
-		if v, ok := rec.Answers[st.ID]; ok && st.applies(rec.Answers) && st.Label != "" {
-			out = append(out, bot.Field{Label: st.Label, Value: c.display(st, v)})
-		}
+// prefill starts a report from the kept checklist with that record id: the categories it
+// points to and every answer a report step takes `from` the checklist are filled in, so the
+// clinic only adds what is missing. An answer the report step could not take (「まだわから
+// ない」 where the report asks an amount) is left to ask. The pre-filled fields are named.
+func (c *turn) prefill(id string) {
+	rec, ok := c.record(id)
+	if !ok {
+		c.say(c.sc.Texts["stale_choice"])
+		c.prompt()
+		return
 	}
-	return out
-}
-
-// prefill starts a report from the i-th kept checklist: the categories it points to and
-// every answer a report step takes from the checklist are filled in, so the clinic only
-// adds what is missing.
-func (c *turn) prefill(i int) {
-	rec := c.s.Records[i]
 	ck, rp := c.sc.Flows["checklist"], c.sc.Flows["report"]
-	answers := map[string]string{keyFrom: rec.Time.Format("20060102150405.000")}
+	answers := map[string]string{keyFrom: id}
 	if cats := checklistProblems(ck, rec.Answers); len(cats) > 0 {
 		answers[rpCategories] = strings.Join(cats, ",")
 	}
 	for _, st := range rp.Steps {
-		if v, ok := rec.Answers[st.From]; ok && st.From != "" && v != "" {
+		if v := rec.Answers[st.From]; st.From != "" && takes(ck.step(st.From), st, v) {
 			answers[st.ID] = v
+		}
+	}
+	var filled []string
+	for _, st := range rp.Steps {
+		if _, ok := answers[st.ID]; ok && st.applies(answers) {
+			filled = append(filled, st.Label)
 		}
 	}
 	c.s.End()
 	c.s.Start(rp.ID, "", answers)
-	filled := slices.Collect(maps.Keys(answers))
-	c.say(fill(rp.Texts["prefilled"], "count", itoa(len(filled)-1)))
+	c.say(rp.Start)
+	c.say(fill(rp.Texts["prefilled"], "fields", strings.Join(filled, "、"), "count", strconv.Itoa(len(filled))))
 	c.next(rp)
+}
+
+// takes reports whether step to can take v, the answer of step from: a real answer, not
+// one of from's own choices (「まだわからない」) unless to offers the same choice.
+func takes(from, to *Step, v string) bool {
+	if from == nil || v == "" {
+		return false
+	}
+	if slices.ContainsFunc(from.Choices, func(o Option) bool { return o.Value == v }) {
+		return slices.ContainsFunc(to.Choices, func(o Option) bool { return o.Value == v })
+	}
+	return true
 }
 
 // handoffID names a new handoff; it is random so it never repeats, whatever the clock.

@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"deskbot/bot"
@@ -54,21 +55,25 @@ func (c *turn) askStep() {
 	case stepEdit:
 		c.editMenu(f)
 		return
+	case stepSummary:
+		c.summaryPrompt(f)
+		return
 	}
 	st := f.step(c.s.Step)
 	if st == nil {
 		c.next(f)
 		return
 	}
+	picked := picks(c.s.Answers[keyPicks])
 	var ch []bot.Choice
 	for _, o := range st.Choices {
-		if st.Input == "multi" && slices.Contains(picks(c.s.Answers[keyPicks]), o.Value) {
+		if st.Input == "multi" && slices.Contains(picked, o.Value) {
 			continue
 		}
 		ch = append(ch, bot.Choice{Label: o.Label, Value: ansPrefix + st.ID + ":" + o.Value})
 	}
 	text := st.Ask
-	if st.Input == "multi" && c.s.Answers[keyPicks] != "" {
+	if st.Input == "multi" && len(picked) > 0 {
 		text = fill(c.sc.Texts["multi_more"], "picked", c.optionLabels(st, c.s.Answers[keyPicks]))
 		ch = append([]bot.Choice{{Label: c.sc.Texts["multi_done_choice"], Value: cmd("done")}}, ch...)
 	}
@@ -81,11 +86,24 @@ func (c *turn) askStep() {
 	c.ask(text, ch)
 }
 
-// stepText handles text typed at a step.
+// stepText handles text typed in a flow: at the summary it leaves the summary and is read
+// as at the menu; on the field list of the confirmation screen a field's name picks it; at a
+// question it is a question for the FAQ, a skip, the end of a multiple choice or an answer.
 func (c *turn) stepText(txt string) {
 	f := c.flow()
+	switch c.s.Step {
+	case stepSummary:
+		c.s.End()
+		c.text(txt) // as typed at the menu: a menu label, a question…
+		return
+	case stepEdit:
+		if st := c.editableNamed(f, txt); st != nil {
+			c.edit(st.ID)
+			return
+		}
+	}
 	st := f.step(c.s.Step)
-	if st == nil || c.s.Step == stepConfirm || c.s.Step == stepEdit {
+	if st == nil {
 		if c.tryFAQ(txt, false) {
 			return
 		}
@@ -93,7 +111,10 @@ func (c *turn) stepText(txt string) {
 		c.prompt()
 		return
 	}
-	if looksLikeQuestion(txt) && c.tryFAQ(txt, false) {
+	// Only a sentence that ends as a question is tried on the FAQ before it is read as an
+	// answer: 「いつになるかわからない」 answers 「運用開始はいつ」, and at a free-text step
+	// 「何度も断られた」 is an answer. Other text that is not understood is tried after.
+	if endsAsQuestion(txt) && c.tryFAQ(txt, false) {
 		return
 	}
 	if st.Optional && c.isWord(txt, c.sc.Words.Skip) {
@@ -113,15 +134,22 @@ func (c *turn) isWord(txt string, words []string) bool {
 }
 
 // answer takes an answer to st: tapped is a choice value, otherwise typed text. An answer
-// that is not understood gets a re-prompt that says what is expected, and changes nothing.
+// that is not understood gets a re-prompt that says what is expected, and changes nothing;
+// one that is not understood at all may be a question, and is tried on the FAQ first.
 func (c *turn) answer(f *Flow, st *Step, in string, tapped bool) {
 	if st == nil {
 		c.prompt()
 		return
 	}
-	value, retry := c.understand(st, in, tapped)
+	if st.Input == "multi" && !tapped {
+		if vs := typedPicks(st, in); len(vs) > 0 {
+			c.pick(st, vs...)
+			return
+		}
+	}
+	value, retry, vague := c.understand(st, in, tapped)
 	if retry != "" {
-		if !tapped && worthAsking(in) && c.tryFAQ(in, false) {
+		if vague && !tapped && mayBeQuestion(in) && c.tryFAQ(in, false) {
 			return
 		}
 		c.say(retry)
@@ -129,7 +157,7 @@ func (c *turn) answer(f *Flow, st *Step, in string, tapped bool) {
 		return
 	}
 	if st.Input == "multi" {
-		c.pick(f, st, value)
+		c.pick(st, value)
 		return
 	}
 	if st.Require != "" && value != st.Require {
@@ -140,139 +168,242 @@ func (c *turn) answer(f *Flow, st *Step, in string, tapped bool) {
 	c.s.Set(st.ID, value)
 	c.s.Trail = append(c.s.Trail, st.ID)
 	c.say(st.Notes[value])
+	c.recheck(f, st)
 	c.next(f)
 }
 
-// understand turns an answer into the stored value, or says why it cannot.
-func (c *turn) understand(st *Step, in string, tapped bool) (value, retry string) {
-	if o, ok := matchOption(st, in, tapped); ok {
-		return o.Value, ""
+// mayBeQuestion reports whether an answer that was not understood may be a question for
+// the FAQ: long enough to be one, and not a yes, no or 「わからない」, which answer the
+// question asked.
+func mayBeQuestion(in string) bool {
+	return worthAsking(in) && parse.ParseYesNo(in) == parse.Unknown
+}
+
+// recheck drops the answers that an answer to st has made wrong, so that they are asked
+// again: a 医療機関コード that does not belong to the prefecture now given.
+func (c *turn) recheck(f *Flow, st *Step) {
+	if st.Input != "prefecture" {
+		return
 	}
+	for _, o := range f.Steps {
+		v := c.s.Answers[o.ID]
+		if o.Input != "code" || v == "" {
+			continue
+		}
+		if _, retry, _ := c.understand(o, v, false); retry != "" {
+			delete(c.s.Answers, o.ID)
+			c.say(f.Texts["code_recheck"])
+		}
+	}
+}
+
+// understand turns an answer into the stored value, or says why it cannot. vague means the
+// answer was not understood at all, as opposed to understood and refused (too long, in the
+// past, a wrong check digit): only a vague one may be a question instead.
+//
+// Typed text is read as a choice's label, value or alias first, then by the step's input
+// kind (an amount, a date…), and last, where that fails, as a yes/no answer or a sentence
+// naming one choice (「診療所です」).
+func (c *turn) understand(st *Step, in string, tapped bool) (value, retry string, vague bool) {
 	if tapped {
-		return "", c.sc.Texts["stale_choice"]
-	}
-	retryOr := func(k string) string {
-		if st.Retry != "" && k == "" {
-			return st.Retry
+		if o, ok := optionByValue(st, in); ok {
+			return o.Value, "", false
 		}
-		if k == "" {
-			k = "not_understood"
-		}
-		return c.sc.Texts[k]
+		return "", c.sc.Texts["stale_choice"], false
 	}
+	if o, ok := namedOption(st, in); ok {
+		return o.Value, "", false
+	}
+	value, retry, vague = c.read(st, in)
+	if retry != "" && vague {
+		if o, ok := impliedOption(st, in); ok {
+			return o.Value, "", false
+		}
+	}
+	return value, retry, vague
+}
+
+// read reads typed text by the input kind of st.
+func (c *turn) read(st *Step, in string) (value, retry string, vague bool) {
+	vagueRetry := func(k string) (string, string, bool) {
+		if st.Retry != "" {
+			return "", st.Retry, true
+		}
+		return "", c.sc.Texts[k], true
+	}
+	refuse := func(k string) (string, string, bool) { return "", c.sc.Texts[k], false }
 	switch st.Input {
-	case "choice", "multi", "confirm":
-		return "", retryOr("")
+	case "choice", "confirm":
+		return vagueRetry("not_understood")
+	case "multi":
+		return vagueRetry("multi_retry")
 	case "yesno":
-		return "", retryOr("yesno_retry")
+		return vagueRetry("yesno_retry")
 	case "text":
 		limit := st.Max
 		if limit == 0 {
 			limit = 200
 		}
-		if n := utf8.RuneCountInString(in); n > limit {
-			return "", fill(c.sc.Texts["too_long"], "max", strconv.Itoa(limit))
+		if utf8.RuneCountInString(in) > limit {
+			return "", fill(c.sc.Texts["too_long"], "max", strconv.Itoa(limit)), false
 		}
-		return in, ""
+		return in, "", false
 	case "yen":
 		a, err := parse.ParseYen(in)
 		switch {
 		case err == nil:
-			return formatAmountValue(a), ""
+			return formatAmountValue(a), "", false
 		case errors.Is(err, parse.ErrNegative):
-			return "", c.sc.Texts["yen_negative"]
+			return refuse("yen_negative")
 		case errors.Is(err, parse.ErrZero):
-			return "", c.sc.Texts["yen_zero"]
+			return refuse("yen_zero")
 		case errors.Is(err, parse.ErrTooLarge):
-			return "", c.sc.Texts["yen_too_large"]
+			return refuse("yen_too_large")
 		}
-		return "", retryOr("yen_retry")
+		return vagueRetry("yen_retry")
 	case "when":
 		w, err := parse.ParseWhen(in, c.now)
 		switch {
 		case err == nil:
-			return w.Date.Format("2006-01-02"), ""
+			return w.Date.Format(time.DateOnly), "", false
 		case errors.Is(err, parse.ErrInvalidDate):
-			return "", c.sc.Texts["when_invalid"]
+			return refuse("when_invalid")
 		case errors.Is(err, parse.ErrPast):
-			return "", c.sc.Texts["when_past"]
+			return refuse("when_past")
 		case errors.Is(err, parse.ErrTooFar):
-			return "", c.sc.Texts["when_far"]
+			return refuse("when_far")
 		}
-		return "", retryOr("when_retry")
+		return vagueRetry("when_retry")
 	case "prefecture":
 		if p, ok := parse.ParsePrefecture(in); ok {
-			return p.Name, ""
+			return p.Name, "", false
 		}
-		return "", retryOr("prefecture_retry")
+		return vagueRetry("prefecture_retry")
 	case "code":
-		pref := 0
-		if p, ok := parse.ParsePrefecture(c.s.Answers["prefecture"]); ok {
-			pref = p.Code
-		}
-		code, err := parse.ParseMedicalCode(in, pref)
-		switch {
-		case err == nil:
-			return code.String(), ""
-		case errors.Is(err, parse.ErrCheckDigit):
-			return "", c.sc.Texts["code_check"]
-		case errors.Is(err, parse.ErrCodePrefecture):
-			return "", c.sc.Texts["code_prefecture"]
-		case errors.Is(err, parse.ErrNeedPrefecture):
-			return "", c.sc.Texts["code_need_prefecture"]
-		}
-		return "", retryOr("code_retry")
+		return c.readCode(in)
 	case "contact":
 		if p, err := parse.ParsePhone(in); err == nil {
-			return p, ""
+			return p, "", false
 		}
 		if e, err := parse.ParseEmail(in); err == nil {
-			return e, ""
+			return e, "", false
 		}
-		return "", retryOr("contact_retry")
+		return vagueRetry("contact_retry")
 	}
-	return "", retryOr("")
+	return vagueRetry("not_understood")
 }
 
-// matchOption finds the option an answer names: the tapped value, or typed text equal to a
-// label, value or alias, or a yes/no answer mapped to an option.
-func matchOption(st *Step, in string, tapped bool) (Option, bool) {
+// readCode reads a 医療機関コード against the prefecture answered before it, which also
+// lets the 7-digit local form be completed.
+func (c *turn) readCode(in string) (value, retry string, vague bool) {
+	pref := parse.Prefecture{}
+	if p, ok := parse.ParsePrefecture(c.s.Answers[rpPrefecture]); ok {
+		pref = p
+	}
+	code, err := parse.ParseMedicalCode(in, pref.Code)
+	switch {
+	case err == nil:
+		return code.String(), "", false
+	case errors.Is(err, parse.ErrCheckDigit):
+		return "", c.sc.Texts["code_check"], false
+	case errors.Is(err, parse.ErrCodePrefecture):
+		return "", fill(c.sc.Texts["code_prefecture"], "prefecture", pref.Name), false
+	case errors.Is(err, parse.ErrCodeTable):
+		return "", c.sc.Texts["code_table"], false
+	case errors.Is(err, parse.ErrNeedPrefecture):
+		return "", c.sc.Texts["code_need_prefecture"], false
+	}
+	return "", c.sc.Texts["code_retry"], true
+}
+
+// optionByValue finds the option of a tapped value.
+func optionByValue(st *Step, v string) (Option, bool) {
+	i := slices.IndexFunc(st.Choices, func(o Option) bool { return o.Value == v })
+	if i < 0 {
+		return Option{}, false
+	}
+	return st.Choices[i], true
+}
+
+// namedOption finds the option typed text names: its label, value or an alias, also with a
+// polite ending (「診療所です」).
+func namedOption(st *Step, in string) (Option, bool) {
+	plain := strings.TrimRight(in, "。.!！、 ")
+	for _, end := range []string{"です", "でした"} {
+		plain = strings.TrimSuffix(plain, end)
+	}
 	for _, o := range st.Choices {
-		if tapped {
-			if in == o.Value {
+		for _, w := range o.names() {
+			if strings.EqualFold(in, w) || strings.EqualFold(plain, w) {
 				return o, true
 			}
-			continue
-		}
-		if strings.EqualFold(in, o.Label) || strings.EqualFold(in, o.Value) ||
-			slices.ContainsFunc(o.Aliases, func(a string) bool { return strings.EqualFold(in, a) }) {
-			return o, true
-		}
-	}
-	if tapped {
-		return Option{}, false
-	}
-	if st.Input == "multi" {
-		return Option{}, false
-	}
-	yn := parse.ParseYesNo(in)
-	if yn == parse.Unknown {
-		return Option{}, false
-	}
-	want := map[parse.YesNo]string{parse.Yes: "yes", parse.No: "no", parse.DontKnow: "dontknow"}[yn]
-	for _, o := range st.Choices {
-		if o.YesNo == want {
-			return o, true
 		}
 	}
 	return Option{}, false
 }
 
-// pick adds a choice to a multi step's picks; typed text may name several at once.
-func (c *turn) pick(f *Flow, st *Step, value string) {
+// names are the words that name an option when typed.
+func (o Option) names() []string {
+	return append([]string{o.Label, o.Value}, o.Aliases...)
+}
+
+// impliedOption finds the option a sentence implies, where the step allows it: a yes/no
+// answer mapped to an option (「できるそうです」), or, at a choice step, the one option
+// whose label or alias the sentence contains (「内科の診療所です」).
+func impliedOption(st *Step, in string) (Option, bool) {
+	if st.Input == "multi" || st.Input == "text" {
+		return Option{}, false
+	}
+	if yn := parse.ParseYesNo(in); yn != parse.Unknown {
+		want := map[parse.YesNo]string{parse.Yes: "yes", parse.No: "no", parse.DontKnow: "dontknow"}[yn]
+		if i := slices.IndexFunc(st.Choices, func(o Option) bool { return o.YesNo == want }); i >= 0 {
+			return st.Choices[i], true
+		}
+	}
+	if st.Input != "choice" {
+		return Option{}, false
+	}
+	if found := containedOptions(st, in); len(found) == 1 {
+		return found[0], true
+	}
+	return Option{}, false
+}
+
+// containedOptions are the options whose label or an alias appears in in, in choice order.
+func containedOptions(st *Step, in string) []Option {
+	low := strings.ToLower(in)
+	var found []Option
+	for _, o := range st.Choices {
+		if slices.ContainsFunc(append([]string{o.Label}, o.Aliases...), func(w string) bool {
+			return w != "" && strings.Contains(low, strings.ToLower(w))
+		}) {
+			found = append(found, o)
+		}
+	}
+	return found
+}
+
+// typedPicks reads typed text at a multiple choice: one option named exactly, or every
+// option named in a sentence (「見積が高いのと保守料」). Numbers (「1と3」) are not read: the
+// clinic sees no numbers on LINE.
+func typedPicks(st *Step, in string) []string {
+	if o, ok := namedOption(st, in); ok {
+		return []string{o.Value}
+	}
+	var vs []string
+	for _, o := range containedOptions(st, in) {
+		vs = append(vs, o.Value)
+	}
+	return vs
+}
+
+// pick adds choices to a multi step's picks. Once every choice is picked the step is done.
+func (c *turn) pick(st *Step, values ...string) {
 	cur := picks(c.s.Answers[keyPicks])
-	if !slices.Contains(cur, value) {
-		cur = append(cur, value)
+	for _, v := range values {
+		if !slices.Contains(cur, v) {
+			cur = append(cur, v)
+		}
 	}
 	c.s.Set(keyPicks, strings.Join(cur, ","))
 	if len(cur) == len(st.Choices) {
@@ -293,16 +424,17 @@ func picks(v string) []string {
 func (c *turn) optionLabels(st *Step, v string) string {
 	var labels []string
 	for _, p := range picks(v) {
-		for _, o := range st.Choices {
-			if o.Value == p {
-				labels = append(labels, o.Label)
-			}
+		if o, ok := optionByValue(st, p); ok {
+			labels = append(labels, o.Label)
 		}
 	}
 	return strings.Join(labels, "、")
 }
 
-// back returns to the previous answered step, keeping the answers given.
+// back goes back one step. On the field list of the confirmation screen it returns to the
+// screen; in a multiple choice it takes back the last pick; otherwise it returns to the
+// previous answered step, keeping the answers given (a multiple choice comes back with its
+// picks).
 func (c *turn) back() {
 	f := c.flow()
 	if f == nil {
@@ -311,20 +443,27 @@ func (c *turn) back() {
 	}
 	if c.s.Step == stepEdit {
 		c.s.Step = stepConfirm
+		delete(c.s.Answers, keyPage)
 		c.prompt()
 		return
 	}
-	delete(c.s.Answers, keyPicks)
+	if st := f.step(c.s.Step); st != nil && st.Input == "multi" {
+		if p := picks(c.s.Answers[keyPicks]); len(p) > 0 {
+			c.s.Set(keyPicks, strings.Join(p[:len(p)-1], ","))
+			c.askStep()
+			return
+		}
+	}
 	if len(c.s.Trail) == 0 {
 		c.say(c.sc.Texts["back_first"])
 		c.askStep()
 		return
 	}
+	delete(c.s.Answers, keyPicks)
 	c.s.Step = c.s.Trail[len(c.s.Trail)-1]
 	c.s.Trail = c.s.Trail[:len(c.s.Trail)-1]
 	if st := f.step(c.s.Step); st != nil && st.Input == "multi" {
 		c.s.Set(keyPicks, c.s.Answers[st.ID])
-		delete(c.s.Answers, st.ID)
 	}
 	c.askStep()
 }
@@ -360,6 +499,12 @@ func (c *turn) flowCommand(name string) bool {
 		return true
 	case name == "edit" && f != nil && c.s.Step == stepConfirm:
 		c.s.Step = stepEdit
+		delete(c.s.Answers, keyPage)
+		c.editMenu(f)
+		return true
+	case name == "editmore" && f != nil && c.s.Step == stepEdit:
+		page, _ := strconv.Atoi(c.s.Answers[keyPage])
+		c.s.Set(keyPage, strconv.Itoa(page+1))
 		c.editMenu(f)
 		return true
 	case name == "another":
@@ -370,11 +515,7 @@ func (c *turn) flowCommand(name string) bool {
 		c.compare()
 		return true
 	case strings.HasPrefix(name, "prefill:"):
-		i, err := strconv.Atoi(strings.TrimPrefix(name, "prefill:"))
-		if err != nil || i < 0 || i >= len(c.s.Records) {
-			return false
-		}
-		c.prefill(i)
+		c.prefill(strings.TrimPrefix(name, "prefill:"))
 		return true
 	}
 	return false
@@ -394,35 +535,65 @@ func (c *turn) finish(f *Flow) {
 	}
 }
 
-// editMenu offers the fields of the confirmation screen to change.
-func (c *turn) editMenu(f *Flow) {
-	var ch []bot.Choice
+// editable returns the fields the confirmation screen offers to change.
+func (c *turn) editable(f *Flow) []*Step {
+	var out []*Step
 	for _, st := range f.Steps {
-		if st.Edit && st.applies(c.s.Answers) && len(ch) < maxChoices-1 {
-			ch = append(ch, bot.Choice{Label: st.Label, Value: editPrefix + st.ID})
+		if st.Edit && st.applies(c.s.Answers) {
+			out = append(out, st)
 		}
+	}
+	return out
+}
+
+// editableNamed returns the field of the confirmation screen whose label txt is, on any
+// page of the field list.
+func (c *turn) editableNamed(f *Flow, txt string) *Step {
+	for _, st := range c.editable(f) {
+		if strings.EqualFold(txt, st.Label) {
+			return st
+		}
+	}
+	return nil
+}
+
+// editMenu offers the fields of the confirmation screen to change. When they are more than
+// fit in one row of quick replies, they come in pages, with a choice for the next one.
+func (c *turn) editMenu(f *Flow) {
+	fields := c.editable(f)
+	per := maxChoices - 2
+	page, _ := strconv.Atoi(c.s.Answers[keyPage])
+	if page < 0 || page*per >= len(fields) {
+		page = 0
+	}
+	var ch []bot.Choice
+	for _, st := range fields[page*per : min(len(fields), (page+1)*per)] {
+		ch = append(ch, bot.Choice{Label: st.Label, Value: editPrefix + st.ID})
+	}
+	if len(fields) > per {
+		ch = append(ch, bot.Choice{Label: f.Texts["edit_more_choice"], Value: cmd("editmore")})
 	}
 	ch = append(ch, bot.Choice{Label: c.sc.Texts["back_choice_confirm"], Value: cmd("back")})
 	c.ask(f.Texts["edit_which"], ch)
 }
 
-// edit asks one step again from the confirmation screen; after the answer, any step that
-// now applies and is unanswered is asked, then the confirmation screen comes back.
+// edit asks one field again from the confirmation screen. The answer it has stays until a
+// new one is given, so 戻る returns to the screen with nothing lost; after the new answer,
+// any question that now applies and is unanswered (the follow-up of a category added) is
+// asked, then the confirmation screen comes back.
 func (c *turn) edit(id string) {
 	f := c.flow()
-	st := (*Step)(nil)
+	var st *Step
 	if f != nil {
 		st = f.step(id)
 	}
-	if st == nil || c.s.Step != stepEdit || !st.Edit {
+	if st == nil || c.s.Step != stepEdit || !st.Edit || !st.applies(c.s.Answers) {
 		c.say(c.sc.Texts["stale_choice"])
 		c.prompt()
 		return
 	}
-	delete(c.s.Answers, id)
-	if st.Input == "multi" {
-		c.s.Set(keyPicks, "")
-	}
+	delete(c.s.Answers, keyPicks)
+	delete(c.s.Answers, keyPage)
 	c.s.Trail = append(c.s.Trail, stepConfirm)
 	c.s.Step = id
 	c.askStep()

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strings"
 	"sync"
@@ -30,14 +31,19 @@ import (
 //	< words                         some message of the reply contains words
 //	<! words                        no message of the reply contains words
 //	<? LABEL                        the reply offers a choice labelled LABEL
+//	<?! LABEL                       the reply offers no choice labelled LABEL
+//	<~ REGEXP                       some message of the reply matches the regular expression
 //	<- nothing                      the reply is empty
 //	wait 2h                         time passes
 //	= flow FLOW STEP                the session is in FLOW at STEP ("-" for none)
 //	= empty                         nothing of the conversation is kept in the store
 //	= notice KIND [words]           the turn sent a notice of KIND (to the desk) containing words
 //	= no notice                     the turn sent no notice
-//	= report FIELD VALUE            the last report notice has FIELD (facility, prefecture, code,
+//	= report FIELD VALUE            the last report notice has FIELD (id, facility, prefecture, code,
 //	                                type, contact, details, categories, answers, checklist) containing VALUE
+//	                                ("-": FIELD is empty)
+//	= card words                    some card of the reply (title, rows or notes) contains words
+//	= records N                     the conversation keeps N finished checklists
 //
 // Lines starting with # are comments.
 func TestTranscripts(t *testing.T) {
@@ -196,15 +202,27 @@ func (h *harness) step(line string) error {
 		if strings.Contains(replyText(h.reply), arg) {
 			return fmt.Errorf("reply contains %q", arg)
 		}
-	case "<?":
+	case "<?", "<?!":
 		var last []bot.Choice
 		for _, m := range h.reply {
 			if len(m.Choices) > 0 {
 				last = m.Choices
 			}
 		}
-		if !slices.ContainsFunc(last, func(c bot.Choice) bool { return c.Label == arg }) {
+		offers := slices.ContainsFunc(last, func(c bot.Choice) bool { return c.Label == arg })
+		if op == "<?" && !offers {
 			return fmt.Errorf("reply does not offer [%s]; offers %s", arg, labels(last))
+		}
+		if op == "<?!" && offers {
+			return fmt.Errorf("reply offers [%s]", arg)
+		}
+	case "<~":
+		re, err := regexp.Compile(arg)
+		if err != nil {
+			return err
+		}
+		if !re.MatchString(replyText(h.reply)) {
+			return fmt.Errorf("reply does not match %s", arg)
 		}
 	case "<-":
 		if len(h.reply) != 0 {
@@ -255,6 +273,14 @@ func (h *harness) check(arg string) error {
 		if s.Version != 0 || !s.Empty() {
 			return fmt.Errorf("the store keeps the conversation: version %d, %+v", s.Version, s)
 		}
+	case "card":
+		words := strings.Join(fields[1:], " ")
+		for _, m := range h.reply {
+			if m.Card != nil && strings.Contains(m.Card.Text, words) {
+				return nil
+			}
+		}
+		return fmt.Errorf("no card containing %q", words)
 	case "records":
 		if got := fmt.Sprint(len(s.Records)); got != fields[1] {
 			return fmt.Errorf("%s records kept, want %s", got, fields[1])
@@ -295,9 +321,9 @@ func (h *harness) check(arg string) error {
 		case "categories":
 			got = strings.Join(r.Categories, ",")
 		case "answers":
-			got = fmt.Sprint(r.Answers)
+			got = fields2text(r.Answers)
 		case "checklist":
-			got = fmt.Sprint(r.Checklist)
+			got = fields2text(r.Checklist)
 		default:
 			return fmt.Errorf("unknown report field %q", fields[1])
 		}
@@ -315,6 +341,15 @@ func (h *harness) check(arg string) error {
 		return fmt.Errorf("unknown check")
 	}
 	return nil
+}
+
+// fields2text writes labelled fields as "label value" lines; nothing for none.
+func fields2text(fs []bot.Field) string {
+	var lines []string
+	for _, f := range fs {
+		lines = append(lines, f.Label+" "+f.Value)
+	}
+	return strings.Join(lines, "\n")
 }
 
 func or(s string) string {

@@ -91,6 +91,82 @@ func TestChatScript(t *testing.T) {
 	}
 }
 
+// Both flows can be completed by typing alone — no number is typed, so no choice is tapped:
+// the quote checklist to its summary, the obstacle report pre-filled from it, a change on
+// the confirmation screen, the send; then a report from the menu. Each report reaches the
+// desk, printed as such.
+func TestChatCompletesFlowsByTyping(t *testing.T) {
+	a := testApp(t, "chat", env("DESKBOT_NOW", "2022-11-15T10:00:00+09:00"))
+	script := strings.Join([]string{
+		"見積チェック",
+		"診療所です",
+		"さくらメディカル",
+		"対応できるそうです",
+		"推奨はない",
+		"約50万円",
+		"月額1万5千円",
+		"LANの配線",
+		"端末の設置と設定",
+		"2023年6月",
+		"障害を報告する", // the summary's offer, typed
+		"見積が補助金の上限を超えています。",
+		"締め切りはいつですか？", // a question in the middle…
+		"続ける",         // …and back to the report
+		"さくら内科",
+		"東京",
+		"1310110049",
+		"03-1234-5678",
+		"同意します",
+		"修正する",
+		"連絡先",
+		"なし",
+		"送信する",
+		// A report from the menu.
+		"障害を報告",
+		"地域に業者が見つからない",
+		"選択を終える",
+		"北海道〇〇町",
+		"なし",
+		"近くに対応できる業者がいません。",
+		"〇〇町診療所",
+		"北海道",
+		"なし",
+		"診療所",
+		"なし",
+		"同意する",
+		"送信する",
+	}, "\n")
+	var out bytes.Buffer
+	if err := chat(context.Background(), a, strings.NewReader(script), &out); err != nil {
+		t.Fatal(err)
+	}
+	got := out.String()
+	wantInOrder(t, got,
+		"施設の種類をお選びください", "業者の名前を教えてください", "導入作業に対応できますか",
+		"見積チェックのまとめ（さくらメディカル）", "⚠ 導入費用（約50万円）が、補助金の上限額（42万9,000円）を超えています",
+		"[1] 障害を報告する",
+		"あなた> 障害を報告する", "入力しておきました", "状況を詳しく教えてください",
+		"施設名を教えてください", "あなた> 締め切りはいつですか？", "[1] 障害の報告を続ける",
+		"あなた> 続ける", "施設名を教えてください",
+		"ご報告の内容", "連絡先：0312345678", "あなた> 修正する", "どの項目を修正しますか",
+		"あなた> 連絡先", "あなた> なし", "連絡先：（なし）",
+		"あなた> 送信する", "受付番号は R-20221115-0001 です",
+		"📣 [窓口への通知] 障害の報告 R-20221115-0001：さくら内科（東京都）区分=over-cap,slow コード=1310110049",
+		"[見積チェック] 業者：さくらメディカル",
+		"あなた> 障害を報告", "当てはまるものをすべてお選びください",
+		"受付番号は R-20221115-0002 です",
+		"📣 [窓口への通知] 障害の報告 R-20221115-0002：〇〇町診療所（北海道）区分=no-vendor",
+	)
+	if strings.Contains(got, "を選択）") {
+		t.Errorf("a choice was tapped by number; the script should type only:\n%s", got)
+	}
+	for _, bad := range []string{"うまく読み取れませんでした", "前の質問のもの"} {
+		if strings.Contains(got, bad) {
+			t.Errorf("the chat did not understand a typed answer (%q):\n%s", bad, got)
+		}
+	}
+}
+
 // Desk notifications print in the terminal as such.
 func TestChatPrintsDeskNotices(t *testing.T) {
 	a := testApp(t, "chat", env())

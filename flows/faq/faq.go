@@ -28,6 +28,7 @@ type Topic struct {
 	Sources   []string   // what the answer rests on: "F12" (a fact of DOMAIN.md), a URL or a citation
 	Examples  []string   // example questions the matcher learns from
 	Keywords  []string   // words that point to this topic; a hit boosts its score
+	Anchors   [][]string // groups of words: a question must hold a word of each to get this topic
 	Related   []string   // ids of topics offered after the answer
 	Offer     string     // "", OfferChecklist, OfferReport or OfferHandoff
 	Deadlines []Deadline // dates from which Answer computes a paragraph against "now"

@@ -49,8 +49,8 @@ func (ps Problems) Error() string {
 // Load reads every faq/*.yaml file of fsys in name order, checks them and builds the index.
 // A file may hold any of these top-level keys:
 //
-//	topics:    a list of topics (id, title, answer, sources, examples, keywords, related,
-//	           offer, deadlines, replaces)
+//	topics:    a list of topics (id, title, answer, sources, examples, keywords, anchors,
+//	           related, offer, deadlines, replaces)
 //	synonyms:  a list of groups of words meaning the same; the first is the canonical form
 //	ignore:    words dropped from questions before matching (polite endings, fillers)
 //	outside:   examples and keywords of questions the desk does not answer here
@@ -117,7 +117,11 @@ type loader struct {
 // topicTexts are a topic's lists, with where each item is written.
 type topicTexts struct {
 	examples, keywords, related []entry
+	anchors                     [][]entry
 }
+
+// maxAnchors is the most anchor groups a topic may have.
+const maxAnchors = 8
 
 // entry is a word or phrase from a file, with where it stands.
 type entry struct {
@@ -305,6 +309,32 @@ func (l *loader) topic(n *yaml.Node) {
 		case "keywords":
 			texts.keywords = l.entries(v, "keywords")
 			t.Keywords = entryTexts(texts.keywords)
+		case "anchors":
+			if v.Kind != yaml.SequenceNode {
+				l.addf(v, "anchors: expected a list of groups of words, like [[締切, いつまで], [カードリーダー, 機種]]")
+				return true
+			}
+			flat := false
+			for _, g := range v.Content {
+				if g.Kind != yaml.SequenceNode {
+					if !flat {
+						l.addf(g, "anchors: each group is a list in brackets, like [締切, いつまで]: the question needs a word of every group")
+					}
+					flat = true
+					continue
+				}
+				group := l.entries(g, "anchors")
+				if len(group) == 0 {
+					l.addf(g, "anchors: empty group")
+					continue
+				}
+				texts.anchors = append(texts.anchors, group)
+				t.Anchors = append(t.Anchors, entryTexts(group))
+			}
+			if len(texts.anchors) > maxAnchors {
+				l.addf(v, "anchors: %d groups, at most %d", len(texts.anchors), maxAnchors)
+				texts.anchors = texts.anchors[:maxAnchors]
+			}
 		case "related":
 			texts.related = l.entries(v, "related")
 			t.Related = entryTexts(texts.related)

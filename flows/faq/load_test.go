@@ -207,6 +207,98 @@ ignore: [ですか]
 	}
 }
 
+// Anchors are groups of words; each example of the topic must hold a word of every group,
+// or the topic could never answer it.
+func TestLoadAnchors(t *testing.T) {
+	fsys := fstest.MapFS{
+		"faq/10-a.yaml": {Data: []byte(`topics:
+  - id: a
+    title: 申込の締切
+    answer: こたえです。
+    sources: [F1]
+    examples:
+      - カードリーダーの申込締切はいつ
+      - 締切はいつですか
+    anchors:
+      - [締切, いつまで]
+      - [カードリーダー, 機種]
+  - id: b
+    title: 補助金
+    answer: こたえです。
+    sources: [F1]
+    examples: [補助金の額]
+    anchors: [補助金, 金額]
+  - id: c
+    title: 補助金
+    answer: こたえです。
+    sources: [F1]
+    examples: [補助金の額]
+    anchors:
+      - [ですか]
+      - []
+synonyms:
+  - [締切, 期限]
+ignore: [ですか]
+`)},
+	}
+	_, err := faq.Load(fsys)
+	var ps faq.Problems
+	if !errors.As(err, &ps) {
+		t.Fatalf("Load error = %v, want faq.Problems", err)
+	}
+	var got []string
+	for _, p := range ps {
+		got = append(got, p.Error())
+	}
+	want := []string{
+		`faq/10-a.yaml:8: example "締切はいつですか" has no word of anchor group 2 [カードリーダー 機種]: the topic could not answer it`,
+		`faq/10-a.yaml:17: anchors: each group is a list in brackets, like [締切, いつまで]: the question needs a word of every group`,
+		`faq/10-a.yaml:24: anchor "ですか" has no words left once polite endings and fillers are dropped`,
+		`faq/10-a.yaml:25: anchors: empty group`,
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("problems (-want +got):\n%s", diff)
+	}
+
+	// A question must hold a word of each group.
+	fsys["faq/10-a.yaml"].Data = []byte(`topics:
+  - id: a
+    title: 申込の締切
+    answer: こたえです。
+    sources: [F1]
+    examples:
+      - カードリーダーの申込締切はいつ
+      - 機種によって締切は違う
+    anchors:
+      - [締切, いつまで]
+      - [カードリーダー, 機種]
+  - id: d
+    title: 説明会
+    answer: こたえです。
+    sources: [F1]
+    examples: [説明会の動画, 説明会の資料]
+synonyms:
+  - [締切, 期限]
+`)
+	k, err := faq.Load(fsys)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if tp, _ := k.Topic("a"); len(tp.Anchors) != 2 || tp.Anchors[1][1] != "機種" {
+		t.Errorf("a: anchors %q", tp.Anchors)
+	}
+	for q, want := range map[string]string{
+		"カードリーダーの申込期限は": "a",
+		"機種ごとの締切":       "a",
+		"保険証の有効期限":      "", // no word of the second group
+		"カードリーダーの値段":    "", // none of the first
+	} {
+		if m := k.Match(q); m.ID != want {
+			t.Errorf("Match(%q) = %+v, want %q", q, m, want)
+		}
+	}
+}
+
 func TestLoadReplaces(t *testing.T) {
 	fsys := fstest.MapFS{
 		"faq/10-a.yaml": {Data: []byte("topics:" + goodTopic + strings.ReplaceAll(goodTopic, "id: a", "id: b"))},

@@ -3,9 +3,11 @@ package faq
 import (
 	"fmt"
 	"math"
+	"math/bits"
 	"slices"
 	"sync"
-	"unicode"
+
+	"golang.org/x/text/unicode/norm"
 )
 
 // Match is the topic a question was matched to.
@@ -20,14 +22,69 @@ type Match struct {
 // Measured on the first draft of the knowledge base: scoring each topic as one document beat
 // taking the best of its examples as separate documents (89.9 % against 85.1 % at best);
 // single Han characters as terms helped (+1–2 points) and trigrams did not; k1 and b hardly
-// mattered; keyword hits worth about five matching bigrams did best.
+// mattered; keyword hits worth about five matching bigrams did best. With minWords (added
+// against short answers typed in flows): weighting terms of hiragana alone down (0.05–0.5)
+// changed nothing on faq-dev.jsonl and cost 1–2 examples of leave-one-out, so every term
+// weighs the same; minScore 0.3–0.5 moved leave-one-out by a point at most; when the best
+// topic may not answer, the next that may does (requiring it to score at least 30–70 % of
+// the best changed nothing measured).
 type params struct {
 	k1, b    float64 // BM25
 	keyword  float64 // weight of a keyword found in the question, times its rarity
 	minScore float64 // the confidence below which no topic is returned
+
+	// minWords is how many distinct words of the question (see words) a topic must match,
+	// by a term made of word runes or by a keyword, to be answered: one word alone (診療所,
+	// 42万円, 無理です) is an answer to a flow's question, not a question to the FAQ.
+	// A question of a single word that asks about it (相談窓口はどこ, see asking) is answered
+	// by the topic that matches its word.
+	minWords int
 }
 
-var defaultParams = params{k1: 1.2, b: 0.75, keyword: 5, minScore: 0.4}
+var defaultParams = params{k1: 1.2, b: 0.75, keyword: 5, minScore: 0.4, minWords: 2}
+
+// asking are the words that make a text ask something, folded: interrogatives and requests.
+// They are grammar, not subject, so no topic matches them; they only let a question of a
+// single word (相談窓口はどこ, 問い合わせ先を知りたい) be answered. The answers typed in a
+// flow (診療所, 42万円, 機種はわからない) have none of them: わからない answers a step as
+// often as it asks. A question mark is not enough: it says that something is asked, not
+// what (補助金？ could be the amount or the deadlines), and the one word is then a guess.
+var asking = foldAll("どこ", "いつ", "どう", "どれ", "どの", "どんな", "どちら", "なぜ", "なんで",
+	"何", "なに", "いくら", "誰", "だれ", "教え", "おしえ", "知りた", "ですか", "ますか", "でしょうか", "とは")
+
+func foldAll(words ...string) [][]rune {
+	out := make([][]rune, len(words))
+	for i, w := range words {
+		out[i], _ = fold(nil, nil, nil, w)
+	}
+	return out
+}
+
+// asks says whether the folded text rs has one of the asking words.
+func asks(rs []rune) bool {
+	for i, r := range rs {
+		if !slices.Contains(askingFirst, r) {
+			continue
+		}
+		for _, w := range asking {
+			if hasPrefix(rs[i:], w) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// askingFirst are the first runes of the asking words.
+var askingFirst = func() []rune {
+	var rs []rune
+	for _, w := range asking {
+		if !slices.Contains(rs, w[0]) {
+			rs = append(rs, w[0])
+		}
+	}
+	return rs
+}()
 
 // maxQuestion is the length of a question that is matched, in bytes; the rest is ignored
 // (a LINE message may hold 5,000 characters; no question needs more than a few dozen).
@@ -37,7 +94,8 @@ const maxQuestion = 4096
 // examples and keywords, scored with BM25 over character n-grams, plus a bonus for each of
 // its keywords found whole in the question. The "outside" examples form one more topic,
 // with no id, that makes Match answer "" when it wins; an outside keyword found in the
-// question makes it answer "" whatever wins.
+// question makes it answer "" whatever wins. A topic's anchor words say what a question
+// must hold for the topic to answer it.
 type index struct {
 	p        params
 	terms    map[uint64]postings
@@ -45,7 +103,16 @@ type index struct {
 	outside  int      // the topic number of the outside examples, or -1
 	idfMax   float64  // the idf of a term no topic has
 	keywords map[rune][]keyword
+	anchors  map[rune][]anchor
+	need     []uint64  // by topic number: the anchor groups it has, one bit each
 	pool     sync.Pool // *scratch
+}
+
+// anchor is a word of one of a topic's anchor groups.
+type anchor struct {
+	runes []rune
+	topic int32
+	group uint8
 }
 
 // postings are the topics that have a term.
@@ -67,19 +134,37 @@ type keyword struct {
 
 // scratch is one Match call's working memory, pooled so that Match hardly allocates.
 type scratch struct {
-	bytes  []byte
-	folded []rune
-	norm   []rune
-	terms  []uint64
-	scores []float64 // per topic
+	nfkc      norm.Iter
+	folded    []rune
+	foldedCls []uint8
+	norm      []rune
+	normCls   []uint8
+	words     []uint64 // per rune of norm: the bit of its word, 0 for grammar and digits
+	terms     []qterm
+	keys      []uint64  // appendQueryTerms' scratch
+	scores    []float64 // per topic
+	matched   []uint64  // per topic: the words of the question it matched
+	anchored  []uint64  // per topic: the anchor groups the question has a word of
 }
+
+// qterm is a term of the question.
+type qterm struct {
+	t     uint64
+	words uint64 // the words the term stands for; 0 unless it is made of word runes
+}
+
+// keywordWord is the bit a keyword found in grammar alone (どれ, どうやって) counts as.
+const keywordWord = 1 << 62
+
+// maxWordBit is the last bit words are numbered to; further words share it.
+const maxWordBit = 61
 
 // appendTerms appends the terms of rs: character bigrams, and single characters where they
 // are Han (紙, 台) or the whole text. A term is its runes packed 21 bits each; a single
 // character has a zero leading rune, so it never equals a bigram.
 func appendTerms(dst []uint64, rs []rune) []uint64 {
 	for i, r := range rs {
-		if len(rs) == 1 || unicode.Is(unicode.Han, r) {
+		if len(rs) == 1 || isHan(r) {
 			dst = append(dst, uint64(r))
 		}
 		if i+1 < len(rs) {
@@ -87,6 +172,96 @@ func appendTerms(dst []uint64, rs []rune) []uint64 {
 		}
 	}
 	return dst
+}
+
+// isWord says whether a rune of class c belongs to a word: a kanji, katakana or Latin
+// letter as typed, or any rune a synonym wrote. Hiragana as typed and digits do not.
+func isWord(c uint8) bool {
+	switch c & classMask {
+	case classHan, classKana, classLatin:
+		return true
+	}
+	return c&classSynonym != 0
+}
+
+// words appends, for each rune of a normalised question, the bit of the word it belongs to.
+// A word is a synonym's canonical form, or else a run of runes of one script (kanji, or
+// katakana, or Latin letters; digits join any of them); hiragana as typed separates words.
+// Digits have no bit: 42万円 is the word 万円, and 1310110049 no word at all.
+func words(dst []uint64, cls []uint8) []uint64 {
+	n := 0
+	var bit uint64
+	for i, c := range cls {
+		base, syn := c&classMask, c&classSynonym != 0
+		if base == classFunc && !syn {
+			bit = 0
+			dst = append(dst, 0)
+			continue
+		}
+		join := i > 0 && c&classStart == 0
+		if join {
+			prev := cls[i-1]
+			pb, psyn := prev&classMask, prev&classSynonym != 0
+			switch {
+			case pb == classFunc && !psyn, psyn != syn:
+				join = false
+			case !syn:
+				join = pb == base || pb == classDigit || base == classDigit
+			}
+		}
+		if !join {
+			bit = 0
+		}
+		if !isWord(c) {
+			dst = append(dst, 0)
+			continue
+		}
+		if bit == 0 {
+			bit = 1 << min(n, maxWordBit)
+			n++
+		}
+		dst = append(dst, bit)
+	}
+	return dst
+}
+
+// appendQueryTerms appends the terms of a normalised question as appendTerms makes them,
+// sorted and without repeats, each with the words it stands for: a bigram of two word runes
+// stands for their words, a single kanji for its word when it is the whole word (紙, 何; the
+// 書 of 請求書 is not the 書 of 手書き), anything with grammar in it for none. keys is
+// scratch space, returned for reuse: each term with where it was found, sorted as integers.
+func appendQueryTerms(dst []qterm, keys []uint64, rs []rune, cls []uint8, ws []uint64) ([]qterm, []uint64) {
+	// A key is the term (42 bits), the rune it starts at (21 bits: NFKC may make a rune of
+	// maxQuestion many) and whether it is a bigram.
+	const posBits = 22
+	keys = keys[:0]
+	for i, r := range rs {
+		if len(rs) == 1 || cls[i]&classMask == classHan { // as appendTerms: Han
+			keys = append(keys, uint64(r)<<posBits|uint64(i)<<1)
+		}
+		if i+1 < len(rs) {
+			keys = append(keys, (uint64(r)<<21|uint64(rs[i+1]))<<posBits|uint64(i)<<1|1)
+		}
+	}
+	slices.Sort(keys)
+	for _, k := range keys {
+		t, i, bigram := k>>posBits, int(k>>1)&(1<<(posBits-1)-1), k&1 == 1
+		var words uint64
+		switch {
+		case bigram:
+			if isWord(cls[i]) && isWord(cls[i+1]) {
+				words = ws[i] | ws[i+1]
+			}
+		case isWord(cls[i]) && (i == 0 || ws[i-1] != ws[i]) && (i+1 == len(rs) || ws[i+1] != ws[i]):
+			words = ws[i]
+		}
+		if n := len(dst); n > 0 && dst[n-1].t == t {
+			dst[n-1].words |= words
+			continue
+		}
+		dst = append(dst, qterm{t: t, words: words})
+	}
+	return dst, keys
 }
 
 // bm25 calls add with the BM25 weight of each term of each document.
@@ -123,7 +298,8 @@ func idf(n float64, df int) float64 {
 // index builds the index of the loaded topics and outside examples, reporting an example or
 // keyword that normalisation leaves empty.
 func (l *loader) index(n *normalizer, p params) *index {
-	idx := &index{p: p, terms: make(map[uint64]postings), outside: -1, keywords: make(map[rune][]keyword)}
+	idx := &index{p: p, terms: make(map[uint64]postings), outside: -1,
+		keywords: make(map[rune][]keyword), anchors: make(map[rune][]anchor)}
 	var docs [][]uint64
 	type kwAt struct {
 		runes []rune
@@ -162,10 +338,12 @@ func (l *loader) index(n *normalizer, p params) *index {
 		if t.Title != "" {
 			texts = append([]entry{{text: t.Title, file: t.File, line: t.Line}}, texts...)
 		}
+		idx.need = append(idx.need, l.anchors(n, idx, int32(i), l.texts[i]))
 		addTopic(t.ID, texts, l.texts[i].keywords)
 	}
 	if len(l.outside.examples)+len(l.outside.keywords) > 0 {
 		idx.outside = len(docs)
+		idx.need = append(idx.need, 0)
 		addTopic("", l.outside.examples, l.outside.keywords)
 	}
 
@@ -186,13 +364,60 @@ func (l *loader) index(n *normalizer, p params) *index {
 		idx.keywords[k.runes[0]] = append(idx.keywords[k.runes[0]], keyword{runes: k.runes, topic: k.topic, w: float32(w)})
 	}
 	nTopics := len(docs)
-	idx.pool.New = func() any { return &scratch{scores: make([]float64, nTopics)} }
+	idx.pool.New = func() any {
+		return &scratch{scores: make([]float64, nTopics), matched: make([]uint64, nTopics), anchored: make([]uint64, nTopics)}
+	}
 	return idx
+}
+
+// anchors indexes the anchor groups of topic number t and returns the bits of its groups,
+// reporting a word that normalisation leaves empty and an example that has no word of a
+// group: the topic could never answer the question its own example asks.
+func (l *loader) anchors(n *normalizer, idx *index, t int32, texts topicTexts) uint64 {
+	var need uint64
+	groups := make([][][]rune, len(texts.anchors))
+	for g, group := range texts.anchors {
+		for _, e := range group {
+			rs := n.normalize(e.text)
+			if len(rs) == 0 {
+				l.problems = append(l.problems, Problem{File: e.file, Line: e.line, Msg: fmt.Sprintf("anchor %q has no words left once polite endings and fillers are dropped", e.text)})
+				continue
+			}
+			groups[g] = append(groups[g], rs)
+			idx.anchors[rs[0]] = append(idx.anchors[rs[0]], anchor{runes: rs, topic: t, group: uint8(g)})
+		}
+		if len(groups[g]) > 0 {
+			need |= 1 << g
+		}
+	}
+	for _, e := range texts.examples {
+		q := n.normalize(e.text)
+		for g, words := range groups {
+			if len(words) > 0 && !slices.ContainsFunc(words, func(w []rune) bool { return containsRunes(q, w) }) {
+				l.problems = append(l.problems, Problem{File: e.file, Line: e.line,
+					Msg: fmt.Sprintf("example %q has no word of anchor group %d %v: the topic could not answer it", e.text, g+1, entryTexts(texts.anchors[g]))})
+			}
+		}
+	}
+	return need
+}
+
+func containsRunes(s, sub []rune) bool {
+	for i := range s {
+		if hasPrefix(s[i:], sub) {
+			return true
+		}
+	}
+	return false
 }
 
 // Match returns the topic that best answers q, or an empty ID when no topic is a confident
 // match: when the best topic explains too little of the question, when the question reads
 // more like the outside examples, or when it names an outside subject (outside keywords).
+// Text that is no question — an answer typed inside a flow (はい, 42万円, 診療所, 3か月),
+// a greeting — gets no topic either: a topic must find two words of the text, or the one
+// word a question asks about; and a word of each of its anchor groups, unless the text asks
+// about nothing but words of the topic.
 // It does no I/O, hardly allocates and is safe for concurrent use.
 func (kb *KB) Match(q string) Match {
 	id, score, _ := kb.idx.match(kb.norm, q)
@@ -201,15 +426,22 @@ func (kb *KB) Match(q string) Match {
 
 // detail is what match found, for tuning and the tests.
 type detail struct {
-	best, second        int // topic numbers, -1 for none
+	best, second        int // topic numbers, -1 for none: the two best scores
 	bestScore, secScore float64
+	pick                int     // the topic answered or refused on: the best one that may answer
 	query               float64 // the idf mass of the question
+	words               int     // the words of the question (see words)
+	matched             int     // of which the pick matched
 	outside             bool    // an outside keyword is in the question
 }
 
 // match scores every topic for q. The confidence is the best score over the question's idf
 // mass: about the share of the question the topic explains, more with keyword hits. Words
-// no topic knows count fully against it, which is what turns away questions about other things.
+// no topic knows count fully against it, which is what turns away questions about other
+// things. Only a topic that may answer is picked: one that matches at least minWords words
+// of the question (grammar and a single word — はい, 診療所, 3か月 — make no question, unless
+// that word is asked about) and a word of each of its anchor groups (unless the question
+// asks about its words alone). The outside examples compete like a topic.
 func (idx *index) match(n *normalizer, q string) (string, float64, detail) {
 	s := idx.pool.Get().(*scratch)
 	defer idx.pool.Put(s)
@@ -217,17 +449,23 @@ func (idx *index) match(n *normalizer, q string) (string, float64, detail) {
 	if len(q) > maxQuestion {
 		q = q[:maxQuestion]
 	}
-	s.folded, s.bytes = fold(s.folded[:0], s.bytes, q)
-	s.norm = n.rewrite(s.norm[:0], s.folded)
-	s.terms = appendTerms(s.terms[:0], s.norm)
-	slices.Sort(s.terms)
-	s.terms = slices.Compact(s.terms)
+	s.folded, s.foldedCls = fold(s.folded[:0], s.foldedCls[:0], &s.nfkc, q)
+	s.norm, s.normCls = n.rewrite(s.norm[:0], s.normCls[:0], s.folded, s.foldedCls)
+	s.words = words(s.words[:0], s.normCls)
+	s.terms, s.keys = appendQueryTerms(s.terms[:0], s.keys, s.norm, s.normCls, s.words)
 
-	scores := s.scores
+	scores, matched, anchored := s.scores, s.matched, s.anchored
 	clear(scores)
-	det := detail{best: -1, second: -1}
+	clear(matched)
+	clear(anchored)
+	det := detail{best: -1, second: -1, pick: -1}
+	var all uint64
+	for _, w := range s.words {
+		all |= w
+	}
+	det.words = bits.OnesCount64(all)
 	for _, t := range s.terms {
-		ps, ok := idx.terms[t]
+		ps, ok := idx.terms[t.t]
 		if !ok {
 			det.query += idx.idfMax
 			continue
@@ -236,14 +474,44 @@ func (idx *index) match(n *normalizer, q string) (string, float64, detail) {
 		for _, p := range ps.topics {
 			scores[p.topic] += float64(p.w)
 		}
+		if t.words != 0 {
+			for _, p := range ps.topics {
+				matched[p.topic] |= t.words
+			}
+		}
 	}
 	for i := range s.norm {
 		for _, k := range idx.keywords[s.norm[i]] {
 			if hasPrefix(s.norm[i:], k.runes) {
 				scores[k.topic] += float64(k.w)
+				var ws uint64
+				for _, w := range s.words[i : i+len(k.runes)] {
+					ws |= w
+				}
+				if ws == 0 {
+					ws = keywordWord
+				}
+				matched[k.topic] |= ws
 				det.outside = det.outside || int(k.topic) == idx.outside
 			}
 		}
+		for _, a := range idx.anchors[s.norm[i]] {
+			if hasPrefix(s.norm[i:], a.runes) {
+				anchored[a.topic] |= 1 << a.group
+			}
+		}
+	}
+	// A single word may be asked about (相談窓口はどこ); then the topic must match that word.
+	// Whether the question asks (see asking) is looked up when a topic needs it.
+	askedState := 0 // 0 not yet known, 1 asks, 2 does not
+	asked := func() bool {
+		if askedState == 0 {
+			askedState = 2
+			if all != 0 && asks(s.folded) {
+				askedState = 1
+			}
+		}
+		return askedState == 1
 	}
 	for t, sc := range scores {
 		switch {
@@ -253,13 +521,26 @@ func (idx *index) match(n *normalizer, q string) (string, float64, detail) {
 		case det.second < 0 || sc > det.secScore:
 			det.second, det.secScore = t, sc
 		}
+		if det.pick >= 0 && sc <= scores[det.pick] {
+			continue
+		}
+		enough := bits.OnesCount64(matched[t]) >= idx.p.minWords ||
+			det.words == 1 && matched[t]&all != 0 && asked()
+		// Anchors keep a topic's words from answering a question about something else
+		// (保険証の有効期限); a question that asks about nothing but words of the topic
+		// (締め切りはいつですか) needs no such guard.
+		anchors := anchored[t] == idx.need[t] || matched[t]&all == all && asked()
+		if t == idx.outside || enough && anchors {
+			det.pick = t
+		}
 	}
-	if det.best < 0 || det.query == 0 || det.bestScore == 0 {
+	if det.pick < 0 || det.query == 0 || scores[det.pick] == 0 {
 		return "", 0, det
 	}
-	conf := det.bestScore / det.query
-	if det.best == idx.outside || det.outside || conf < idx.p.minScore {
+	det.matched = bits.OnesCount64(matched[det.pick])
+	conf := scores[det.pick] / det.query
+	if det.pick == idx.outside || det.outside || conf < idx.p.minScore {
 		return "", conf, det
 	}
-	return idx.ids[det.best], conf, det
+	return idx.ids[det.pick], conf, det
 }

@@ -17,6 +17,11 @@ import (
 //  2. rewrite: every synonym becomes its group's canonical form and ignored words (polite
 //     endings, fillers) disappear, taking the longest match from the left in one pass.
 //
+// Along the way each rune keeps its class (see classFunc…): what it was as typed, before
+// katakana became hiragana, and whether a synonym wrote it. The matcher reads words from the
+// classes: hiragana as typed is grammar (particles, endings, はい, できます), while kanji,
+// katakana, Latin letters and the words of synonym groups carry the subject.
+//
 // It is read-only after construction.
 type normalizer struct {
 	rules map[rune][]rule // by the first rune of from, longest from first
@@ -26,57 +31,125 @@ type rule struct {
 	from, to []rune
 }
 
-// foldRune maps one rune of NFKC text to its folded form; ok is false for a rune dropped.
-func foldRune(r rune) (_ rune, ok bool) {
+// The class of a folded rune, low bits: what the rune was as typed.
+const (
+	classFunc  uint8 = iota // hiragana (and ヵ ヶ, read か): particles, endings, answers like はい
+	classDigit              // 0–9
+	classHan                // kanji, 々, 〇
+	classKana               // katakana, folded to hiragana like the rest
+	classLatin              // a–z and other letters and numbers
+	classMask  uint8 = 0x0f
+	// flags
+	classSynonym uint8 = 0x10 // written by a synonym rule: part of a known word
+	classStart   uint8 = 0x20 // a word starts here: a synonym's first rune, or right after dropped text
+)
+
+// foldRune maps one rune of NFKC text to its folded form and class; ok is false for a rune
+// dropped.
+func foldRune(r rune) (_ rune, class uint8, ok bool) {
 	switch {
-	case r >= 'a' && r <= 'z', r >= '0' && r <= '9':
-		return r, true
+	case r >= 'a' && r <= 'z':
+		return r, classLatin, true
+	case r >= '0' && r <= '9':
+		return r, classDigit, true
 	case r >= 'A' && r <= 'Z':
-		return r + 'a' - 'A', true
+		return r + 'a' - 'A', classLatin, true
 	case r == 'ヵ' || r == 'ヶ': // 3ヶ月, 1ヵ所: read か
-		return 'か', true
+		return 'か', classFunc, true
 	case r >= 'ァ' && r <= 'ヴ', r == 'ヽ' || r == 'ヾ':
-		return r - ('ァ' - 'ぁ'), true
+		return r - ('ァ' - 'ぁ'), classKana, true
 	case r == 'ー' || r == '〜':
-		return 0, false
+		return 0, 0, false
+	case r >= 'ぁ' && r <= 'ゖ', r == 'ゝ' || r == 'ゞ':
+		return r, classFunc, true
+	case isHan(r):
+		return r, classHan, true
 	case unicode.IsLetter(r) || unicode.IsNumber(r):
-		return unicode.ToLower(r), true
+		return unicode.ToLower(r), classLatin, true
 	}
-	return 0, false
+	return 0, 0, false
 }
 
-// fold appends the folded runes of s to dst; buf is scratch space for the NFKC form and is
-// returned for reuse.
-func fold(dst []rune, buf []byte, s string) ([]rune, []byte) {
-	buf = norm.NFKC.AppendString(buf[:0], s)
-	for i := 0; i < len(buf); {
-		r, size := utf8.DecodeRune(buf[i:])
-		i += size
-		if r, ok := foldRune(r); ok {
-			dst = append(dst, r)
+// fold appends the folded runes of s to dst and their classes to cls. it is the NFKC
+// iterator to use (nil for a new one): Match keeps one in its scratch, for Form.Append
+// allocates when a text is not NFKC already (a full-width ？ is enough).
+func fold(dst []rune, cls []uint8, it *norm.Iter, s string) ([]rune, []uint8) {
+	if norm.NFKC.QuickSpanString(s) == len(s) { // NFKC already: most questions
+		for _, r := range s {
+			if r, c, ok := foldRune(r); ok {
+				dst = append(dst, r)
+				cls = append(cls, c)
+			}
+		}
+		return dst, cls
+	}
+	if it == nil {
+		it = new(norm.Iter)
+	}
+	it.InitString(norm.NFKC, s)
+	for !it.Done() {
+		seg := it.Next()
+		for i := 0; i < len(seg); {
+			r, size := utf8.DecodeRune(seg[i:])
+			i += size
+			if r, c, ok := foldRune(r); ok {
+				dst = append(dst, r)
+				cls = append(cls, c)
+			}
 		}
 	}
-	return dst, buf
+	return dst, cls
 }
 
-// rewrite appends src to dst with the synonym and ignore rules applied.
-func (n *normalizer) rewrite(dst, src []rune) []rune {
+// rewrite appends src to dst, and the classes srcCls to dstCls, with the synonym and ignore
+// rules applied. The runes a synonym writes are classSynonym, the first also classStart; the
+// rune after an ignored word is classStart.
+func (n *normalizer) rewrite(dst []rune, dstCls []uint8, src []rune, srcCls []uint8) ([]rune, []uint8) {
+	start := false
 	for i := 0; i < len(src); {
 		matched := false
 		for _, r := range n.rules[src[i]] {
 			if hasPrefix(src[i:], r.from) {
-				dst = append(dst, r.to...)
+				for j, c := range r.to {
+					dst = append(dst, c)
+					cl := synonymClass(c)
+					if j == 0 {
+						cl |= classStart
+					}
+					dstCls = append(dstCls, cl)
+				}
 				i += len(r.from)
 				matched = true
+				start = len(r.to) == 0
 				break
 			}
 		}
 		if !matched {
+			cl := srcCls[i]
+			if start {
+				cl |= classStart
+			}
 			dst = append(dst, src[i])
+			dstCls = append(dstCls, cl)
 			i++
+			start = false
 		}
 	}
-	return dst
+	return dst, dstCls
+}
+
+// synonymClass is the class of rune c of a synonym's canonical form: a word whatever the
+// script it was typed in (いつまで is hiragana, but a synonym makes it a word).
+func synonymClass(c rune) uint8 {
+	if isHan(c) {
+		return classSynonym | classHan
+	}
+	return classSynonym | classKana
+}
+
+// isHan says whether r is a kanji (or 々, 〇), trying the common ones first.
+func isHan(r rune) bool {
+	return r >= 0x4e00 && r <= 0x9fff || unicode.Is(unicode.Han, r)
 }
 
 func hasPrefix(s, prefix []rune) bool {
@@ -85,8 +158,9 @@ func hasPrefix(s, prefix []rune) bool {
 
 // normalize is the whole pipeline for one text; it allocates and serves Load and the tests.
 func (n *normalizer) normalize(s string) []rune {
-	folded, _ := fold(nil, nil, s)
-	return n.rewrite(nil, folded)
+	folded, cls := fold(nil, nil, nil, s)
+	rs, _ := n.rewrite(nil, nil, folded, cls)
+	return rs
 }
 
 // normalizer builds the rules from the synonym groups and ignored words of every file,
@@ -99,7 +173,7 @@ func (l *loader) normalizer() *normalizer {
 	}
 	claims := make(map[string]claim)
 	add := func(e entry, to []rune) {
-		from, _ := fold(nil, nil, e.text)
+		from, _ := fold(nil, nil, nil, e.text)
 		if len(from) == 0 {
 			l.problems = append(l.problems, Problem{File: e.file, Line: e.line, Msg: fmt.Sprintf("%q has no letters left once punctuation is dropped", e.text)})
 			return
@@ -117,7 +191,7 @@ func (l *loader) normalizer() *normalizer {
 	for _, g := range l.synonyms {
 		// The canonical form rewrites to itself, so that a shorter synonym inside it
 		// (リーダー in カードリーダー) cannot match there.
-		canon, _ := fold(nil, nil, g[0].text)
+		canon, _ := fold(nil, nil, nil, g[0].text)
 		for _, e := range g {
 			add(e, canon)
 		}

@@ -1,0 +1,81 @@
+package flows_test
+
+import (
+	"io/fs"
+	"strings"
+	"testing"
+	"testing/fstest"
+
+	"deskbot/flows"
+	"deskbot/flows/kb"
+)
+
+// withFile is the embedded knowledge base with one file replaced, as a desk overlay would.
+func withFile(t *testing.T, name string, edit func(string) string) fs.FS {
+	t.Helper()
+	m := fstest.MapFS{}
+	err := fs.WalkDir(kb.Embedded(), ".", func(path string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		b, err := fs.ReadFile(kb.Embedded(), path)
+		if err != nil {
+			return err
+		}
+		m[path] = &fstest.MapFile{Data: b}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	old := string(m[name].Data)
+	changed := edit(old)
+	if changed == old {
+		t.Fatalf("the edit changed nothing in %s", name)
+	}
+	m[name] = &fstest.MapFile{Data: []byte(changed)}
+	return m
+}
+
+func TestLoadScriptEmbedded(t *testing.T) {
+	if _, err := flows.LoadScript(kb.Embedded()); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// A desk edit that breaks what the code relies on is caught, with the file and line to mend.
+func TestLoadScriptProblems(t *testing.T) {
+	tests := []struct {
+		name, file, old, new string
+		want                 string
+	}{
+		{"from names no checklist step", "flows/report.yaml", "from: cost_maint", "from: cost_maintenance",
+			`flows/report.yaml:47: step "maint_amount": from "cost_maintenance" is not a step of the checklist`},
+		{"from of another input", "flows/report.yaml", "from: start", "from: vendor",
+			`flows/report.yaml:54: step "expected_start": input when cannot take the checklist's "vendor" (text)`},
+		{"caps of an unknown facility type", "flows/checklist.yaml", "hospital: 2101000", "byoin: 2101000",
+			`flows/checklist.yaml:10: caps: "byoin" is not a value of step "facility_type"`},
+		{"a category the code reads is gone", "flows/report.yaml", "{value: over-cap,", "{value: overcap,",
+			`flows/report.yaml:10: step "categories": a choice with value "over-cap" is missing`},
+		{"a step the code reads is gone", "flows/checklist.yaml", "- id: start\n", "- id: start_date\n",
+			`flows/checklist.yaml:1: flow "checklist": step "start" is missing`},
+		{"require that no choice has", "flows/report.yaml", `require: "yes"`, `require: "ok"`,
+			`step "consent": require "ok" is not the value of one of its choices`},
+		{"a misspelt key", "flows/report.yaml", "      input: code\n      optional: true\n      edit: true\n",
+			"      input: code\n      optional: true\n      editable: true\n", `flows/report.yaml:112: unknown key "editable"`},
+		{"a missing flow text", "flows/checklist.yaml", "    due_today: 本日まで\n", "",
+			`flow "checklist": text "due_today" is missing`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			fsys := withFile(t, tt.file, func(s string) string { return strings.Replace(s, tt.old, tt.new, 1) })
+			_, err := flows.LoadScript(fsys)
+			if err == nil {
+				t.Fatal("no error")
+			}
+			if !strings.Contains(err.Error(), tt.want) {
+				t.Errorf("error lacks %q:\n%v", tt.want, err)
+			}
+		})
+	}
+}
