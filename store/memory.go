@@ -54,6 +54,7 @@ type Memory struct {
 	dead     []DeadLetter
 	reports  map[string][]byte
 	writes   int
+	desk     *memDesk
 }
 
 // memInbox is one conversation's queue of events and its lease.
@@ -93,6 +94,7 @@ func NewMemory(now func() time.Time) *Memory {
 		events:   make(map[string]time.Time),
 		seq:      make(map[string]int64),
 		reports:  make(map[string][]byte),
+		desk:     newMemDesk(),
 	}
 }
 

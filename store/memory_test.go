@@ -27,9 +27,11 @@ func (c *fakeClock) Advance(d time.Duration) {
 	c.now = c.now.Add(d)
 }
 
-func TestMemory(t *testing.T) {
-	storetest.Run(t, func(t *testing.T) storetest.Harness {
-		clock := &fakeClock{now: time.Date(2022, 11, 15, 10, 0, 0, 0, time.UTC)}
-		return storetest.Harness{Store: store.NewMemory(clock.Now), Advance: clock.Advance, Now: clock.Now, TTL: time.Hour}
-	})
+func newMemoryHarness(t *testing.T) storetest.Harness {
+	clock := &fakeClock{now: time.Date(2022, 11, 15, 10, 0, 0, 0, time.UTC)}
+	return storetest.Harness{Store: store.NewMemory(clock.Now), Advance: clock.Advance, Now: clock.Now, TTL: time.Hour}
 }
+
+func TestMemory(t *testing.T) { storetest.Run(t, newMemoryHarness) }
+
+func TestMemoryDesk(t *testing.T) { storetest.RunDesk(t, newMemoryHarness) }

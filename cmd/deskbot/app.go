@@ -23,6 +23,7 @@ usage:
   deskbot chat [flags]           talk to the bot in the terminal as a clinic would
   deskbot faq [--json] [flags]   best FAQ topic for each question read from stdin
   deskbot kb check [flags]       validate the knowledge base and flow texts
+  deskbot export --format csv    the archived reports as CSV (UTF-8 with BOM) on stdout
 
 Every flag is also an environment variable; "deskbot serve -h" lists them.
 `
@@ -56,6 +57,12 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 			return 2
 		}
 		err = kbCheck(args[1:], getenv, stdout, stderr)
+	case "export":
+		if args, err = exportArgs(args); err != nil {
+			fmt.Fprintf(stderr, "deskbot export: %v\n\n%s", err, usage)
+			return 2
+		}
+		err = withApp(ctx, "export", args, getenv, stderr, func(a *app, _ []string) error { return export(ctx, a, stdout) })
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return 0
@@ -126,8 +133,24 @@ func newApp(cfg *Config, name string, stderr io.Writer) (*app, error) {
 	}
 	a.desk = flows.NewDesk(k)
 	switch {
-	case cfg.RedisURL != "" || cfg.RedisClusterAddrs != "":
-		return nil, errors.New("the Redis store is not part of this build yet; unset REDIS_URL and REDIS_CLUSTER_ADDRS to use the embedded store")
+	case cfg.RedisURL != "":
+		rs, err := store.OpenRedis(cfg.RedisURL, store.RedisOptions{})
+		if err != nil {
+			return nil, fmt.Errorf("REDIS_URL: %w", err)
+		}
+		a.store = rs
+		log.Debug("store: Redis, single node")
+	case cfg.RedisClusterAddrs != "":
+		var addrs []string
+		for a := range strings.SplitSeq(cfg.RedisClusterAddrs, ",") {
+			addrs = append(addrs, strings.TrimSpace(a))
+		}
+		rs, err := store.OpenRedisCluster(addrs, store.RedisOptions{})
+		if err != nil {
+			return nil, fmt.Errorf("REDIS_CLUSTER_ADDRS: %w", err)
+		}
+		a.store = rs
+		log.Debug("store: Redis Cluster", "seeds", len(addrs))
 	default:
 		if name == "serve" {
 			log.Warn("REDIS_URL is not set: using the embedded in-memory store; state is lost on restart and instances do not share it")
@@ -148,6 +171,11 @@ func newApp(cfg *Config, name string, stderr io.Writer) (*app, error) {
 func (a *app) close() {
 	if a.line != nil {
 		a.line.Close() // sends what is still queued
+	}
+	if c, ok := a.store.(interface{ Close() error }); ok { // Redis; the memory store has nothing to close
+		if err := c.Close(); err != nil {
+			a.log.Warn("closing the store", "err", err)
+		}
 	}
 }
 

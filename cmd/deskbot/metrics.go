@@ -29,6 +29,11 @@ var (
 func init() {
 	registry.MustRegister(turns, turnSeconds, deliveries,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	// Every outcome is exported from the start, at 0: an alert on notices parked in the
+	// dead letters (outcome="parked") must not wait for the first one to exist.
+	for _, o := range []string{"delivered", "retried", "parked"} {
+		deliveries.WithLabelValues(o)
+	}
 }
 
 func observeTurn(outcome string, took time.Duration) {

@@ -18,18 +18,29 @@ import (
 
 	"deskbot/bot"
 	"deskbot/bot/line"
+	"deskbot/bot/slack"
 )
 
 // serve runs the HTTP server and the outbox worker until ctx is done, then shuts down
 // gracefully: in-flight requests finish, the worker stops between deliveries. When
 // listening is not nil it is told the bound address (tests listen on port 0).
 func serve(ctx context.Context, a *app, listening func(net.Addr)) error {
+	var notifier bot.Notifier = logNotifier{a.log}
+	var desk *slack.Desk
+	if a.cfg.SlackConfigured() {
+		var err error
+		if desk, err = a.slackDesk(ctx); err != nil {
+			return err
+		}
+		defer desk.Close() // after the server and the worker stopped: CSV uploads finish
+		notifier = desk
+	}
 	ln, err := net.Listen("tcp", a.cfg.Addr)
 	if err != nil {
 		return fmt.Errorf("listen: %w", err)
 	}
 	srv := &http.Server{
-		Handler:           a.routes(),
+		Handler:           a.routes(desk),
 		ReadHeaderTimeout: 5 * time.Second,
 		ReadTimeout:       15 * time.Second,
 		WriteTimeout:      30 * time.Second,
@@ -40,7 +51,7 @@ func serve(ctx context.Context, a *app, listening func(net.Addr)) error {
 	workCtx, stopWork := context.WithCancel(context.WithoutCancel(ctx))
 	var wg sync.WaitGroup
 	host, _ := os.Hostname()
-	worker := &bot.Worker{Outbox: a.store, Notifier: logNotifier{a.log}, Name: fmt.Sprintf("%s-%d", host, os.Getpid()),
+	worker := &bot.Worker{Outbox: a.store, Notifier: notifier, Name: fmt.Sprintf("%s-%d", host, os.Getpid()),
 		Log: a.log, Observe: observeDelivery}
 	wg.Go(func() { worker.Run(workCtx) })
 	wg.Go(func() { a.sweep(workCtx) })
@@ -75,8 +86,8 @@ func serve(ctx context.Context, a *app, listening func(net.Addr)) error {
 	return err
 }
 
-// routes is the HTTP contract of DESIGN.md.
-func (a *app) routes() http.Handler {
+// routes is the HTTP contract of DESIGN.md; desk is nil when Slack is not configured.
+func (a *app) routes(desk *slack.Desk) http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
 		fmt.Fprintln(w, "ok")
@@ -103,8 +114,14 @@ func (a *app) routes() http.Handler {
 	} else {
 		mux.Handle("POST /webhooks/line", unconfigured("LINE (LINE_CHANNEL_SECRET, LINE_CHANNEL_ACCESS_TOKEN)"))
 	}
-	for _, p := range []string{"events", "interactions", "commands"} {
-		mux.Handle("POST /webhooks/slack/"+p, unconfigured("Slack (SLACK_BOT_TOKEN, SLACK_SIGNING_SECRET, SLACK_DESK_CHANNEL)"))
+	if desk != nil {
+		mux.Handle("POST /webhooks/slack/events", desk.Events())
+		mux.Handle("POST /webhooks/slack/interactions", desk.Interactions())
+		mux.Handle("POST /webhooks/slack/commands", desk.Commands())
+	} else {
+		for _, p := range []string{"events", "interactions", "commands"} {
+			mux.Handle("POST /webhooks/slack/"+p, unconfigured("Slack (SLACK_BOT_TOKEN, SLACK_SIGNING_SECRET, SLACK_DESK_CHANNEL)"))
+		}
 	}
 	return mux
 }

@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"deskbot/bot"
 	"deskbot/bot/bottest"
 )
 
@@ -17,7 +18,12 @@ import (
 // function that shuts it down gracefully and returns serve's error.
 func startServer(t *testing.T, getenv func(string) string) (string, func() error) {
 	t.Helper()
-	a := testApp(t, "serve", getenv)
+	return serveApp(t, testApp(t, "serve", getenv))
+}
+
+// serveApp runs serve for a wired app, as startServer does.
+func serveApp(t *testing.T, a *app) (string, func() error) {
+	t.Helper()
 	a.cfg.Addr = "127.0.0.1:0"
 	ctx, cancel := context.WithCancel(context.Background())
 	addrc := make(chan net.Addr, 1)
@@ -115,6 +121,59 @@ func TestServeLINE(t *testing.T) {
 		}
 	case <-time.After(10 * time.Second):
 		t.Fatal("no reply sent to LINE")
+	}
+	if err := stop(); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// With Slack configured, the Slack endpoints verify requests with the signing secret and
+// answer them, and the outbox worker posts notices to the desk channel.
+func TestServeSlack(t *testing.T) {
+	api := bottest.NewSlackAPI(t, "C0DESK")
+	a := testApp(t, "serve", env("SLACK_BOT_TOKEN", api.Token, "SLACK_SIGNING_SECRET", "slack-s3cret",
+		"SLACK_DESK_CHANNEL", "C0DESK", "SLACK_API_URL", api.URL+"/api/"))
+	base, stop := serveApp(t, a)
+	body := []byte(`{"token":"legacy","challenge":"c-123","type":"url_verification"}`)
+	post := func(secret string, at time.Time) (int, string) {
+		req, _ := http.NewRequest("POST", base+"/webhooks/slack/events", bytes.NewReader(body))
+		req.Header.Set("Content-Type", "application/json")
+		bottest.SignSlackRequest(req, secret, body, at)
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		return resp.StatusCode, string(b)
+	}
+	if code, _ := post("forged", time.Now()); code != http.StatusUnauthorized {
+		t.Fatalf("forged Slack request: %d, want 401", code)
+	}
+	if code, _ := post("slack-s3cret", time.Now().Add(-10*time.Minute)); code != http.StatusUnauthorized {
+		t.Fatalf("stale Slack request: %d, want 401", code)
+	}
+	if code, answer := post("slack-s3cret", time.Now()); code != http.StatusOK || answer != "c-123" {
+		t.Fatalf("signed Slack request: %d %q, want 200 c-123", code, answer)
+	}
+
+	r := bot.Report{ID: "R-20221115-0001", Conversation: "line:U1", Created: time.Now(), Categories: []string{"over-cap"},
+		Facility: "さくら内科クリニック", Prefecture: "東京都", FacilityType: "clinic", Details: "見積が高い"}
+	if err := a.store.Commit(context.Background(), bot.Commit{Session: &bot.Session{Conversation: r.Conversation}, Delete: true,
+		Notices: []bot.Notice{{ID: r.ID, Kind: bot.NoticeReport, Conversation: r.Conversation, Time: r.Created, Report: &r}}}); err != nil {
+		t.Fatal(err)
+	}
+	timeout := time.After(10 * time.Second)
+	for posted := false; !posted; {
+		select {
+		case req := <-api.Received:
+			posted = req.Path == "/api/chat.postMessage"
+		case <-timeout:
+			t.Fatal("the report was not posted to Slack")
+		}
+	}
+	if ms := api.Messages("C0DESK"); len(ms) != 1 || !strings.Contains(ms[0].Strings(), "見積額が補助金上限より高い") {
+		t.Fatalf("desk channel holds %+v", ms)
 	}
 	if err := stop(); err != nil {
 		t.Fatal(err)

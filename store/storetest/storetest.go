@@ -15,14 +15,19 @@ import (
 	"github.com/google/go-cmp/cmp/cmpopts"
 
 	"deskbot/bot"
+	"deskbot/store"
 )
 
-// Store is what the suite drives: the engine's store and the outbox.
+// Store is what the suite drives: the engine's store, the outbox and the report archive.
 type Store interface {
 	bot.Store
 	bot.Outbox
 	Ping(ctx context.Context) error
 	Reports(ctx context.Context) ([]bot.Report, error)
+	Report(ctx context.Context, id string) (bot.Report, bool, error)
+	ReportsFor(ctx context.Context, q store.ReportQuery) ([]bot.Report, error)
+	DeadLetters(ctx context.Context) ([]store.DeadLetter, error)
+	Pending(ctx context.Context) (int, error)
 }
 
 // Harness is one fresh, empty store and the means to let its time pass.
@@ -54,6 +59,8 @@ func Run(t *testing.T, newHarness func(t *testing.T) Harness) {
 		{"Receipts", testReceipts},
 		{"NoLostUpdate", testNoLostUpdate},
 		{"Reports", testReports},
+		{"ReportQueries", testReportQueries},
+		{"DeadLetters", testDeadLetters},
 		{"Inbox", testInbox},
 		{"Lease", testLease},
 		{"LeasedCommit", testLeasedCommit},
@@ -522,4 +529,91 @@ func testLeasedCommit(t *testing.T, h Harness) {
 		t.Fatal("the refused commit consumed the event")
 	}
 	commit(t, h.Store, bot.Commit{Session: &bot.Session{Conversation: conv, Flow: "x"}, TTL: time.Hour, Holder: "fast", LeaseTTL: h.TTL, Seq: seq})
+}
+
+// The archive answers by receipt number, by day in Japan, by category and by prefecture,
+// and by any combination of them.
+func testReportQueries(t *testing.T, h Harness) {
+	day1 := time.Date(2022, 11, 15, 23, 30, 0, 0, bot.JST) // 14:30 UTC: the day counts in Japan
+	day2 := time.Date(2022, 11, 16, 9, 0, 0, 0, bot.JST)
+	reps := []bot.Report{
+		{ID: "R-20221115-0001", Conversation: "line:Uq1", Created: day1, Categories: []string{"over-cap", "slow"}, Prefecture: "東京都", Facility: "A"},
+		{ID: "R-20221115-0002", Conversation: "line:Uq2", Created: day1, Categories: []string{"no-vendor"}, Prefecture: "大阪府", Facility: "B"},
+		{ID: "R-20221116-0001", Conversation: "line:Uq1", Created: day2, Categories: []string{"over-cap"}, Prefecture: "大阪府", Facility: "C"},
+	}
+	for _, r := range reps {
+		commit(t, h.Store, bot.Commit{Session: &bot.Session{Conversation: r.Conversation}, Delete: true,
+			Notices: []bot.Notice{{ID: r.ID, Kind: bot.NoticeReport, Conversation: r.Conversation, Time: r.Created, Report: &r}}})
+	}
+	got, ok, err := h.Store.Report(ctx, "R-20221115-0002")
+	if err != nil || !ok || got.Facility != "B" {
+		t.Fatalf("Report(R-20221115-0002) = %+v, %v, %v; want facility B", got, ok, err)
+	}
+	if _, ok, err := h.Store.Report(ctx, "R-20221231-0001"); ok || err != nil {
+		t.Fatalf("Report of an unknown id: ok %v, err %v; want false, nil", ok, err)
+	}
+	for _, tc := range []struct {
+		q    store.ReportQuery
+		want []string
+	}{
+		{store.ReportQuery{}, []string{"R-20221115-0001", "R-20221115-0002", "R-20221116-0001"}},
+		{store.ReportQuery{Day: "20221115"}, []string{"R-20221115-0001", "R-20221115-0002"}},
+		{store.ReportQuery{Category: "over-cap"}, []string{"R-20221115-0001", "R-20221116-0001"}},
+		{store.ReportQuery{Prefecture: "大阪府"}, []string{"R-20221115-0002", "R-20221116-0001"}},
+		{store.ReportQuery{Category: "over-cap", Prefecture: "大阪府"}, []string{"R-20221116-0001"}},
+		{store.ReportQuery{Day: "20221116", Category: "slow"}, nil},
+		{store.ReportQuery{Prefecture: "北海道"}, nil},
+	} {
+		rs, err := h.Store.ReportsFor(ctx, tc.q)
+		if err != nil {
+			t.Fatalf("ReportsFor(%+v): %v", tc.q, err)
+		}
+		var ids []string
+		for _, r := range rs {
+			ids = append(ids, r.ID)
+		}
+		if !slices.Equal(ids, tc.want) {
+			t.Errorf("ReportsFor(%+v) = %v, want %v", tc.q, ids, tc.want)
+		}
+	}
+}
+
+// A parked notice leaves the outbox for the dead letters, with its reason; Pending counts
+// what is left, claimed or not.
+func testDeadLetters(t *testing.T, h Harness) {
+	conv := "line:Udead"
+	commit(t, h.Store, bot.Commit{Session: &bot.Session{Conversation: conv}, Delete: true, Notices: notices(conv, "d1", "d2")})
+	if n, err := h.Store.Pending(ctx); err != nil || n != 2 {
+		t.Fatalf("Pending = %d, %v; want 2", n, err)
+	}
+	ds := claimAll(t, h.Store)
+	if len(ds) != 2 {
+		t.Fatalf("claimed %d notices, want 2", len(ds))
+	}
+	if n, err := h.Store.Pending(ctx); err != nil || n != 2 {
+		t.Fatalf("Pending with both claimed = %d, %v; want 2", n, err)
+	}
+	if err := h.Store.Park(ctx, ds[0], "channel_not_found"); err != nil {
+		t.Fatal(err)
+	}
+	// Parking what is no longer in the outbox (another worker parked it) changes nothing.
+	if err := h.Store.Park(ctx, ds[0], "again"); err != nil {
+		t.Fatal(err)
+	}
+	dead, err := h.Store.DeadLetters(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(dead) != 1 || dead[0].Notice.ID != "d1" || dead[0].Reason != "channel_not_found" || dead[0].Time.IsZero() {
+		t.Fatalf("dead letters %+v, want d1 with its reason and time", dead)
+	}
+	if dead[0].Notice.Text != "質問 d1" {
+		t.Errorf("dead letter text %q, want the notice as it was", dead[0].Notice.Text)
+	}
+	if err := h.Store.Ack(ctx, ds[1]); err != nil {
+		t.Fatal(err)
+	}
+	if n, err := h.Store.Pending(ctx); err != nil || n != 0 {
+		t.Fatalf("Pending after park and ack = %d, %v; want 0", n, err)
+	}
 }

@@ -1,0 +1,100 @@
+package slack
+
+import (
+	"cmp"
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strings"
+
+	slackgo "github.com/slack-go/slack"
+
+	"deskbot/bot"
+)
+
+// interactions takes the status buttons of the reports: the report's status changes in
+// the store, with who and when, and its message is updated to show every change.
+// Presses from another workspace or channel get 403.
+func (d *Desk) interactions(w http.ResponseWriter, r *http.Request, body []byte) {
+	var cb slackgo.InteractionCallback
+	form, err := url.ParseQuery(string(body))
+	if err == nil {
+		err = json.Unmarshal([]byte(form.Get("payload")), &cb)
+	}
+	if err != nil {
+		http.Error(w, "malformed interaction payload", http.StatusBadRequest)
+		return
+	}
+	channel := cmp.Or(cb.Channel.ID, cb.Container.ChannelID)
+	switch {
+	case cb.Team.ID != d.team:
+		d.refuse(w, r, txtWrongWorkspace, cb.Team.ID, channel)
+		return
+	case channel != d.channel:
+		d.refuse(w, r, fmt.Sprintf(txtWrongChannel, d.channel), cb.Team.ID, channel)
+		return
+	case cb.Type != slackgo.InteractionTypeBlockActions:
+		return
+	}
+	for _, a := range cb.ActionCallback.BlockActions {
+		s, ok := strings.CutPrefix(a.ActionID, actionPrefix)
+		if st := bot.Status(s); !ok || (st != bot.StatusInProgress && st != bot.StatusResolved) {
+			continue
+		}
+		if err := d.setStatus(r.Context(), a.Value, bot.Status(s), cb.User, cb.Container.MessageTs); err != nil {
+			d.log.Error("Slack: status change failed", "report", a.Value, "err", err)
+			http.Error(w, "temporarily unavailable", http.StatusInternalServerError)
+			return
+		}
+	}
+}
+
+// setStatus records a status change of report id by user and shows it on the report's
+// message (msgTS when the store has no record of it).
+func (d *Desk) setStatus(ctx context.Context, id string, st bot.Status, user slackgo.User, msgTS string) error {
+	rep, ok, err := d.store.Report(ctx, id)
+	if err != nil {
+		return fmt.Errorf("load report: %w", err)
+	}
+	if !ok {
+		d.log.Warn("Slack: status button of an unknown report", "report", id)
+		return nil
+	}
+	h, err := d.store.AddStatus(ctx, id, bot.StatusChange{Status: st, By: user.ID, Name: user.Name, At: d.now()})
+	if err != nil {
+		return fmt.Errorf("add status: %w", err)
+	}
+	post, ok, err := d.store.Posted(ctx, id)
+	if err != nil {
+		return fmt.Errorf("look up post: %w", err)
+	}
+	if ok {
+		msgTS = post.Ref
+	}
+	d.log.Info("report status changed", "report", id, "status", string(st), "changes", len(h))
+	return d.showStatus(ctx, rep, msgTS, h)
+}
+
+// showStatus updates the report's message to show history h, and again while the stored
+// history has grown meanwhile: when two staff members press at once, the update that
+// lands last may carry the shorter history, and its re-read mends that. Since histories
+// only grow, the last writer always ends with the whole of it.
+func (d *Desk) showStatus(ctx context.Context, rep bot.Report, msgTS string, h []bot.StatusChange) error {
+	for range 5 {
+		msg := reportMessage(rep, h, d.labels())
+		if _, _, _, err := d.api.UpdateMessageContext(ctx, d.channel, msgTS, msg.options()...); err != nil {
+			return fmt.Errorf("chat.update: %w", err)
+		}
+		now, err := d.store.Statuses(ctx, rep.ID)
+		if err != nil {
+			return fmt.Errorf("statuses: %w", err)
+		}
+		if len(now[rep.ID]) == len(h) {
+			return nil
+		}
+		h = now[rep.ID]
+	}
+	return nil
+}

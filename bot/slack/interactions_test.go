@@ -1,0 +1,137 @@
+package slack_test
+
+import (
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+
+	"deskbot/bot"
+	"deskbot/bot/bottest"
+)
+
+// postedReport files a report, lets the worker post it and returns its id and ts.
+func (f *fixture) postedReport(id string) (string, string) {
+	f.t.Helper()
+	f.file(report(id, "line:U1", time.Now(), "東京都", "over-cap"))
+	f.drainAll(1, f.worker("w1"))
+	return id, f.posted(id).Ref
+}
+
+// A button press changes the report's status in the store and updates the message with
+// who and when; a second press by another staff member is added, not lost.
+func TestStatusButtons(t *testing.T) {
+	f := newFixture(t)
+	id, ts := f.postedReport("R-20221115-0001")
+
+	if code, body := f.send("interactions", button(f.slack.Team, channel, "U1SATO", "sato", "deskbot_status:in-progress", id, ts), secret, time.Now()); code != http.StatusOK {
+		t.Fatalf("first press: %d %q", code, body)
+	}
+	f.clock.Advance(90 * time.Minute)
+	if code, body := f.send("interactions", button(f.slack.Team, channel, "U2SUZUKI", "suzuki", "deskbot_status:resolved", id, ts), secret, time.Now()); code != http.StatusOK {
+		t.Fatalf("second press: %d %q", code, body)
+	}
+
+	st, err := f.store.Statuses(ctx, id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []bot.StatusChange{
+		{Status: bot.StatusInProgress, By: "U1SATO", Name: "sato", At: time.Date(2022, 11, 15, 10, 0, 0, 0, bot.JST)},
+		{Status: bot.StatusResolved, By: "U2SUZUKI", Name: "suzuki", At: time.Date(2022, 11, 15, 11, 30, 0, 0, bot.JST)},
+	}
+	if d := cmp.Diff(want, st[id], cmp.Comparer(func(a, b time.Time) bool { return a.Equal(b) })); d != "" {
+		t.Fatalf("status history (-want +got):\n%s", d)
+	}
+	updates := f.slack.Calls("chat.update")
+	if len(updates) != 2 {
+		t.Fatalf("%d chat.update calls, want 2", len(updates))
+	}
+	if u := updates[1].Form(); u.Get("channel") != channel || u.Get("ts") != ts {
+		t.Errorf("updated %s/%s, want the report's message %s/%s", u.Get("channel"), u.Get("ts"), channel, ts)
+	}
+	msg := f.messagesOf(id)[0]
+	shown := msg.Strings()
+	for _, want := range []string{"状態：*解決済み*", "対応中 — <@U1SATO> 2022-11-15 10:00", "解決済み — <@U2SUZUKI> 2022-11-15 11:30", "さくら内科クリニック"} {
+		if !strings.Contains(shown, want) {
+			t.Errorf("updated message lacks %q:\n%s", want, shown)
+		}
+	}
+}
+
+// Two staff members pressing at once: the update that lands last carried only the first
+// change, and the message still ends showing both.
+func TestStatusButtonsConcurrent(t *testing.T) {
+	f := newFixture(t)
+	id, ts := f.postedReport("R-20221115-0002")
+	gate := f.slack.Hold("chat.update")
+	first := make(chan int, 1)
+	go func() {
+		code, _ := f.send("interactions", button(f.slack.Team, channel, "U1SATO", "sato", "deskbot_status:in-progress", id, ts), secret, time.Now())
+		first <- code
+	}()
+	select {
+	case <-gate.Arrived: // the first press is recorded; its update is held
+	case <-time.After(10 * time.Second):
+		t.Fatal("the first press never updated the message")
+	}
+	if code, _ := f.send("interactions", button(f.slack.Team, channel, "U2SUZUKI", "suzuki", "deskbot_status:resolved", id, ts), secret, time.Now()); code != http.StatusOK {
+		t.Fatalf("second press: %d", code)
+	}
+	gate.Release() // the first press's stale update lands after the second's
+	select {
+	case code := <-first:
+		if code != http.StatusOK {
+			t.Fatalf("first press: %d", code)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("the first press never finished")
+	}
+	shown := f.messagesOf(id)[0].Strings()
+	if !strings.Contains(shown, "<@U1SATO>") || !strings.Contains(shown, "<@U2SUZUKI>") || !strings.Contains(shown, "状態：*解決済み*") {
+		t.Fatalf("after concurrent presses the message shows:\n%s", shown)
+	}
+	if n := len(f.slack.Calls("chat.update")); n != 3 {
+		t.Errorf("%d updates, want 3 (the stale one mended once)", n)
+	}
+}
+
+// Presses from another workspace or channel are refused with 403 and a reason, and
+// change nothing.
+func TestStatusButtonsOnlyFromTheDesk(t *testing.T) {
+	f := newFixture(t)
+	id, ts := f.postedReport("R-20221115-0003")
+	for _, tc := range []struct{ name, team, channel, reason string }{
+		{"another channel", f.slack.Team, "C0OTHER", "窓口チャンネル"},
+		{"another workspace", "T0OTHER", channel, "ワークスペース"},
+	} {
+		code, body := f.send("interactions", button(tc.team, tc.channel, "U1SATO", "sato", "deskbot_status:resolved", id, ts), secret, time.Now())
+		if code != http.StatusForbidden || !strings.Contains(body, tc.reason) {
+			t.Errorf("%s: %d %q, want 403 saying %q", tc.name, code, body, tc.reason)
+		}
+	}
+	if st, _ := f.store.Statuses(ctx, id); len(st) != 0 {
+		t.Errorf("refused presses changed the status: %+v", st)
+	}
+	if n := len(f.slack.Calls("chat.update")); n != 0 {
+		t.Errorf("refused presses updated the message %d times", n)
+	}
+}
+
+// A press Slack cannot show is an error Slack shows the staff member, who can press again.
+func TestStatusButtonSlackDown(t *testing.T) {
+	f := newFixture(t)
+	id, ts := f.postedReport("R-20221115-0004")
+	f.slack.Fail("chat.update", bottest.SlackFailure{Status: 500})
+	if code, _ := f.send("interactions", button(f.slack.Team, channel, "U1SATO", "sato", "deskbot_status:in-progress", id, ts), secret, time.Now()); code != http.StatusInternalServerError {
+		t.Fatalf("press while Slack fails: %d, want 500", code)
+	}
+	if code, _ := f.send("interactions", button(f.slack.Team, channel, "U1SATO", "sato", "deskbot_status:in-progress", id, ts), secret, time.Now()); code != http.StatusOK {
+		t.Fatalf("press again: %d, want 200", code)
+	}
+	if shown := f.messagesOf(id)[0].Strings(); !strings.Contains(shown, "状態：*対応中*") {
+		t.Errorf("message after the second press:\n%s", shown)
+	}
+}

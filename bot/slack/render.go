@@ -1,0 +1,182 @@
+package slack
+
+import (
+	"fmt"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	slackgo "github.com/slack-go/slack"
+
+	"deskbot/bot"
+)
+
+// message is a rendered desk message: the notification text, which Slack also shows
+// where blocks cannot be, and the blocks.
+type message struct {
+	text   string
+	blocks []slackgo.Block
+}
+
+func (m message) options() []slackgo.MsgOption {
+	return []slackgo.MsgOption{slackgo.MsgOptionText(m.text, false), slackgo.MsgOptionBlocks(m.blocks...),
+		slackgo.MsgOptionDisableLinkUnfurl(), slackgo.MsgOptionDisableMediaUnfurl()}
+}
+
+// Block Kit's limits, in characters.
+const (
+	maxHeader  = 150
+	maxSection = 3000
+	maxField   = 2000
+	maxText    = 4000 // the notification text: Slack takes more, but nobody reads it
+	maxChanges = 10   // status changes shown on a report
+)
+
+// Action ids of the status buttons; the button's value is the report's receipt number.
+const (
+	actionPrefix     = "deskbot_status:"
+	actionInProgress = actionPrefix + string(bot.StatusInProgress)
+	actionResolved   = actionPrefix + string(bot.StatusResolved)
+)
+
+// reportMessage renders a report with its status history and buttons: a header with the
+// receipt number and categories, the facility, the details, the category follow-ups and
+// the checklist figures when there are, contact, time.
+func reportMessage(r bot.Report, h []bot.StatusChange, l bot.Labels) message {
+	cats := make([]string, len(r.Categories))
+	for i, c := range r.Categories {
+		cats[i] = l.Category(c)
+	}
+	title := fmt.Sprintf(txtReportTitle, r.ID)
+	if len(cats) > 0 {
+		title += " ｜ " + strings.Join(cats, "・")
+	}
+	blocks := []slackgo.Block{
+		slackgo.NewHeaderBlock(plain(truncate(title, maxHeader))),
+		slackgo.NewSectionBlock(nil, []*slackgo.TextBlockObject{
+			field(txtFacility, r.Facility), field(txtPrefecture, r.Prefecture),
+			field(txtCode, r.Code), field(txtFacilityType, l.FacilityType(r.FacilityType)),
+			field(txtContact, r.Contact), field(txtReceived, when(r.Created)),
+		}, nil),
+		labelled(txtDetails, escape(r.Details)),
+	}
+	if len(r.Answers) > 0 {
+		blocks = append(blocks, labelled(txtAnswers, bullets(r.Answers)))
+	}
+	if len(r.Checklist) > 0 {
+		blocks = append(blocks, labelled(txtChecklist, bullets(r.Checklist)))
+	}
+	blocks = append(blocks, statusBlocks(r.ID, h)...)
+	return message{text: truncate(fmt.Sprintf(txtReportFallback, r.ID, escape(r.Facility), escape(r.Prefecture)), maxText), blocks: blocks}
+}
+
+// statusBlocks are the report's status, who changed it when, and the buttons.
+func statusBlocks(reportID string, h []bot.StatusChange) []slackgo.Block {
+	lines := []string{fmt.Sprintf(txtStatus, bot.CurrentStatus(h).Label())}
+	shown := h
+	if len(shown) > maxChanges {
+		shown = shown[len(shown)-maxChanges:]
+		lines = append(lines, fmt.Sprintf(txtStatusEarlier, len(h)-maxChanges))
+	}
+	for _, c := range shown {
+		lines = append(lines, fmt.Sprintf(txtStatusLine, c.Status.Label(), escape(c.By), when(c.At)))
+	}
+	lines = append(lines, txtThreadGoesLINE)
+	inProgress := slackgo.NewButtonBlockElement(actionInProgress, reportID, plain(bot.StatusInProgress.Label()))
+	resolved := slackgo.NewButtonBlockElement(actionResolved, reportID, plain(bot.StatusResolved.Label())).WithStyle(slackgo.StylePrimary)
+	return []slackgo.Block{
+		slackgo.NewContextBlock("status", mrkdwn(truncate(strings.Join(lines, "\n"), maxSection))),
+		slackgo.NewActionBlock("status_actions", inProgress, resolved),
+	}
+}
+
+// handoffMessage opens a handoff thread: the clinic's question and where it was.
+func handoffMessage(n bot.Notice) message {
+	blocks := []slackgo.Block{
+		slackgo.NewHeaderBlock(plain(txtHandoffTitle)),
+		labelled(txtHandoffQuestion, escape(n.Text)),
+	}
+	if len(n.Context) > 0 {
+		var fields []*slackgo.TextBlockObject
+		for _, f := range n.Context[:min(len(n.Context), 10)] {
+			name := f.Label
+			if l, ok := contextLabels[name]; ok {
+				name = l
+			}
+			fields = append(fields, field(name, f.Value))
+		}
+		blocks = append(blocks, slackgo.NewSectionBlock(nil, fields, nil))
+	}
+	blocks = append(blocks, slackgo.NewContextBlock("", mrkdwn(fmt.Sprintf(txtHandoffFooter, bot.LogID(n.Conversation), when(n.Time)))))
+	return message{text: truncate(fmt.Sprintf(txtHandoffFallback, escape(n.Text)), maxText), blocks: blocks}
+}
+
+// clinicMessage is a further message of the clinic, in its handoff's thread.
+func clinicMessage(n bot.Notice) message {
+	return message{
+		text: truncate(fmt.Sprintf(txtClinicFallback, escape(n.Text)), maxText),
+		blocks: []slackgo.Block{
+			labelled(txtClinicSays, escape(n.Text)),
+			slackgo.NewContextBlock("", mrkdwn(when(n.Time))),
+		},
+	}
+}
+
+// closedMessage says, in the thread, that the clinic closed the handoff.
+func closedMessage(n bot.Notice) message {
+	t := fmt.Sprintf(txtHandoffClosed, when(n.Time))
+	return message{text: t, blocks: []slackgo.Block{slackgo.NewSectionBlock(mrkdwn("_"+t+"_"), nil, nil)}}
+}
+
+// labelled is a section: a bold label over mrkdwn text, cut to fit.
+func labelled(label, text string) *slackgo.SectionBlock {
+	if strings.TrimSpace(text) == "" {
+		text = txtNone
+	}
+	return slackgo.NewSectionBlock(mrkdwn(truncate("*"+label+"*\n"+text, maxSection)), nil, nil)
+}
+
+// field is a section field: a bold label over the escaped value.
+func field(label, value string) *slackgo.TextBlockObject {
+	if strings.TrimSpace(value) == "" {
+		value = txtNone
+	}
+	return mrkdwn(truncate("*"+label+"*\n"+escape(value), maxField))
+}
+
+func bullets(fs []bot.Field) string {
+	lines := make([]string, len(fs))
+	for i, f := range fs {
+		lines[i] = "• " + escape(f.Label) + "：" + escape(f.Value)
+	}
+	return strings.Join(lines, "\n")
+}
+
+func plain(s string) *slackgo.TextBlockObject {
+	return slackgo.NewTextBlockObject(slackgo.PlainTextType, s, false, false)
+}
+
+func mrkdwn(s string) *slackgo.TextBlockObject {
+	return slackgo.NewTextBlockObject(slackgo.MarkdownType, s, false, false)
+}
+
+// escape makes text from a clinic or a staff member inert in mrkdwn: no links, mentions
+// or broadcasts (<!channel>) can be smuggled in.
+var escape = strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;").Replace
+
+// truncate cuts s to at most n characters, marking the cut.
+func truncate(s string, n int) string {
+	if utf8.RuneCountInString(s) <= n {
+		return s
+	}
+	r := []rune(s)
+	return string(r[:n-1]) + "…"
+}
+
+// when is a time as the desk reads it, in Japan.
+func when(t time.Time) string {
+	if t.IsZero() {
+		return txtNone
+	}
+	return t.In(bot.JST).Format("2006-01-02 15:04")
+}

@@ -1,0 +1,56 @@
+package slack
+
+// The desk's words in Slack, in one place. Desk staff read them, not clinics, so they are
+// not among the clinic's conversation texts in flows/kb; the labels of categories and
+// facility types do come from there (Config.Labels).
+const (
+	txtReportTitle    = "障害報告 %s"
+	txtReportFallback = "障害報告 %s：%s（%s）"
+	txtFacility       = "施設名"
+	txtPrefecture     = "都道府県"
+	txtCode           = "医療機関コード"
+	txtFacilityType   = "施設の種類"
+	txtContact        = "連絡先"
+	txtReceived       = "受付日時"
+	txtDetails        = "詳細"
+	txtAnswers        = "障害ごとの補足"
+	txtChecklist      = "見積チェックリストの回答"
+	txtNone           = "—"
+	txtStatus         = "状態：*%s*"
+	txtStatusLine     = "%s — <@%s> %s"
+	txtStatusEarlier  = "（ほか %d 件の変更）"
+	txtThreadGoesLINE = "このスレッドへの返信は LINE でクリニックに届きます。"
+
+	txtHandoffTitle    = "窓口への相談"
+	txtHandoffFallback = "窓口への相談：%s"
+	txtHandoffQuestion = "クリニックの質問"
+	txtHandoffFooter   = "会話 %s ・ %s ・ " + txtThreadGoesLINE
+	txtClinicSays      = "クリニックより"
+	txtClinicFallback  = "クリニックより：%s"
+	txtHandoffClosed   = "クリニックが相談を終了しました（%s）。"
+
+	txtTotalsTitle    = "集計 %s：%d 件"
+	txtByCategory     = "障害の種類別（複数選択は重複して数えます）"
+	txtByPrefecture   = "都道府県別"
+	txtByStatus       = "状態別"
+	txtOpenTitle      = "未解決の報告 %s：%d 件"
+	txtOpenNone       = "未解決の報告はありません（%s）。"
+	txtOpenMore       = "ほか %d 件は CSV でご覧ください（`/deskbot csv`）。"
+	txtAllTime        = "全期間"
+	txtCSVStarted     = "CSV（%s、%d 件）を作成してこのチャンネルにアップロードします。"
+	txtCSVComment     = "<@%s> の依頼で報告の CSV を出力しました（%s、%d 件）。Excel でそのまま開けます。"
+	txtCSVFailed      = "CSV のアップロードに失敗しました。しばらくしてからもう一度お試しください。"
+	txtCommandFailed  = "処理できませんでした。しばらくしてからもう一度お試しください。"
+	txtWrongChannel   = "このコマンドとボタンは窓口チャンネル（<#%s>）でだけ使えます。"
+	txtWrongWorkspace = "このワークスペースからは使えません。"
+	txtBadPeriod      = "期間がわかりませんでした：%s"
+	txtUsage          = "使い方：\n• `%[1]s 集計 [期間]` — 障害の種類別・都道府県別の件数\n• `%[1]s 一覧 [期間]` — 未解決の報告\n• `%[1]s csv [期間]` — 報告の CSV をこのチャンネルに\n期間の例：`2022-11`、`2022-11-01`、`2022-11-01 2022-11-30`、`今月`、`先月`、`30日`（省略すると全期間）"
+	txtUnknownCommand = "「%s」はわかりませんでした。\n"
+)
+
+// contextLabels name the fields of where a clinic was when it asked for a person.
+var contextLabels = map[string]string{
+	"flow":    "相談時の手続き",
+	"step":    "そのときの質問",
+	"answers": "回答済みの項目数",
+}

@@ -1,0 +1,80 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+
+	"deskbot/bot"
+	"deskbot/bot/slack"
+	"deskbot/store"
+)
+
+var _ slack.Store = (*store.Memory)(nil)
+
+// deskStore is the store as the Slack desk and `deskbot export` use it: posts, report
+// statuses, seen request ids. A store that does not keep those yet is refused with a
+// clear error rather than at compile time, so the program builds while one is added.
+func (a *app) deskStore() (slack.Store, error) {
+	st, ok := a.store.(slack.Store)
+	if !ok {
+		return nil, fmt.Errorf("the %T store does not keep the desk's records (posts, report statuses) yet", a.store)
+	}
+	return st, nil
+}
+
+// slackDesk connects the Slack desk: the outbox worker's notifier and the handlers of
+// Slack's requests. Desk replies go to clinics through the LINE sender, or to the log
+// when LINE is not configured.
+func (a *app) slackDesk(ctx context.Context) (*slack.Desk, error) {
+	st, err := a.deskStore()
+	if err != nil {
+		return nil, fmt.Errorf("Slack: %w", err)
+	}
+	var pusher slack.Pusher = logPusher{a.log}
+	if a.line != nil {
+		pusher = a.line
+	}
+	d, err := slack.New(ctx, slack.Config{
+		Token: a.cfg.SlackBotToken, SigningSecret: a.cfg.SlackSigningSecret, Channel: a.cfg.SlackDeskChannel,
+		APIURL: a.cfg.SlackAPIURL, Store: st, Engine: a.engine, Pusher: pusher, Labels: a.reportLabels,
+		Now: a.cfg.Clock(), Log: a.log,
+	})
+	if err != nil {
+		return nil, fmt.Errorf("Slack: %w", err)
+	}
+	return d, nil
+}
+
+// reportLabels names the ids of reports by the report flow of the knowledge in use: its
+// category and facility type choices.
+func (a *app) reportLabels() bot.Labels {
+	var l bot.Labels
+	f := a.desk.Knowledge().Script.Flows["report"]
+	if f == nil {
+		return l
+	}
+	for _, st := range f.Steps {
+		var dst *[]bot.Choice
+		switch st.ID {
+		case "categories":
+			dst = &l.Categories
+		case "facility_type":
+			dst = &l.FacilityTypes
+		default:
+			continue
+		}
+		for _, o := range st.Choices {
+			*dst = append(*dst, bot.Choice{Label: o.Label, Value: o.Value})
+		}
+	}
+	return l
+}
+
+// logPusher stands in for LINE when it is not configured: a desk reply is logged by the
+// conversation's pseudonym, never with its text.
+type logPusher struct{ log *slog.Logger }
+
+func (p logPusher) Push(conv string, msgs []bot.Message) {
+	p.log.Warn("desk reply not sent: LINE is not configured", "conv", bot.LogID(conv), "messages", len(msgs))
+}

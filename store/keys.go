@@ -1,0 +1,109 @@
+package store
+
+import (
+	"strings"
+	"time"
+)
+
+// The Redis key layout: every key store.Redis reads or writes is named here, and nowhere
+// else. <p> is RedisOptions.Prefix ("deskbot" by default).
+//
+// Per conversation — hash tag {c:<conv>}, so every key of one conversation lives in one
+// Redis Cluster slot and the scripts that touch several of them (Commit above all) run on
+// a cluster. <conv> is the conversation id with '%', '{' and '}' percent-escaped, so an
+// id cannot end the hash tag early.
+//
+//	key                     type    TTL                          personal  holds
+//	<p>:{c:<conv>}:session  HASH    the session TTL (idle)       yes       v = version, d = session JSON
+//	<p>:{c:<conv>}:seen     STRING  2 × the session TTL          no        "1": a session was written; when it
+//	                                                                       is gone but this is not, it expired
+//	<p>:{c:<conv>}:evt:<id> STRING  DedupeTTL (48 h)             no        "1": event <id> was applied
+//	<p>:{c:<conv>}:inbox    LIST    inboxTTL (48 h), refreshed   yes       "<seq>|<event JSON>", oldest first
+//	<p>:{c:<conv>}:seq      STRING  inboxTTL, refreshed          no        last inbox sequence number
+//	<p>:{c:<conv>}:lease    STRING  the lease TTL                no        holder id of the engine draining
+//	<p>:{c:<conv>}:out      LIST    none (drained by the relay)  yes       notice JSON written by Commit, not
+//	                                                                       yet relayed to the outbox stream
+//
+// Global — hash tag {g}: one slot, so the outbox scripts can touch the stream, the
+// dedupe set and the archive together. The traffic here is the desk's (a few notices and
+// reports a day per clinic), not the conversations'.
+//
+//	key                           type    TTL                    personal  holds
+//	<p>:{g}:waiting               ZSET    none (pruned)          conv ids  conversations with queued events →
+//	                                                                       Redis time (ms) of the last Enqueue
+//	<p>:{g}:outconvs              ZSET    none (pruned)          conv ids  conversations whose :out may hold
+//	                                                                       notices → time of the last announcement
+//	<p>:{g}:outbox                STREAM  none (acked = deleted) yes       n = notice JSON; consumer group
+//	                                                                       "deskbot"; pending entries are leased
+//	<p>:{g}:relayed               ZSET    members relayedTTL     no        notice ids already in the stream → time
+//	<p>:{g}:dead                  STREAM  entries archiveTTL     yes       parked notices: n, reason, time (ms)
+//	<p>:{g}:receipt:<day>         STRING  receiptTTL (3 days)    no        last receipt number of <day>
+//	<p>:{g}:report:<id>           STRING  archiveTTL (400 days)  yes       report JSON
+//	<p>:{g}:reports               ZSET    archiveTTL, refreshed  no        every report id → archived (ms)
+//	<p>:{g}:reports:day:<day>     ZSET    archiveTTL, refreshed  no        report ids of a Japan day → archived
+//	<p>:{g}:reports:cat:<cat>     ZSET    archiveTTL, refreshed  no        report ids of a category → archived
+//	<p>:{g}:reports:pref:<pref>   ZSET    archiveTTL, refreshed  no        report ids of a prefecture → archived
+//	<p>:{g}:post:<notice id>      STRING  archiveTTL             conv id   where the desk posted a notice
+//	                                                                       (bot.DeskPost JSON); the first wins
+//	<p>:{g}:postat:<ref>          STRING  archiveTTL             no        notice id of the desk message ref
+//	<p>:{g}:status:<report id>    LIST    archiveTTL, refreshed  staff     the report's bot.StatusChange JSONs
+//	<p>:{g}:once:<key>            STRING  the caller's TTL       no        "1": a desk request already seen
+//
+// Personal data leaves with its TTL, except in the outbox path (:out, outbox), where a
+// notice stays until it is delivered or parked: a report the clinic was told was sent is
+// never dropped by a timer. Dead letters and the archive are kept 400 days. The index
+// sets hold conversation ids only while their conversations are active; see indexGrace.
+const (
+	// inboxTTL bounds how long an event may wait unapplied; a LINE reply token is long
+	// gone by then, and an inbox that old means no engine is running at all.
+	inboxTTL = 48 * time.Hour
+	// receiptTTL outlives the day a receipt counter counts.
+	receiptTTL = 3 * 24 * time.Hour
+	// archiveTTL keeps reports and dead letters for the desk's yearly figures.
+	archiveTTL = 400 * 24 * time.Hour
+	// relayedTTL is how long the relay remembers a notice id it put in the stream, so a
+	// relay that crashed before trimming :out does not put it there twice.
+	relayedTTL = 48 * time.Hour
+	// outboxGroup is the outbox stream's consumer group.
+	outboxGroup = "deskbot"
+	// retryConsumer owns the outbox entries waiting for a retry, so XPENDING shows them
+	// apart from the entries workers are delivering.
+	retryConsumer = "retrying"
+)
+
+// keys builds the key names of one prefix.
+type keys struct{ prefix string }
+
+var convEscaper = strings.NewReplacer("%", "%25", "{", "%7B", "}", "%7D")
+
+// conv names a key of conversation conv.
+func (k keys) conv(conv, name string) string {
+	return k.prefix + ":{c:" + convEscaper.Replace(conv) + "}:" + name
+}
+
+func (k keys) session(conv string) string        { return k.conv(conv, "session") }
+func (k keys) seen(conv string) string           { return k.conv(conv, "seen") }
+func (k keys) event(conv, eventID string) string { return k.conv(conv, "evt:"+eventID) }
+func (k keys) inbox(conv string) string          { return k.conv(conv, "inbox") }
+func (k keys) seq(conv string) string            { return k.conv(conv, "seq") }
+func (k keys) lease(conv string) string          { return k.conv(conv, "lease") }
+func (k keys) out(conv string) string            { return k.conv(conv, "out") }
+
+// global names a key of the {g} slot.
+func (k keys) global(name string) string { return k.prefix + ":{g}:" + name }
+
+func (k keys) waiting() string                     { return k.global("waiting") }
+func (k keys) outConvs() string                    { return k.global("outconvs") }
+func (k keys) outbox() string                      { return k.global("outbox") }
+func (k keys) relayed() string                     { return k.global("relayed") }
+func (k keys) dead() string                        { return k.global("dead") }
+func (k keys) receipt(day string) string           { return k.global("receipt:" + day) }
+func (k keys) report(id string) string             { return k.global("report:" + id) }
+func (k keys) reports() string                     { return k.global("reports") }
+func (k keys) reportsOnDay(d string) string        { return k.global("reports:day:" + d) }
+func (k keys) reportsInCategory(c string) string   { return k.global("reports:cat:" + c) }
+func (k keys) reportsInPrefecture(p string) string { return k.global("reports:pref:" + p) }
+func (k keys) post(noticeID string) string         { return k.global("post:" + noticeID) }
+func (k keys) postAt(ref string) string            { return k.global("postat:" + ref) }
+func (k keys) status(reportID string) string       { return k.global("status:" + reportID) }
+func (k keys) once(key string) string              { return k.global("once:" + key) }

@@ -1,0 +1,162 @@
+package store
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"deskbot/bot"
+	"deskbot/store/redistest"
+)
+
+func newTestRedis(t *testing.T) *Redis {
+	t.Helper()
+	return openTestRedis(t, redistest.Start(t).URL, "internal:"+time.Now().Format("150405.000000000"))
+}
+
+func openTestRedis(t *testing.T, url, prefix string) *Redis {
+	t.Helper()
+	r, err := OpenRedis(url, RedisOptions{Prefix: prefix})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		// A shared REDIS_URL stays clean.
+		ctx := context.Background()
+		iter := r.rdb.Scan(ctx, 0, prefix+":*", 1000).Iterator()
+		for iter.Next(ctx) {
+			r.rdb.Del(ctx, iter.Val())
+		}
+		r.Close()
+	})
+	return r
+}
+
+func zcard(t *testing.T, r *Redis, key string) int64 {
+	t.Helper()
+	n, err := r.rdb.ZCard(context.Background(), key).Result()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
+
+// The waiting index keeps a drained conversation for the grace, then forgets it; a
+// conversation with queued events is never forgotten.
+func TestWaitingIndexIsPruned(t *testing.T) {
+	r := newTestRedis(t)
+	ctx := context.Background()
+	for _, c := range []string{"line:Uidle", "line:Ubusy"} {
+		if _, err := r.Enqueue(ctx, bot.Event{Conversation: c, Kind: bot.TextEvent, Text: "x"}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if ok, err := r.Lease(ctx, "line:Uidle", "me", time.Minute); !ok || err != nil {
+		t.Fatal(ok, err)
+	}
+	if err := r.Skip(ctx, "line:Uidle", "me", 1); err != nil {
+		t.Fatal(err)
+	}
+	got, err := r.Waiting(ctx, 10)
+	if err != nil || len(got) != 1 || got[0] != "line:Ubusy" {
+		t.Fatalf("Waiting = %v, %v; want [line:Ubusy]", got, err)
+	}
+	if n := zcard(t, r, r.k.waiting()); n != 2 {
+		t.Fatalf("within the grace the index holds %d conversations, want 2", n)
+	}
+	r.grace = 0
+	time.Sleep(2 * time.Millisecond)
+	if got, err := r.Waiting(ctx, 10); err != nil || len(got) != 1 {
+		t.Fatalf("Waiting = %v, %v", got, err)
+	}
+	if n := zcard(t, r, r.k.waiting()); n != 1 {
+		t.Fatalf("after the grace the index holds %d conversations, want only the busy one", n)
+	}
+}
+
+// A relay that died after adding notices to the stream and before trimming :out is
+// redone without adding them twice; the outconvs index forgets the conversation after
+// the grace.
+func TestRelayRedoneAfterCrash(t *testing.T) {
+	r := newTestRedis(t)
+	ctx := context.Background()
+	conv := "line:Urelay"
+	ns := []bot.Notice{{ID: "N1", Kind: bot.NoticeHandoff, Conversation: conv}, {ID: "N2", Kind: bot.NoticeHandoff, Conversation: conv}}
+	if err := r.Commit(ctx, bot.Commit{Session: &bot.Session{Conversation: conv}, Delete: true, Notices: ns}); err != nil {
+		t.Fatal(err)
+	}
+	// The first half of relayConv, as a relay that crashed would have done it.
+	entries, err := r.rdb.LRange(ctx, r.k.out(conv), 0, -1).Result()
+	if err != nil || len(entries) != 2 {
+		t.Fatalf(":out = %v, %v", entries, err)
+	}
+	if err := relayScript.Run(ctx, r.rdb, []string{r.k.outbox(), r.k.relayed()}, outboxGroup, ms(relayedTTL),
+		"N1", entries[0], "N2", entries[1]).Err(); err != nil {
+		t.Fatal(err)
+	}
+	r.grace = 0
+	time.Sleep(2 * time.Millisecond)
+	if err := r.relay(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if n, _ := r.rdb.XLen(ctx, r.k.outbox()).Result(); n != 2 {
+		t.Fatalf("the stream holds %d entries, want 2", n)
+	}
+	if n, _ := r.rdb.LLen(ctx, r.k.out(conv)).Result(); n != 0 {
+		t.Fatalf(":out holds %d entries after the relay, want 0", n)
+	}
+	if n := zcard(t, r, r.k.outConvs()); n != 0 {
+		t.Fatalf("outconvs holds %d conversations after the grace, want 0", n)
+	}
+	ds, err := r.Claim(ctx, "w", 10, time.Minute)
+	if err != nil || len(ds) != 2 || ds[0].ID != "N1" || ds[1].ID != "N2" {
+		t.Fatalf("Claim = %+v, %v; want N1, N2", ds, err)
+	}
+}
+
+// An outbox entry that is not a notice is parked at once, not retried forever.
+func TestUndecodableNoticeIsParked(t *testing.T) {
+	r := newTestRedis(t)
+	ctx := context.Background()
+	if err := relayScript.Run(ctx, r.rdb, []string{r.k.outbox(), r.k.relayed()}, outboxGroup, ms(relayedTTL), "", "{not json").Err(); err != nil {
+		t.Fatal(err)
+	}
+	ds, err := r.Claim(ctx, "w", 10, time.Minute)
+	if err != nil || len(ds) != 0 {
+		t.Fatalf("Claim = %+v, %v; want nothing", ds, err)
+	}
+	dead, err := r.DeadLetters(ctx)
+	if err != nil || len(dead) != 1 {
+		t.Fatalf("dead letters %+v, %v; want the entry", dead, err)
+	}
+}
+
+// Close removes the consumers of this store that hold nothing, and keeps the others.
+func TestCloseDropsIdleConsumers(t *testing.T) {
+	srv := redistest.Start(t)
+	prefix := "internal:" + time.Now().Format("150405.000000000")
+	r := openTestRedis(t, srv.URL, prefix)
+	ctx := context.Background()
+	conv := "line:Uconsumers"
+	if err := r.Commit(ctx, bot.Commit{Session: &bot.Session{Conversation: conv}, Delete: true,
+		Notices: []bot.Notice{{ID: "N1", Kind: bot.NoticeHandoff, Conversation: conv}}}); err != nil {
+		t.Fatal(err)
+	}
+	if ds, err := r.Claim(ctx, "holding", 10, time.Minute); err != nil || len(ds) != 1 {
+		t.Fatalf("Claim = %+v, %v", ds, err)
+	}
+	if _, err := r.Claim(ctx, "idle", 10, time.Minute); err != nil {
+		t.Fatal(err)
+	}
+	if err := r.Close(); err != nil {
+		t.Fatal(err)
+	}
+	other := openTestRedis(t, srv.URL, prefix)
+	cs, err := other.rdb.XInfoConsumers(ctx, other.k.outbox(), outboxGroup).Result()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(cs) != 1 || cs[0].Name != "holding" {
+		t.Fatalf("consumers after Close: %+v; want only the one holding a notice", cs)
+	}
+}
