@@ -131,6 +131,8 @@ func (d *Desk) Decide(ctx context.Context, t *bot.Turn) (bot.Outcome, error) {
 		c.choice(t.Event.Text)
 	case bot.TextEvent:
 		c.text(t.Event.Text)
+	case bot.DeskReplyEvent:
+		c.deskReply(t.Event.Text)
 	}
 	if c.err != nil {
 		return bot.Outcome{}, c.err

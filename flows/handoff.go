@@ -82,3 +82,19 @@ func (c *turn) closeHandoff() {
 	})
 	c.say(c.sc.Texts["handoff_closed"])
 }
+
+// deskReply passes on what desk staff wrote in the conversation's thread. The clinic's
+// state is left as it is: an open handoff offers to close, a flow in progress asks its
+// question again so the clinic knows where it was.
+func (c *turn) deskReply(text string) {
+	msg := fill(c.sc.Texts["desk_reply"], "text", text)
+	switch {
+	case c.s.Flow == flowHandoff && c.s.Step == stepHandoffOpen:
+		c.ask(msg, c.handoffChoices())
+	case c.flow() != nil:
+		c.say(msg)
+		c.prompt()
+	default:
+		c.say(msg)
+	}
+}

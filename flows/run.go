@@ -302,6 +302,9 @@ func (c *turn) readCode(in string) (value, retry string, vague bool) {
 	}
 	code, err := parse.ParseMedicalCode(in, pref.Code)
 	switch {
+	case err == nil && code.Table == 4:
+		// A pharmacy's code: this desk takes reports of clinics and hospitals, 医科 or 歯科.
+		return "", c.sc.Texts["code_table"], false
 	case err == nil:
 		return code.String(), "", false
 	case errors.Is(err, parse.ErrCheckDigit):

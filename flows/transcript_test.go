@@ -28,6 +28,7 @@ import (
 //	> [follow] / [unfollow]         the account is added / blocked
 //	> [sticker] / [image]           content the bot cannot read
 //	> [event ID] text               typed text with a channel event id (redelivery tests)
+//	> [desk TEXT]                   desk staff answer in the conversation's Slack thread
 //	< words                         some message of the reply contains words
 //	<! words                        no message of the reply contains words
 //	<? LABEL                        the reply offers a choice labelled LABEL
@@ -242,6 +243,8 @@ func (h *harness) act(arg string) error {
 		h.tap(strings.TrimSuffix(strings.TrimPrefix(arg, "[tap "), "]"))
 	case arg == "[follow]":
 		h.send(bot.Event{Kind: bot.FollowEvent})
+	case strings.HasPrefix(arg, "[desk ") && strings.HasSuffix(arg, "]"):
+		h.send(bot.Event{Kind: bot.DeskReplyEvent, Text: strings.TrimSuffix(strings.TrimPrefix(arg, "[desk "), "]")})
 	case arg == "[unfollow]":
 		h.send(bot.Event{Kind: bot.UnfollowEvent})
 	case arg == "[sticker]", arg == "[image]", arg == "[location]":
