@@ -305,6 +305,13 @@ func (c *turn) command(name string) {
 			return
 		}
 		c.closeHandoff()
+		// Only the innermost flow is cancelled: one suspended under it comes back.
+		c.s.Flow, c.s.Step, c.s.Answers, c.s.Trail = "", "", nil, nil
+		if _, ok := c.s.Suspended(); ok {
+			c.say(c.sc.Texts["cancelled"])
+			c.resumeQuietly()
+			return
+		}
 		c.s.End()
 		c.menu(c.sc.Texts["cancelled"])
 	case "back":
@@ -324,7 +331,17 @@ func (c *turn) command(name string) {
 			c.menu(c.sc.Texts["menu_again"])
 		}
 	case "checklist", "report":
-		c.s.End()
+		// Started from an FAQ answer, a new flow goes on top of one suspended under the
+		// FAQ, which comes back when the new one ends; the same flow starts afresh.
+		keep := c.s.Flow == flowFAQ
+		if f, ok := c.s.Suspended(); ok && f.Flow == name {
+			keep = false
+		}
+		if keep {
+			c.s.Flow, c.s.Step, c.s.Answers, c.s.Trail = "", "", nil, nil
+		} else {
+			c.s.End()
+		}
 		c.startFlow(name, nil)
 	default:
 		if c.flowCommand(name) {
