@@ -32,7 +32,9 @@ import (
 // an entry claimed for lease L is given (XCLAIM … IDLE) the idle time claimHorizon−L, and
 // reaches claimHorizon, the threshold, exactly when its lease ends. Retry uses the same
 // clock: it hands the entry to the "retrying" consumer with the idle time claimHorizon
-// minus the delay, so XAUTOCLAIM takes it when it is due. Ack deletes the entry; Park
+// minus the delay, so XAUTOCLAIM takes it when it is due. (So there is no separate retry
+// queue: an entry waiting for its retry stays pending in the group, with its stream id
+// and its delivery count, and is never between two places.) Ack deletes the entry; Park
 // moves it to the dead-letter stream.
 //
 // Delivery is at least once: a worker that delivered a notice and died before Ack leaves
@@ -313,12 +315,6 @@ func (r *Redis) DeadLetters(ctx context.Context) ([]DeadLetter, error) {
 		out = append(out, dl)
 	}
 	return out, nil
-}
-
-// DeadLetterCount returns how many notices are parked, for metrics.
-func (r *Redis) DeadLetterCount(ctx context.Context) (int, error) {
-	n, err := r.rdb.XLen(ctx, r.k.dead()).Result()
-	return int(n), storeErr("count dead letters", err)
 }
 
 // Pending counts the notices waiting in the outbox, claimed or not. It relays first, so
