@@ -11,6 +11,7 @@ import (
 
 	"deskbot/bot"
 	"deskbot/bot/line"
+	"deskbot/bot/slack"
 	"deskbot/flows"
 	"deskbot/flows/kb"
 	"deskbot/store"
@@ -93,12 +94,13 @@ type app struct {
 	reloaded chan error
 }
 
-// Store is everything the program needs of a store.
+// Store is everything the program needs of a store: the engine's, the outbox worker's
+// and the Slack desk's.
 type Store interface {
 	bot.Store
 	bot.Outbox
+	slack.Store
 	Ping(ctx context.Context) error
-	Reports(ctx context.Context) ([]bot.Report, error)
 }
 
 // withApp loads and validates the configuration, wires the app, runs fn and closes what

@@ -10,34 +10,22 @@ import (
 	"deskbot/store"
 )
 
-var _ slack.Store = (*store.Memory)(nil)
-
-// deskStore is the store as the Slack desk and `deskbot export` use it: posts, report
-// statuses, seen request ids. A store that does not keep those yet is refused with a
-// clear error rather than at compile time, so the program builds while one is added.
-func (a *app) deskStore() (slack.Store, error) {
-	st, ok := a.store.(slack.Store)
-	if !ok {
-		return nil, fmt.Errorf("the %T store does not keep the desk's records (posts, report statuses) yet", a.store)
-	}
-	return st, nil
-}
+var (
+	_ Store = (*store.Memory)(nil)
+	_ Store = (*store.Redis)(nil)
+)
 
 // slackDesk connects the Slack desk: the outbox worker's notifier and the handlers of
 // Slack's requests. Desk replies go to clinics through the LINE sender, or to the log
 // when LINE is not configured.
 func (a *app) slackDesk(ctx context.Context) (*slack.Desk, error) {
-	st, err := a.deskStore()
-	if err != nil {
-		return nil, fmt.Errorf("Slack: %w", err)
-	}
 	var pusher slack.Pusher = logPusher{a.log}
 	if a.line != nil {
 		pusher = a.line
 	}
 	d, err := slack.New(ctx, slack.Config{
 		Token: a.cfg.SlackBotToken, SigningSecret: a.cfg.SlackSigningSecret, Channel: a.cfg.SlackDeskChannel,
-		APIURL: a.cfg.SlackAPIURL, Store: st, Engine: a.engine, Pusher: pusher, Labels: a.reportLabels,
+		APIURL: a.cfg.SlackAPIURL, Store: a.store, Engine: a.engine, Pusher: pusher, Labels: a.reportLabels,
 		Now: a.cfg.Clock(), Log: a.log,
 	})
 	if err != nil {

@@ -40,10 +40,7 @@ func exportArgs(args []string) (rest []string, err error) {
 // export writes the archived reports, with their statuses, as CSV to w: the same file
 // `/deskbot csv` uploads to Slack (UTF-8 with a BOM, so Excel opens it).
 func export(ctx context.Context, a *app, w io.Writer) error {
-	st, err := a.deskStore()
-	if err != nil {
-		return err
-	}
+	st := a.store
 	rs, err := st.Reports(ctx)
 	if err != nil {
 		return fmt.Errorf("reports: %w", err)

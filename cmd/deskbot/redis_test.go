@@ -11,13 +11,8 @@ import (
 
 	"deskbot/bot"
 	"deskbot/bot/bottest"
-	"deskbot/bot/slack"
-	"deskbot/store"
 	"deskbot/store/redistest"
 )
-
-// The Slack desk finds its records in the Redis store too (deskStore asserts at run time).
-var _ slack.Store = (*store.Redis)(nil)
 
 // With REDIS_URL, serve keeps its state in Redis: a webhook is answered through it,
 // /readyz follows Redis (503 while it is down, 200 when it is back), a webhook that comes
