@@ -28,6 +28,9 @@ const (
 	// to the clinic; Event.Text holds it. It goes through the conversation's inbox like
 	// the clinic's own events, so it is ordered with them.
 	DeskReplyEvent
+	// DeskCloseEvent is desk staff closing a handoff from Slack; Event.Text holds the
+	// handoff's thread id, so a press on an old handoff's button closes nothing newer.
+	DeskCloseEvent
 )
 
 func (k Kind) String() string {
@@ -44,6 +47,8 @@ func (k Kind) String() string {
 		return "unsupported"
 	case DeskReplyEvent:
 		return "desk-reply"
+	case DeskCloseEvent:
+		return "desk-close"
 	}
 	return "unknown"
 }

@@ -133,6 +133,8 @@ func (d *Desk) Decide(ctx context.Context, t *bot.Turn) (bot.Outcome, error) {
 		c.text(t.Event.Text)
 	case bot.DeskReplyEvent:
 		c.deskReply(t.Event.Text)
+	case bot.DeskCloseEvent:
+		c.deskClose(t.Event.Text)
 	}
 	if c.err != nil {
 		return bot.Outcome{}, c.err

@@ -98,3 +98,17 @@ func (c *turn) deskReply(text string) {
 		c.say(msg)
 	}
 }
+
+// deskClose ends the open handoff of that thread when desk staff close it: the clinic is
+// told, and a flow suspended under the handoff comes back. A close of another thread, or
+// of a handoff the clinic already closed, changes nothing and says nothing.
+func (c *turn) deskClose(thread string) {
+	if c.s.Flow != flowHandoff || c.s.Step != stepHandoffOpen || c.s.Answers["thread"] != thread {
+		return
+	}
+	c.say(c.sc.Texts["handoff_closed_by_desk"])
+	c.s.Flow, c.s.Step, c.s.Answers = "", "", nil
+	if !c.resumeQuietly() {
+		c.menu(c.sc.Texts["menu_again"])
+	}
+}

@@ -29,6 +29,7 @@ import (
 //	> [sticker] / [image]           content the bot cannot read
 //	> [event ID] text               typed text with a channel event id (redelivery tests)
 //	> [desk TEXT]                   desk staff answer in the conversation's Slack thread
+//	> [desk-close]                  desk staff close the last handoff opened ([desk-close another]: another one)
 //	< words                         some message of the reply contains words
 //	<! words                        no message of the reply contains words
 //	<? LABEL                        the reply offers a choice labelled LABEL
@@ -83,6 +84,8 @@ type harness struct {
 	offered []bot.Choice
 	notices []bot.Notice
 	report  *bot.Report
+	// thread is the thread of the last handoff opened, for [desk-close].
+	thread string
 }
 
 func newHarness(t *testing.T) *harness {
@@ -120,6 +123,9 @@ func (h *harness) send(ev bot.Event) {
 		h.notices = append(h.notices, d.Notice)
 		if d.Report != nil {
 			h.report = d.Report
+		}
+		if d.Kind == bot.NoticeHandoff {
+			h.thread = d.Thread
 		}
 		h.store.Ack(context.Background(), d)
 	}
@@ -245,6 +251,10 @@ func (h *harness) act(arg string) error {
 		h.send(bot.Event{Kind: bot.FollowEvent})
 	case strings.HasPrefix(arg, "[desk ") && strings.HasSuffix(arg, "]"):
 		h.send(bot.Event{Kind: bot.DeskReplyEvent, Text: strings.TrimSuffix(strings.TrimPrefix(arg, "[desk "), "]")})
+	case arg == "[desk-close]":
+		h.send(bot.Event{Kind: bot.DeskCloseEvent, Text: h.thread})
+	case arg == "[desk-close another]":
+		h.send(bot.Event{Kind: bot.DeskCloseEvent, Text: "H-ANOTHER"})
 	case arg == "[unfollow]":
 		h.send(bot.Event{Kind: bot.UnfollowEvent})
 	case arg == "[sticker]", arg == "[image]", arg == "[location]":

@@ -76,8 +76,11 @@ func (b *logBuffer) String() string {
 type echoBrain struct{}
 
 func (echoBrain) Decide(_ context.Context, t *bot.Turn) (bot.Outcome, error) {
-	if t.Event.Kind == bot.DeskReplyEvent {
+	switch t.Event.Kind {
+	case bot.DeskReplyEvent:
 		return bot.Outcome{Messages: []bot.Message{{Text: "窓口の担当者より：" + t.Event.Text}}}, nil
+	case bot.DeskCloseEvent:
+		return bot.Outcome{Messages: []bot.Message{{Text: "担当者が相談を終了しました：" + t.Event.Text}}}, nil
 	}
 	return bot.Outcome{}, nil
 }

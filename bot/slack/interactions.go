@@ -39,6 +39,14 @@ func (d *Desk) interactions(w http.ResponseWriter, r *http.Request, body []byte)
 		return
 	}
 	for _, a := range cb.ActionCallback.BlockActions {
+		if a.ActionID == actionCloseHandoff {
+			if err := d.closeHandoff(r.Context(), a.Value, cb.User); err != nil {
+				d.log.Error("Slack: closing a handoff failed", "thread", a.Value, "err", err)
+				http.Error(w, "temporarily unavailable", http.StatusInternalServerError)
+				return
+			}
+			continue
+		}
 		s, ok := strings.CutPrefix(a.ActionID, actionPrefix)
 		if st := bot.Status(s); !ok || (st != bot.StatusInProgress && st != bot.StatusResolved) {
 			continue
@@ -49,6 +57,33 @@ func (d *Desk) interactions(w http.ResponseWriter, r *http.Request, body []byte)
 			return
 		}
 	}
+}
+
+// closeHandoff closes handoff thread for the clinic, through the engine, and says so in
+// the thread. The engine applies the close of one thread once, so a second press, or a
+// replayed one, changes nothing and says nothing more.
+func (d *Desk) closeHandoff(ctx context.Context, thread string, user slackgo.User) error {
+	post, ok, err := d.store.Posted(ctx, thread)
+	if err != nil {
+		return fmt.Errorf("look up handoff: %w", err)
+	}
+	if !ok {
+		d.log.Warn("Slack: close button of an unknown handoff", "thread", thread)
+		return nil
+	}
+	msgs, err := d.engine.Handle(ctx, bot.Event{ID: "slack:close:" + thread, Conversation: post.Conversation, Kind: bot.DeskCloseEvent, Text: thread})
+	if err != nil {
+		return fmt.Errorf("close: %w", err)
+	}
+	if len(msgs) == 0 {
+		return nil // closed already, by the clinic or by another press
+	}
+	d.pusher.Push(post.Conversation, msgs)
+	t := fmt.Sprintf(txtHandoffClosedBy, user.ID, when(d.now()))
+	if _, _, err := d.api.PostMessageContext(ctx, d.channel, slackgo.MsgOptionText(t, false), slackgo.MsgOptionTS(post.Ref)); err != nil {
+		d.log.Warn("Slack: could not say in the thread that the handoff was closed", "err", err)
+	}
+	return nil
 }
 
 // setStatus records a status change of report id by user and shows it on the report's

@@ -135,3 +135,43 @@ func TestStatusButtonSlackDown(t *testing.T) {
 		t.Errorf("message after the second press:\n%s", shown)
 	}
 }
+
+// The 相談を終了 button of a handoff closes it for the clinic, through the engine, and
+// says so in the thread; pressing it again changes nothing.
+func TestHandoffCloseButton(t *testing.T) {
+	f := newFixture(t)
+	thread := f.postedHandoff("H-9", "line:U4af4980629")
+	root := f.messagesOf("H-9")[0]
+	if !strings.Contains(root.Strings(), "deskbot_handoff_close") {
+		t.Fatalf("the handoff message has no close button: %s", root.Strings())
+	}
+	press := button(f.slack.Team, channel, "U1SATO", "sato", "deskbot_handoff_close", "H-9", thread)
+	if code, body := f.send("interactions", press, secret, time.Now()); code != http.StatusOK {
+		t.Fatalf("close: %d %q", code, body)
+	}
+	want := []bot.Event{{ID: "slack:close:H-9", Conversation: "line:U4af4980629", Kind: bot.DeskCloseEvent, Text: "H-9"}}
+	if d := cmp.Diff(want, f.engine.Events()); d != "" {
+		t.Fatalf("engine events (-want +got):\n%s", d)
+	}
+	if to, got := nextPush(t, f.line); to != "U4af4980629" || got != "担当者が相談を終了しました：H-9" {
+		t.Fatalf("pushed %q to %s", got, to)
+	}
+	said := func() int {
+		n := 0
+		for _, c := range f.slack.Calls("chat.postMessage") {
+			if u := c.Form(); u.Get("thread_ts") == thread && strings.Contains(u.Get("text"), "<@U1SATO> が相談を終了しました") {
+				n++
+			}
+		}
+		return n
+	}
+	if said() != 1 {
+		t.Fatal("the thread was not told who closed the handoff")
+	}
+	if code, _ := f.send("interactions", press, secret, time.Now()); code != http.StatusOK {
+		t.Fatalf("second press: %d", code)
+	}
+	if said() != 1 || len(f.line.Requests("/v2/bot/message/push")) != 1 {
+		t.Errorf("a second press closed again: %d thread notes, %d pushes", said(), len(f.line.Requests("/v2/bot/message/push")))
+	}
+}

@@ -37,6 +37,8 @@ const (
 	actionPrefix     = "deskbot_status:"
 	actionInProgress = actionPrefix + string(bot.StatusInProgress)
 	actionResolved   = actionPrefix + string(bot.StatusResolved)
+	// actionCloseHandoff closes a handoff; the button's value is the handoff's thread id.
+	actionCloseHandoff = "deskbot_handoff_close"
 )
 
 // reportMessage renders a report with its status history and buttons: a header with the
@@ -107,7 +109,10 @@ func handoffMessage(n bot.Notice) message {
 		}
 		blocks = append(blocks, slackgo.NewSectionBlock(nil, fields, nil))
 	}
-	blocks = append(blocks, slackgo.NewContextBlock("", mrkdwn(fmt.Sprintf(txtHandoffFooter, bot.LogID(n.Conversation), when(n.Time)))))
+	blocks = append(blocks,
+		slackgo.NewContextBlock("", mrkdwn(fmt.Sprintf(txtHandoffFooter, bot.LogID(n.Conversation), when(n.Time)))),
+		slackgo.NewActionBlock("handoff_actions", slackgo.NewButtonBlockElement(actionCloseHandoff, n.Thread, plain(txtHandoffCloseButton))),
+	)
 	return message{text: truncate(fmt.Sprintf(txtHandoffFallback, escape(n.Text)), maxText), blocks: blocks}
 }
 

@@ -29,6 +29,9 @@ const (
 	txtClinicFallback  = "クリニックより：%s"
 	txtHandoffClosed   = "クリニックが相談を終了しました（%s）。"
 
+	txtHandoffCloseButton = "相談を終了"
+	txtHandoffClosedBy    = "<@%s> が相談を終了しました（%s）。クリニックにお知らせしました。"
+
 	txtTotalsTitle    = "集計 %s：%d 件"
 	txtByCategory     = "障害の種類別（複数選択は重複して数えます）"
 	txtByPrefecture   = "都道府県別"
