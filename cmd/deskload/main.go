@@ -28,6 +28,7 @@ import (
 	"os/exec"
 	"os/signal"
 	"slices"
+	"strconv"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -91,6 +92,9 @@ func run(ctx context.Context, target, bin, sinkAddr, secret string, users, round
 		wg            sync.WaitGroup
 	)
 	client := &http.Client{Timeout: 30 * time.Second}
+	// Users and event ids are new each run: a store kept from an earlier run would take
+	// the same ids for redeliveries and rightly not answer them.
+	run := strconv.FormatInt(time.Now().UnixNano()%1e9, 36)
 	start := time.Now()
 	for range workers {
 		wg.Go(func() {
@@ -99,7 +103,7 @@ func run(ctx context.Context, target, bin, sinkAddr, secret string, users, round
 				if u >= users || ctx.Err() != nil {
 					return
 				}
-				user := fmt.Sprintf("Uload%010d", u)
+				user := fmt.Sprintf("Uload%s%08d", run, u)
 				for r := range rounds {
 					for i, text := range script {
 						token := fmt.Sprintf("%s-%d-%d", user, r, i)
