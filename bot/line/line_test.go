@@ -47,6 +47,12 @@ type harness struct {
 
 func newHarness(t *testing.T, brain bot.Brain) *harness {
 	t.Helper()
+	return newHarnessLog(t, brain, quiet)
+}
+
+// newHarnessLog is newHarness with every component logging to log.
+func newHarnessLog(t *testing.T, brain bot.Brain, log *slog.Logger) *harness {
+	t.Helper()
 	if brain == nil {
 		k, err := flows.Load(kb.Embedded())
 		if err != nil {
@@ -55,11 +61,11 @@ func newHarness(t *testing.T, brain bot.Brain) *harness {
 		brain = flows.NewDesk(k)
 	}
 	h := &harness{t: t, api: bottest.NewLINEAPI(t), store: store.NewMemory(nil), user: "U4af4980629"}
-	h.sender = line.NewSender("token", h.api.URL, nil, quiet)
+	h.sender = line.NewSender("token", h.api.URL, nil, log)
 	h.sender.Backoff = time.Millisecond
 	fixed := func() time.Time { return time.Date(2022, 11, 15, 10, 0, 0, 0, bot.JST) }
-	engine := bot.NewEngine(bot.Config{Store: h.store, Brain: brain, Now: fixed, Log: quiet, Deliver: h.sender.Deliver})
-	handler := line.NewHandler(secret, engine, h.sender, quiet)
+	engine := bot.NewEngine(bot.Config{Store: h.store, Brain: brain, Now: fixed, Log: log, Deliver: h.sender.Deliver})
+	handler := line.NewHandler(secret, engine, h.sender, log)
 	handler.LoadingAfter = 0
 	h.srv = httptest.NewServer(handler)
 	t.Cleanup(func() { h.srv.Close(); h.sender.Close() })
@@ -460,5 +466,59 @@ func TestUnfollowDropsSession(t *testing.T) {
 	}
 	if l, _ := h.store.Load(context.Background(), "line:"+h.user, ""); l.Session.Version != 0 {
 		t.Fatalf("session kept after unfollow: %+v", l.Session)
+	}
+}
+
+// syncBuffer is a log destination safe for the sender's goroutines.
+type syncBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *syncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
+}
+
+// Nothing a clinic wrote, no user id, token or secret reaches the log, even at debug
+// level and through failures (a refused reply token, a failing push, a bad signature).
+func TestLogsCarryNoPersonalData(t *testing.T) {
+	var buf syncBuffer
+	log := slog.New(slog.NewJSONHandler(&buf, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	h := newHarnessLog(t, nil, log)
+	h.api.Script("/v2/bot/message/reply", bottest.Response{Status: 400, Body: `{"message":"Invalid reply token"}`})
+	h.api.Script("/v2/bot/message/push", bottest.Response{Status: 500, Body: `{"message":"oops"}`})
+	h.send(h.textEvent("メニュー"))
+	h.next()
+	h.next()
+	h.tap("障害を報告")
+	h.tap("その他")
+	h.tap("選択を終える")
+	h.say("受付の山田花子さんが困っています")
+	h.say("さくら内科クリニック")
+	h.say("東京都")
+	h.say("1310110049")
+	h.tap("診療所")
+	h.say("03-1234-5678")
+	h.tap("同意する")
+	h.tap("送信する")
+	body := webhookBody(h.textEvent("偽の署名の本文"))
+	h.post(body, bottest.SignLINE("wrong", body))
+	logged := buf.String()
+	if !strings.Contains(logged, "LINE reply refused") {
+		t.Fatalf("the test did not exercise the failure paths; log:\n%s", logged)
+	}
+	for _, secretThing := range []string{h.user, "山田花子", "さくら内科クリニック", "03-1234-5678", "0312345678", "1310110049",
+		"偽の署名", "reply-1", secret, "Bearer", "token\""} {
+		if strings.Contains(logged, secretThing) {
+			t.Errorf("the log contains %q:\n%s", secretThing, logged)
+		}
 	}
 }
