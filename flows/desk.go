@@ -46,6 +46,16 @@ func joinErrs(errs ...error) error {
 	return fmt.Errorf("%s", strings.Join(msgs, "\n"))
 }
 
+// MainMenu is the main menu as choices, for channels that show it apart from the
+// conversation (LINE's rich menu).
+func (k *Knowledge) MainMenu() []bot.Choice {
+	out := make([]bot.Choice, 0, len(k.Script.Menu))
+	for _, o := range k.Script.Menu {
+		out = append(out, bot.Choice{Label: o.Label, Value: cmd(o.Value)})
+	}
+	return out
+}
+
 // Desk is the conversation logic. It is safe for concurrent use; Swap replaces the
 // knowledge base between turns, for edits without a restart.
 type Desk struct {
@@ -192,10 +202,7 @@ func cmd(name string) string { return cmdPrefix + name }
 // menu shows the main menu with a lead text; once the clinic keeps two checklists or more,
 // the comparison of them too.
 func (c *turn) menu(lead string) {
-	choices := make([]bot.Choice, 0, len(c.sc.Menu)+1)
-	for _, o := range c.sc.Menu {
-		choices = append(choices, bot.Choice{Label: o.Label, Value: cmd(o.Value)})
-	}
+	choices := c.k.MainMenu()
 	if len(c.checklists()) > 1 && len(choices) < maxChoices {
 		choices = append(choices, bot.Choice{Label: c.sc.Flows["checklist"].Texts["compare_choice"], Value: cmd("compare")})
 	}

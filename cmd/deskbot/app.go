@@ -25,6 +25,8 @@ usage:
   deskbot faq [--json] [flags]   best FAQ topic for each question read from stdin
   deskbot kb check [flags]       validate the knowledge base and flow texts
   deskbot export --format csv    the archived reports as CSV (UTF-8 with BOM) on stdout
+  deskbot line richmenu --image FILE [--chat-bar TEXT]
+                                 make the main menu the LINE channel's rich menu
 
 Every flag is also an environment variable; "deskbot serve -h" lists them.
 `
@@ -64,6 +66,12 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 			return 2
 		}
 		err = withApp(ctx, "export", args, getenv, stderr, func(a *app, _ []string) error { return export(ctx, a, stdout) })
+	case "line":
+		if len(args) == 0 || args[0] != "richmenu" {
+			fmt.Fprint(stderr, usage)
+			return 2
+		}
+		err = richMenu(ctx, args[1:], getenv, stdout, stderr)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return 0

@@ -3,7 +3,6 @@ package main
 import (
 	"bufio"
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"strings"
@@ -11,30 +10,39 @@ import (
 	"deskbot/bot"
 )
 
-// exportArgs takes --format (or -format, with = or a separate value) out of the
-// arguments of `deskbot export` and returns the rest, the usual flags. The format
-// defaults to csv, the only one there is.
+// exportArgs takes --format out of the arguments of `deskbot export` and returns the
+// rest, the usual flags. The format defaults to csv, the only one there is.
 func exportArgs(args []string) (rest []string, err error) {
-	format := "csv"
-	for i := 0; i < len(args); i++ {
-		name, value, hasValue := strings.Cut(strings.TrimLeft(args[i], "-"), "=")
-		if !strings.HasPrefix(args[i], "-") || name != "format" {
-			rest = append(rest, args[i])
-			continue
-		}
-		if !hasValue {
-			if i+1 == len(args) {
-				return nil, errors.New("--format needs a value")
-			}
-			i++
-			value = args[i]
-		}
-		format = value
+	format, rest, err := takeFlag(args, "format", "csv")
+	if err != nil {
+		return nil, err
 	}
 	if format != "csv" {
 		return nil, fmt.Errorf("--format %q: only csv is supported", format)
 	}
 	return rest, nil
+}
+
+// takeFlag takes the flag name (-name or --name, with = or a separate value) out of args,
+// for a subcommand's own flags that sit among the usual ones; def when it is absent.
+func takeFlag(args []string, name, def string) (value string, rest []string, err error) {
+	value = def
+	for i := 0; i < len(args); i++ {
+		n, v, hasValue := strings.Cut(strings.TrimLeft(args[i], "-"), "=")
+		if !strings.HasPrefix(args[i], "-") || n != name {
+			rest = append(rest, args[i])
+			continue
+		}
+		if !hasValue {
+			if i+1 == len(args) {
+				return "", nil, fmt.Errorf("--%s needs a value", name)
+			}
+			i++
+			v = args[i]
+		}
+		value = v
+	}
+	return value, rest, nil
 }
 
 // export writes the archived reports, with their statuses, as CSV to w: the same file
