@@ -5,10 +5,12 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"log/slog"
 	"slices"
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/redis/go-redis/v9"
@@ -573,4 +575,26 @@ func (r *Redis) forget(ctx context.Context, index string, idle []indexEntry) err
 		args = append(args, e.member, e.score)
 	}
 	return forgetScript.Run(ctx, r.rdb, []string{index}, args...).Err()
+}
+
+// SetRedisLog sends the Redis client's own messages (failed dials while Redis is down,
+// pool events) to log at debug level instead of to stderr: the store already reports
+// what matters as errors, wrapped with bot.ErrUnavailable. The client's logger is
+// process-wide: it is installed once, and each call only changes where it writes.
+func SetRedisLog(log *slog.Logger) {
+	redisLogger.Store(log)
+	installRedisLog.Do(func() { redis.SetLogger(redisLog{}) })
+}
+
+var (
+	redisLogger     atomic.Pointer[slog.Logger]
+	installRedisLog sync.Once
+)
+
+type redisLog struct{}
+
+func (redisLog) Printf(ctx context.Context, format string, v ...any) {
+	if l := redisLogger.Load(); l != nil {
+		l.Log(ctx, slog.LevelDebug, "redis client", "msg", fmt.Sprintf(format, v...))
+	}
 }

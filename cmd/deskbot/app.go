@@ -142,6 +142,7 @@ func newApp(cfg *Config, name string, stderr io.Writer) (*app, error) {
 		return nil, err
 	}
 	a.desk = flows.NewDesk(k)
+	store.SetRedisLog(log)
 	switch {
 	case cfg.RedisURL != "":
 		rs, err := store.OpenRedis(cfg.RedisURL, store.RedisOptions{})

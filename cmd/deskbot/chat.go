@@ -22,7 +22,7 @@ const chatConversation = "chat:local"
 func chat(ctx context.Context, a *app, in io.Reader, out io.Writer) error {
 	w := bufio.NewWriter(out)
 	defer w.Flush()
-	worker := &bot.Worker{Outbox: a.store, Notifier: terminalNotifier{w}, Name: "chat", Log: a.log}
+	worker := &bot.Worker{Outbox: a.store, Notifier: terminalNotifier{w, a.reportLabels}, Name: "chat", Log: a.log}
 	interactive := isTerminal(in)
 	var choices []bot.Choice
 	say := func(ev bot.Event) error {
@@ -104,20 +104,27 @@ func render(w io.Writer, msgs []bot.Message) []bot.Choice {
 }
 
 // terminalNotifier prints what the desk would be told.
-type terminalNotifier struct{ w io.Writer }
+type terminalNotifier struct {
+	w      io.Writer
+	labels func() bot.Labels
+}
 
 func (n terminalNotifier) Notify(_ context.Context, d bot.Delivery) error {
-	fmt.Fprintf(n.w, "📣 [窓口への通知] %s\n", noticeSummary(d.Notice))
+	fmt.Fprintf(n.w, "📣 [窓口への通知] %s\n", noticeSummary(d.Notice, n.labels()))
 	return nil
 }
 
 // noticeSummary is a notice in a few lines, for the terminal and the log-only desk.
-func noticeSummary(n bot.Notice) string {
+func noticeSummary(n bot.Notice, l bot.Labels) string {
 	var b strings.Builder
 	switch n.Kind {
 	case bot.NoticeReport:
 		r := n.Report
-		fmt.Fprintf(&b, "障害の報告 %s：%s（%s）区分=%s", r.ID, r.Facility, r.Prefecture, strings.Join(r.Categories, ","))
+		cats := make([]string, len(r.Categories))
+		for i, c := range r.Categories {
+			cats[i] = l.Category(c)
+		}
+		fmt.Fprintf(&b, "障害の報告 %s：%s（%s・%s）%s", r.ID, r.Facility, r.Prefecture, l.FacilityType(r.FacilityType), strings.Join(cats, "、"))
 		if r.Code != "" {
 			fmt.Fprintf(&b, " コード=%s", r.Code)
 		}

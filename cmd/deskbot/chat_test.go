@@ -151,11 +151,11 @@ func TestChatCompletesFlowsByTyping(t *testing.T) {
 		"ご報告の内容", "連絡先：0312345678", "あなた> 修正する", "どの項目を修正しますか",
 		"あなた> 連絡先", "あなた> なし", "連絡先：（なし）",
 		"あなた> 送信する", "受付番号は R-20221115-0001 です",
-		"📣 [窓口への通知] 障害の報告 R-20221115-0001：さくら内科（東京都）区分=over-cap,slow コード=1310110049",
+		"📣 [窓口への通知] 障害の報告 R-20221115-0001：さくら内科（東京都・診療所）見積額が補助金上限より高い、導入に時間がかかる コード=1310110049",
 		"[見積チェック] 業者：さくらメディカル",
 		"あなた> 障害を報告", "当てはまるものをすべてお選びください",
 		"受付番号は R-20221115-0002 です",
-		"📣 [窓口への通知] 障害の報告 R-20221115-0002：〇〇町診療所（北海道）区分=no-vendor",
+		"📣 [窓口への通知] 障害の報告 R-20221115-0002：〇〇町診療所（北海道・診療所）地域に業者が見つからない",
 	)
 	if strings.Contains(got, "を選択）") {
 		t.Errorf("a choice was tapped by number; the script should type only:\n%s", got)
@@ -192,8 +192,8 @@ func TestRunChat(t *testing.T) {
 func TestNoticeSummaryReport(t *testing.T) {
 	n := bot.Notice{ID: "R-20221115-0001", Kind: bot.NoticeReport, Report: &bot.Report{ID: "R-20221115-0001",
 		Facility: "さくら内科", Prefecture: "東京都", Categories: []string{"over-cap"}, Details: "高い"}}
-	got := noticeSummary(n)
-	for _, w := range []string{"R-20221115-0001", "さくら内科", "東京都", "over-cap", "高い"} {
+	got := noticeSummary(n, bot.Labels{Categories: []bot.Choice{{Value: "over-cap", Label: "見積額が補助金上限より高い"}}})
+	for _, w := range []string{"R-20221115-0001", "さくら内科", "東京都", "見積額が補助金上限より高い"} {
 		if !strings.Contains(got, w) {
 			t.Errorf("summary %q lacks %q", got, w)
 		}
