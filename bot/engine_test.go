@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"deskbot/bot"
+	"deskbot/bot/bottest"
 	"deskbot/store"
 )
 
@@ -45,19 +46,9 @@ func (c counter) Decide(ctx context.Context, t *bot.Turn) (bot.Outcome, error) {
 	return bot.Outcome{Messages: []bot.Message{{Text: msg}}}, nil
 }
 
-type clock struct {
-	mu  sync.Mutex
-	now time.Time
+func newClock() *bottest.Clock {
+	return bottest.NewClock(time.Date(2022, 11, 15, 10, 0, 0, 0, bot.JST))
 }
-
-func (c *clock) Now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c.now }
-func (c *clock) Add(d time.Duration) {
-	c.mu.Lock()
-	c.now = c.now.Add(d)
-	c.mu.Unlock()
-}
-
-func newClock() *clock { return &clock{now: time.Date(2022, 11, 15, 10, 0, 0, 0, bot.JST)} }
 
 func handle(t *testing.T, e *bot.Engine, ev bot.Event) []bot.Message {
 	t.Helper()
@@ -275,7 +266,7 @@ func TestCrashedHolderIsSweptUp(t *testing.T) {
 	if n, err := e.Sweep(ctx); err != nil || len(delivered) != 0 {
 		t.Fatalf("swept %d (%v) while the lease held: delivered %v", n, err, delivered)
 	}
-	c.Add(16 * time.Second)
+	c.Advance(16 * time.Second)
 	if n, err := e.Sweep(ctx); err != nil || n != 1 {
 		t.Fatalf("Sweep = %d, %v; want 1 conversation", n, err)
 	}
@@ -295,11 +286,11 @@ func TestExpiryAndEmptySessions(t *testing.T) {
 	e := bot.NewEngine(bot.Config{Store: st, Brain: counter{}, Now: c.Now, TTL: time.Hour})
 	ev := bot.Event{Conversation: "line:U6", Kind: bot.TextEvent, Text: "a"}
 	handle(t, e, ev)
-	c.Add(59 * time.Minute)
+	c.Advance(59 * time.Minute)
 	if got := text(handle(t, e, ev)); got != "2" {
 		t.Fatalf("within TTL: %q, want 2", got)
 	}
-	c.Add(61 * time.Minute)
+	c.Advance(61 * time.Minute)
 	if got := text(handle(t, e, ev)); got != "expired 1" {
 		t.Fatalf("after TTL: %q, want expired 1", got)
 	}
@@ -312,7 +303,7 @@ func TestExpiryAndEmptySessions(t *testing.T) {
 
 // Receipt numbers count per day in Japan time.
 func TestReceiptNumbers(t *testing.T) {
-	c := &clock{now: time.Date(2022, 11, 15, 14, 59, 0, 0, time.UTC)} // 23:59 in Japan
+	c := bottest.NewClock(time.Date(2022, 11, 15, 14, 59, 0, 0, time.UTC)) // 23:59 in Japan
 	st := store.NewMemory(c.Now)
 	e := bot.NewEngine(bot.Config{Store: st, Brain: counter{}, Now: c.Now})
 	ev := bot.Event{Conversation: "line:U7", Kind: bot.TextEvent, Text: "receipt"}
@@ -321,7 +312,7 @@ func TestReceiptNumbers(t *testing.T) {
 			t.Fatalf("receipt %q, want %q", got, want)
 		}
 	}
-	c.Add(2 * time.Minute) // 00:01 on the 16th in Japan
+	c.Advance(2 * time.Minute) // 00:01 on the 16th in Japan
 	if got := text(handle(t, e, ev)); got != "R-20221116-0001" {
 		t.Fatalf("receipt after midnight JST %q, want R-20221116-0001", got)
 	}

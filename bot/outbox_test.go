@@ -53,7 +53,7 @@ func TestWorkerRetriesWithBackoff(t *testing.T) {
 		t.Fatal(err)
 	}
 	for len(n.got) == 0 && since < time.Hour {
-		c.Add(100 * time.Millisecond)
+		c.Advance(100 * time.Millisecond)
 		since += 100 * time.Millisecond
 		handled, err := w.Drain(context.Background())
 		if err != nil {
@@ -100,7 +100,7 @@ func TestWorkerParks(t *testing.T) {
 		if _, err := w.Drain(context.Background()); err != nil {
 			t.Fatal(err)
 		}
-		c.Add(time.Minute)
+		c.Advance(time.Minute)
 	}
 	dead, _ := st.DeadLetters(context.Background())
 	if len(dead) != 2 || dead[0].Notice.ID != "N-auth" || dead[1].Notice.ID != "N-flaky" {

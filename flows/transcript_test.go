@@ -9,11 +9,11 @@ import (
 	"regexp"
 	"slices"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"deskbot/bot"
+	"deskbot/bot/bottest"
 	"deskbot/flows"
 	"deskbot/flows/kb"
 	"deskbot/store"
@@ -58,24 +58,10 @@ func TestTranscripts(t *testing.T) {
 	}
 }
 
-// clock is a test clock that moves only when told.
-type clock struct {
-	mu  sync.Mutex
-	now time.Time
-}
-
-func (c *clock) Now() time.Time  { c.mu.Lock(); defer c.mu.Unlock(); return c.now }
-func (c *clock) set(t time.Time) { c.mu.Lock(); c.now = t; c.mu.Unlock() }
-func (c *clock) add(d time.Duration) {
-	c.mu.Lock()
-	c.now = c.now.Add(d)
-	c.mu.Unlock()
-}
-
 // harness is an engine on a memory store with the embedded knowledge base.
 type harness struct {
 	t      *testing.T
-	clock  *clock
+	clock  *bottest.Clock
 	store  *store.Memory
 	engine *bot.Engine
 	conv   string
@@ -94,7 +80,7 @@ func newHarness(t *testing.T) *harness {
 	if err != nil {
 		t.Fatalf("load knowledge: %v", err)
 	}
-	c := &clock{now: time.Date(2022, 11, 15, 10, 0, 0, 0, bot.JST)}
+	c := bottest.NewClock(time.Date(2022, 11, 15, 10, 0, 0, 0, bot.JST))
 	st := store.NewMemory(c.Now)
 	e := bot.NewEngine(bot.Config{Store: st, Brain: flows.NewDesk(k), Now: c.Now, TTL: 168 * time.Hour})
 	return &harness{t: t, clock: c, store: st, engine: e, conv: "line:Utranscript"}
@@ -192,13 +178,13 @@ func (h *harness) step(line string) error {
 		if err != nil {
 			return err
 		}
-		h.clock.set(ts)
+		h.clock.Set(ts)
 	case "wait":
 		d, err := time.ParseDuration(arg)
 		if err != nil {
 			return err
 		}
-		h.clock.add(d)
+		h.clock.Advance(d)
 	case ">":
 		return h.act(arg)
 	case "<":

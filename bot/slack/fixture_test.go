@@ -36,24 +36,6 @@ var labels = bot.Labels{
 	FacilityTypes: []bot.Choice{{Value: "clinic", Label: "診療所"}, {Value: "hospital", Label: "病院"}},
 }
 
-// clock is a clock that moves only when told.
-type clock struct {
-	mu  sync.Mutex
-	now time.Time
-}
-
-func (c *clock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.now
-}
-
-func (c *clock) Advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.now = c.now.Add(d)
-}
-
 // logBuffer collects the log for assertions.
 type logBuffer struct {
 	mu  sync.Mutex
@@ -121,7 +103,7 @@ type fixture struct {
 	t      *testing.T
 	slack  *bottest.SlackAPI
 	line   *bottest.LINEAPI
-	clock  *clock
+	clock  *bottest.Clock
 	store  *store.Memory
 	engine *recordingEngine
 	desk   *slack.Desk
@@ -138,7 +120,7 @@ func newFixture(t *testing.T) *fixture {
 func newFixtureWith(t *testing.T, wrap func(*store.Memory) slack.Store) *fixture {
 	t.Helper()
 	f := &fixture{t: t, slack: bottest.NewSlackAPI(t, channel), line: bottest.NewLINEAPI(t), log: &logBuffer{},
-		clock: &clock{now: time.Date(2022, 11, 15, 10, 0, 0, 0, bot.JST)}}
+		clock: bottest.NewClock(time.Date(2022, 11, 15, 10, 0, 0, 0, bot.JST))}
 	log := slog.New(slog.NewJSONHandler(f.log, nil))
 	f.store = store.NewMemory(f.clock.Now)
 	f.engine = &recordingEngine{engine: bot.NewEngine(bot.Config{Store: f.store, Brain: echoBrain{}, Now: f.clock.Now, Log: log})}
