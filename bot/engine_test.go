@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
-	"sync"
 	"testing"
 	"time"
 
@@ -64,89 +63,6 @@ func text(msgs []bot.Message) string {
 		return ""
 	}
 	return msgs[0].Text
-}
-
-// recording is a store that remembers which event got which inbox sequence number: the
-// order of arrival the engines must keep.
-type recording struct {
-	bot.Store
-	mu    sync.Mutex
-	bySeq map[int64]string
-}
-
-func (r *recording) Enqueue(ctx context.Context, ev bot.Event) (int64, error) {
-	seq, err := r.Store.Enqueue(ctx, ev)
-	r.mu.Lock()
-	r.bySeq[seq] = ev.Text
-	r.mu.Unlock()
-	return seq, err
-}
-
-// Two engines on one store, 200 events of one user sent concurrently: every event is
-// applied exactly once, in the order the events arrived in the conversation's inbox, and
-// every reply is delivered once, by whichever engine applied the event.
-func TestTwoEnginesApplyInArrivalOrder(t *testing.T) {
-	mem := store.NewMemory(nil)
-	st := &recording{Store: mem, bySeq: map[int64]string{}}
-	var mu sync.Mutex
-	replies := map[string]int{}
-	deliver := func(_ context.Context, ev bot.Event, msgs []bot.Message) {
-		mu.Lock()
-		replies[ev.Text]++
-		mu.Unlock()
-	}
-	engines := []*bot.Engine{
-		bot.NewEngine(bot.Config{Store: st, Brain: counter{}, Deliver: deliver}),
-		bot.NewEngine(bot.Config{Store: st, Brain: counter{}, Deliver: deliver}),
-	}
-	var wg sync.WaitGroup
-	for i := range 200 {
-		wg.Go(func() {
-			ev := bot.Event{ID: fmt.Sprintf("ev-%d", i), Conversation: "line:U1", Kind: bot.TextEvent, Text: strconv.Itoa(i)}
-			msgs, err := engines[i%2].Handle(context.Background(), ev)
-			if err != nil {
-				t.Error(err)
-			}
-			if len(msgs) > 0 {
-				deliver(nil, ev, msgs)
-			}
-		})
-	}
-	wg.Wait()
-	l, err := mem.Load(context.Background(), "line:U1", "")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if got := l.Session.Answers["n"]; got != "200" {
-		t.Fatalf("counter = %s, want 200", got)
-	}
-	var want []string
-	for seq := int64(1); seq <= 200; seq++ {
-		want = append(want, st.bySeq[seq])
-	}
-	if got := splitOrder(l.Session.Answers["order"]); fmt.Sprint(got) != fmt.Sprint(want) {
-		t.Fatalf("applied order differs from arrival order:\n got %v\nwant %v", got, want)
-	}
-	for i := range 200 {
-		if n := replies[strconv.Itoa(i)]; n != 1 {
-			t.Errorf("event %d answered %d times, want once", i, n)
-		}
-	}
-	if q, ok, _ := mem.Head(context.Background(), "line:U1"); ok {
-		t.Errorf("event %+v left in the inbox", q)
-	}
-}
-
-func splitOrder(s string) []string {
-	var out []string
-	start := 0
-	for i := range len(s) {
-		if s[i] == ',' {
-			out = append(out, s[start:i])
-			start = i + 1
-		}
-	}
-	return out
 }
 
 // Events of one conversation handled by one engine are applied in the order Handle was

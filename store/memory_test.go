@@ -17,3 +17,5 @@ func newMemoryHarness(t *testing.T) storetest.Harness {
 func TestMemory(t *testing.T) { storetest.Run(t, newMemoryHarness) }
 
 func TestMemoryDesk(t *testing.T) { storetest.RunDesk(t, newMemoryHarness) }
+
+func TestMemoryEngine(t *testing.T) { storetest.RunEngine(t, newMemoryHarness) }

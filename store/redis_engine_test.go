@@ -6,13 +6,11 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
-	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
 
 	"deskbot/bot"
-	"deskbot/store"
 	"deskbot/store/redistest"
 )
 
@@ -82,82 +80,6 @@ func counterOf(t testing.TB, st bot.Store, conv string) (n, order string) {
 		t.Fatal(err)
 	}
 	return l.Session.Answers["n"], l.Session.Answers["order"]
-}
-
-// recording remembers which event got which inbox sequence number — the arrival order
-// the engines must keep — for stores that share it.
-type recording struct {
-	bot.Store
-	mu    *sync.Mutex
-	bySeq map[int64]string
-}
-
-func (r recording) Enqueue(ctx context.Context, ev bot.Event) (int64, error) {
-	seq, err := r.Store.Enqueue(ctx, ev)
-	if err == nil {
-		r.mu.Lock()
-		r.bySeq[seq] = ev.Text
-		r.mu.Unlock()
-	}
-	return seq, err
-}
-
-// Two engines on one Redis, 200 interleaved events of one user sent concurrently: every
-// event is applied exactly once, in arrival (inbox) order, and answered once.
-func TestRedisTwoEnginesApplyInArrivalOrder(t *testing.T) {
-	t.Parallel()
-	srv := redistest.Start(t)
-	prefix := testPrefix(t)
-	twoEngines(t, openRedis(t, srv.URL, nil, prefix), openRedis(t, srv.URL, nil, prefix))
-}
-
-func twoEngines(t *testing.T, a, b *store.Redis) {
-	const events, conv = 200, "line:U1"
-	var mu sync.Mutex
-	bySeq := map[int64]string{}
-	replies := map[string]int{}
-	deliver := func(_ context.Context, ev bot.Event, msgs []bot.Message) {
-		mu.Lock()
-		replies[ev.Text]++
-		mu.Unlock()
-	}
-	engines := []*bot.Engine{
-		bot.NewEngine(bot.Config{Store: recording{a, &mu, bySeq}, Brain: counter{}, Deliver: deliver}),
-		bot.NewEngine(bot.Config{Store: recording{b, &mu, bySeq}, Brain: counter{}, Deliver: deliver}),
-	}
-	var wg sync.WaitGroup
-	for i := range events {
-		wg.Go(func() {
-			ev := testEvent(conv, strconv.Itoa(i))
-			msgs, err := engines[i%2].Handle(context.Background(), ev)
-			if err != nil {
-				t.Error(err)
-			}
-			if len(msgs) > 0 {
-				deliver(nil, ev, msgs)
-			}
-		})
-	}
-	wg.Wait()
-	n, order := counterOf(t, a, conv)
-	if n != strconv.Itoa(events) {
-		t.Fatalf("counter = %s, want %d", n, events)
-	}
-	var want []string
-	for seq := int64(1); seq <= events; seq++ {
-		want = append(want, bySeq[seq])
-	}
-	if got := strings.Split(strings.TrimSuffix(order, ","), ","); strings.Join(got, ",") != strings.Join(want, ",") {
-		t.Fatalf("applied order differs from arrival order:\n got %v\nwant %v", got, want)
-	}
-	for i := range events {
-		if n := replies[strconv.Itoa(i)]; n != 1 {
-			t.Errorf("event %d answered %d times, want once", i, n)
-		}
-	}
-	if q, ok, _ := a.Head(context.Background(), conv); ok {
-		t.Errorf("event %+v left in the inbox", q)
-	}
 }
 
 // An engine that dies holding a conversation's lease blocks it only until the lease runs

@@ -72,31 +72,36 @@ func redisHarness(st *store.Redis) storetest.Harness {
 	return storetest.Harness{Store: st, Advance: time.Sleep, Now: time.Now, TTL: redisTTL}
 }
 
-// The conformance suite, the engine's and the desk's, on a single Redis node.
+// The conformance suites — the store's, the desk's and the engine's (two engines on two
+// clients) — on a single Redis node.
 func TestRedis(t *testing.T) {
 	t.Parallel()
 	srv := redistest.Start(t)
 	harness := func(t *testing.T) storetest.Harness {
-		return redisHarness(openRedis(t, srv.URL, nil, testPrefix(t)))
+		prefix := testPrefix(t)
+		h := redisHarness(openRedis(t, srv.URL, nil, prefix))
+		h.Twin = openRedis(t, srv.URL, nil, prefix)
+		return h
 	}
 	storetest.Run(t, harness)
 	t.Run("Desk", func(t *testing.T) { storetest.RunDesk(t, harness) })
+	t.Run("Engine", func(t *testing.T) { storetest.RunEngine(t, harness) })
 }
 
-// The conformance suite and the two-engine test on a three-node Redis Cluster: every
+// The conformance suites, the engine's included, on a three-node Redis Cluster: every
 // script's keys share a slot, or Redis would refuse them (CROSSSLOT).
 func TestRedisCluster(t *testing.T) {
 	t.Parallel()
 	addrs := redistest.Cluster(t)
 	harness := func(t *testing.T) storetest.Harness {
-		return redisHarness(openRedis(t, "", addrs, testPrefix(t)))
+		prefix := testPrefix(t)
+		h := redisHarness(openRedis(t, "", addrs, prefix))
+		h.Twin = openRedis(t, "", addrs, prefix)
+		return h
 	}
 	t.Run("Suite", func(t *testing.T) { storetest.Run(t, harness) })
 	t.Run("Desk", func(t *testing.T) { storetest.RunDesk(t, harness) })
-	t.Run("TwoEngines", func(t *testing.T) {
-		prefix := testPrefix(t)
-		twoEngines(t, openRedis(t, "", addrs, prefix), openRedis(t, "", addrs, prefix))
-	})
+	t.Run("Engine", func(t *testing.T) { storetest.RunEngine(t, harness) })
 	t.Run("SpreadOverNodes", func(t *testing.T) {
 		// The conversations of the suite must not all have landed on one node, or the
 		// cluster proved nothing.

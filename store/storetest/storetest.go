@@ -39,6 +39,9 @@ type Harness struct {
 	Now func() time.Time
 	// TTL is a session lifetime short enough for Advance, long enough for a few round trips.
 	TTL time.Duration
+	// Twin, if set, is a second handle on the same data (a second client), as another
+	// process would have; RunEngine runs its second engine on it. Nil means Store.
+	Twin Store
 }
 
 // Run runs the suite; newHarness is called once per subtest and must give an empty store.
