@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
@@ -11,6 +12,7 @@ import (
 	"net/url"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -246,9 +248,12 @@ func (f *fixture) send(path, body, key string, at time.Time, header ...string) (
 }
 
 // button is the interaction payload of a status button pressed by user on the message ts.
+// triggers numbers the presses: Slack gives each its own trigger id.
+var triggers atomic.Int64
+
 func button(team, ch, user, name, action, reportID, ts string) string {
 	p := map[string]any{
-		"type": "block_actions", "api_app_id": "A0DESK", "trigger_id": "123.456.abc",
+		"type": "block_actions", "api_app_id": "A0DESK", "trigger_id": fmt.Sprintf("%d.456.abc", triggers.Add(1)),
 		"team":      map[string]any{"id": team, "domain": "desk"},
 		"user":      map[string]any{"id": user, "username": name, "name": name, "team_id": team},
 		"channel":   map[string]any{"id": ch, "name": "desk"},

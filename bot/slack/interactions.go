@@ -38,11 +38,32 @@ func (d *Desk) interactions(w http.ResponseWriter, r *http.Request, body []byte)
 	case cb.Type != slackgo.InteractionTypeBlockActions:
 		return
 	}
+	// A signed request may be replayed within the signature's five minutes; each press
+	// has its own trigger id, so a replay is recognised and changes nothing.
+	key := "slack:trigger:" + cb.TriggerID
+	if cb.TriggerID != "" {
+		first, err := d.store.FirstSeen(r.Context(), key, EventTTL)
+		if err != nil {
+			d.log.Error("Slack: interaction dedupe failed", "err", err)
+			http.Error(w, "temporarily unavailable", http.StatusInternalServerError)
+			return
+		}
+		if !first {
+			d.log.Info("Slack interaction already handled")
+			return
+		}
+	}
+	fail := func(what string, err error, attrs ...any) {
+		d.log.Error("Slack: "+what+" failed", append(attrs, "err", err)...)
+		if cb.TriggerID != "" {
+			d.store.Forget(context.WithoutCancel(r.Context()), key) // pressing again must work
+		}
+		http.Error(w, "temporarily unavailable", http.StatusInternalServerError)
+	}
 	for _, a := range cb.ActionCallback.BlockActions {
 		if a.ActionID == actionCloseHandoff {
 			if err := d.closeHandoff(r.Context(), a.Value, cb.User); err != nil {
-				d.log.Error("Slack: closing a handoff failed", "thread", a.Value, "err", err)
-				http.Error(w, "temporarily unavailable", http.StatusInternalServerError)
+				fail("closing a handoff", err, "thread", a.Value)
 				return
 			}
 			continue
@@ -52,8 +73,7 @@ func (d *Desk) interactions(w http.ResponseWriter, r *http.Request, body []byte)
 			continue
 		}
 		if err := d.setStatus(r.Context(), a.Value, bot.Status(s), cb.User, cb.Container.MessageTs); err != nil {
-			d.log.Error("Slack: status change failed", "report", a.Value, "err", err)
-			http.Error(w, "temporarily unavailable", http.StatusInternalServerError)
+			fail("status change", err, "report", a.Value)
 			return
 		}
 	}

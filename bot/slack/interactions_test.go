@@ -175,3 +175,25 @@ func TestHandoffCloseButton(t *testing.T) {
 		t.Errorf("a second press closed again: %d thread notes, %d pushes", said(), len(f.line.Requests("/v2/bot/message/push")))
 	}
 }
+
+// A signed press replayed within the signature's five minutes changes nothing more.
+func TestStatusButtonReplayed(t *testing.T) {
+	f := newFixture(t)
+	id, ts := f.postedReport("R-20221115-0031")
+	press := button(f.slack.Team, channel, "U1SATO", "sato", "deskbot_status:resolved", id, ts)
+	for range 2 {
+		if code, body := f.send("interactions", press, secret, time.Now()); code != http.StatusOK {
+			t.Fatalf("press: %d %q", code, body)
+		}
+	}
+	st, err := f.store.Statuses(ctx, id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := len(st[id]); n != 1 {
+		t.Fatalf("%d status changes after one press and its replay, want 1", n)
+	}
+	if n := len(f.slack.Calls("chat.update")); n != 1 {
+		t.Errorf("%d message updates, want 1", n)
+	}
+}
