@@ -381,11 +381,13 @@ func (c *turn) prompt() {
 
 // offered returns the choices the current state shows, so typed labels work like taps.
 func (c *turn) offered() []bot.Choice {
-	var m []bot.Message
-	saved := c.out
+	// prompt may move on from a step the knowledge base no longer has; asking what is
+	// offered must change nothing, so the state is put back as it was.
+	out, notices, s := c.out, c.notices, *c.s.Clone()
 	c.out = nil
 	c.prompt()
-	m, c.out = c.out, saved
+	m := c.out
+	c.out, c.notices, *c.s = out, notices, s
 	if len(m) == 0 {
 		return nil
 	}
