@@ -396,7 +396,7 @@ func (c *turn) offered() []bot.Choice {
 
 // idleText answers a message typed at the menu: a confident FAQ match, or the menu.
 func (c *turn) idleText(txt string) {
-	if worthAsking(txt) && c.tryFAQ(txt, false) {
+	if c.tryFAQ(txt, false) {
 		return
 	}
 	if looksLikeQuestion(txt) {
@@ -541,12 +541,6 @@ func (c *turn) resumeQuietly() bool {
 	}
 	c.prompt()
 	return true
-}
-
-// worthAsking reports whether text that was not understood otherwise is worth a look-up
-// in the FAQ: a question, or enough words to be one. A bare 「はい」 or 「3か月」 is not.
-func worthAsking(s string) bool {
-	return looksLikeQuestion(s) || utf8.RuneCountInString(s) >= 6
 }
 
 // endsAsQuestion reports whether typed text ends the way a question does: with a question

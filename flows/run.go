@@ -173,10 +173,10 @@ func (c *turn) answer(f *Flow, st *Step, in string, tapped bool) {
 }
 
 // mayBeQuestion reports whether an answer that was not understood may be a question for
-// the FAQ: long enough to be one, and not a yes, no or 「わからない」, which answer the
-// question asked.
+// the FAQ: not a yes, no or 「わからない」, which answer the question asked. Whether it is
+// one is the matcher's call: it refuses short answers such as 「3か月」 itself.
 func mayBeQuestion(in string) bool {
-	return worthAsking(in) && parse.ParseYesNo(in) == parse.Unknown
+	return parse.ParseYesNo(in) == parse.Unknown
 }
 
 // recheck drops the answers that an answer to st has made wrong, so that they are asked
