@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"deskbot/bot"
+	"deskbot/bot/bottest"
 	"deskbot/store"
 )
 
@@ -18,7 +19,7 @@ func BenchmarkHandle(b *testing.B) {
 	for _, convs := range []int{1, 10_000} {
 		b.Run(fmt.Sprintf("conversations=%d", convs), func(b *testing.B) {
 			st := store.NewMemory(nil)
-			e := bot.NewEngine(bot.Config{Store: st, Brain: step{}, Log: slog.New(slog.NewTextHandler(io.Discard, nil))})
+			e := bot.NewEngine(bot.Config{Store: st, Brain: bottest.Checklist{}, Log: slog.New(slog.NewTextHandler(io.Discard, nil))})
 			ctx := context.Background()
 			b.ReportAllocs()
 			i := 0
@@ -32,22 +33,6 @@ func BenchmarkHandle(b *testing.B) {
 			b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "events/s")
 		})
 	}
-}
-
-// step is a brain that moves a conversation along a ten-step flow and answers.
-type step struct{}
-
-func (step) Decide(_ context.Context, t *bot.Turn) (bot.Outcome, error) {
-	s := t.Session
-	s.Flow = "checklist"
-	n := len(s.Answers)
-	if n == 10 {
-		s.End()
-		n = 0
-	}
-	s.Set(fmt.Sprint("q", n), t.Event.Text)
-	s.Step = fmt.Sprint("q", n+1)
-	return bot.Outcome{Messages: []bot.Message{{Text: "次の質問です。", Choices: []bot.Choice{{Label: "はい", Value: "ans:x:yes"}}}}}, nil
 }
 
 // BenchmarkSessionSize reports the stored size of a session in the middle of a report

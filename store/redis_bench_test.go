@@ -13,6 +13,7 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"deskbot/bot"
+	"deskbot/bot/bottest"
 	"deskbot/store"
 	"deskbot/store/redistest"
 )
@@ -95,24 +96,6 @@ func quietEngine(st bot.Store, brain bot.Brain) *bot.Engine {
 	return bot.NewEngine(bot.Config{Store: st, Brain: brain, Log: slog.New(slog.NewTextHandler(io.Discard, nil))})
 }
 
-// checklist is a brain that walks a conversation through a ten-question flow, keeping
-// the answers, and starts again: sessions of a checklist's size, bounded.
-type checklist struct{}
-
-func (checklist) Decide(_ context.Context, t *bot.Turn) (bot.Outcome, error) {
-	s := t.Session
-	s.Flow = "checklist"
-	n := len(s.Answers)
-	if n == 10 {
-		s.End()
-		n = 0
-	}
-	s.Set(fmt.Sprint("q", n), t.Event.Text)
-	s.Trail = append(s.Trail, fmt.Sprint("q", n))
-	s.Step = fmt.Sprint("q", n+1)
-	return bot.Outcome{Messages: []bot.Message{{Text: "次の質問です。", Choices: []bot.Choice{{Label: "はい", Value: "ans:x:yes"}}}}}, nil
-}
-
 // BenchmarkRedisEvent is the engine's cost per event over Redis: queue, lease, load,
 // decide, commit, release, with dedupe ids — in round trips, commands and bytes on the
 // wire per event, allocations, and events per second, one at a time and from parallel
@@ -120,7 +103,7 @@ func (checklist) Decide(_ context.Context, t *bot.Turn) (bot.Outcome, error) {
 func BenchmarkRedisEvent(b *testing.B) {
 	b.Run("sequential", func(b *testing.B) {
 		st, m, _ := metered(b)
-		e := quietEngine(st, checklist{})
+		e := quietEngine(st, bottest.Checklist{})
 		ctx := context.Background()
 		event := func(i int) bot.Event {
 			return bot.Event{ID: fmt.Sprintf("W%08d", i), Conversation: fmt.Sprintf("line:U%05d", i%100), Kind: bot.TextEvent,
@@ -145,7 +128,7 @@ func BenchmarkRedisEvent(b *testing.B) {
 	})
 	b.Run("parallel", func(b *testing.B) {
 		st, _, _ := metered(b)
-		e := quietEngine(st, checklist{})
+		e := quietEngine(st, bottest.Checklist{})
 		var conv atomic.Int64
 		b.ReportAllocs()
 		b.ResetTimer()
@@ -189,7 +172,7 @@ func typicalSession(conv string) *bot.Session {
 func BenchmarkRedisSession(b *testing.B) {
 	st, m, prefix := metered(b)
 	rdb := st.Client()
-	e := quietEngine(st, checklist{})
+	e := quietEngine(st, bottest.Checklist{})
 	ctx := context.Background()
 	flow := func(conv string) {
 		for q := range 10 {

@@ -469,28 +469,10 @@ func TestUnfollowDropsSession(t *testing.T) {
 	}
 }
 
-// syncBuffer is a log destination safe for the sender's goroutines.
-type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
-}
-
 // Nothing a clinic wrote, no user id, token or secret reaches the log, even at debug
 // level and through failures (a refused reply token, a failing push, a bad signature).
 func TestLogsCarryNoPersonalData(t *testing.T) {
-	var buf syncBuffer
+	var buf bottest.LogBuffer
 	log := slog.New(slog.NewJSONHandler(&buf, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	h := newHarnessLog(t, nil, log)
 	h.api.Script("/v2/bot/message/reply", bottest.Response{Status: 400, Body: `{"message":"Invalid reply token"}`})

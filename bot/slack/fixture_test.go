@@ -1,7 +1,6 @@
 package slack_test
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -36,24 +35,6 @@ var labels = bot.Labels{
 		{Value: "network", Label: "適切な回線が見つからない"}, {Value: "other", Label: "その他"},
 	},
 	FacilityTypes: []bot.Choice{{Value: "clinic", Label: "診療所"}, {Value: "hospital", Label: "病院"}},
-}
-
-// logBuffer collects the log for assertions.
-type logBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *logBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *logBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
 }
 
 // echoBrain stands in for flows.Desk: it answers a desk reply the way the desk will.
@@ -110,7 +91,7 @@ type fixture struct {
 	engine *recordingEngine
 	desk   *slack.Desk
 	srv    *httptest.Server
-	log    *logBuffer
+	log    *bottest.LogBuffer
 }
 
 func newFixture(t *testing.T) *fixture {
@@ -121,7 +102,7 @@ func newFixture(t *testing.T) *fixture {
 // newFixtureWith builds the fixture; wrap, if not nil, wraps the store the desk uses.
 func newFixtureWith(t *testing.T, wrap func(*store.Memory) slack.Store) *fixture {
 	t.Helper()
-	f := &fixture{t: t, slack: bottest.NewSlackAPI(t, channel), line: bottest.NewLINEAPI(t), log: &logBuffer{},
+	f := &fixture{t: t, slack: bottest.NewSlackAPI(t, channel), line: bottest.NewLINEAPI(t), log: &bottest.LogBuffer{},
 		clock: bottest.NewClock(time.Date(2022, 11, 15, 10, 0, 0, 0, bot.JST))}
 	log := slog.New(slog.NewJSONHandler(f.log, nil))
 	f.store = store.NewMemory(f.clock.Now)
