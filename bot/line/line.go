@@ -6,8 +6,6 @@ package line
 import (
 	"context"
 	"encoding/json"
-	"errors"
-	"io"
 	"log/slog"
 	"net/http"
 	"strings"
@@ -47,14 +45,8 @@ func NewHandler(secret string, engine Engine, sender *Sender, log *slog.Logger) 
 // order. A failure answers 500 so LINE redelivers; events already applied are recognised
 // by their webhookEventId and applied once.
 func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, MaxBody))
-	if err != nil {
-		var tooBig *http.MaxBytesError
-		if errors.As(err, &tooBig) {
-			http.Error(w, "body too large", http.StatusRequestEntityTooLarge)
-			return
-		}
-		http.Error(w, "cannot read body", http.StatusBadRequest)
+	body, ok := bot.ReadBody(w, r, MaxBody)
+	if !ok {
 		return
 	}
 	if !webhook.ValidateSignature(h.secret, r.Header.Get("X-Line-Signature"), body) {

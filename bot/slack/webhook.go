@@ -2,11 +2,11 @@ package slack
 
 import (
 	"encoding/json"
-	"errors"
-	"io"
 	"net/http"
 
 	slackgo "github.com/slack-go/slack"
+
+	"deskbot/bot"
 )
 
 // MaxBody is the largest request body read from Slack; its payloads are a few kilobytes.
@@ -17,14 +17,8 @@ const MaxBody = 1 << 20
 // called. A forged or stale request gets 401 and has no effect.
 func (d *Desk) verified(next func(w http.ResponseWriter, r *http.Request, body []byte)) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, MaxBody))
-		if err != nil {
-			var tooBig *http.MaxBytesError
-			if errors.As(err, &tooBig) {
-				http.Error(w, "body too large", http.StatusRequestEntityTooLarge)
-				return
-			}
-			http.Error(w, "cannot read body", http.StatusBadRequest)
+		body, ok := bot.ReadBody(w, r, MaxBody)
+		if !ok {
 			return
 		}
 		sv, err := slackgo.NewSecretsVerifier(r.Header, d.secret)
