@@ -34,13 +34,14 @@ var quiet = slog.New(slog.NewTextHandler(io.Discard, nil))
 // harness is the LINE webhook in front of a real engine and store, sending through the
 // real SDK client to a recording fake of the Messaging API.
 type harness struct {
-	t      *testing.T
-	api    *bottest.LINEAPI
-	store  *store.Memory
-	sender *line.Sender
-	srv    *httptest.Server
-	user   string
-	n      int
+	t       *testing.T
+	api     *bottest.LINEAPI
+	store   *store.Memory
+	sender  *line.Sender
+	handler *line.Handler
+	srv     *httptest.Server
+	user    string
+	n       int
 	// quick maps the labels of the last quick replies to their postback data.
 	quick map[string]string
 }
@@ -65,9 +66,9 @@ func newHarnessLog(t *testing.T, brain bot.Brain, log *slog.Logger) *harness {
 	h.sender.Backoff = time.Millisecond
 	fixed := func() time.Time { return time.Date(2022, 11, 15, 10, 0, 0, 0, bot.JST) }
 	engine := bot.NewEngine(bot.Config{Store: h.store, Brain: brain, Now: fixed, Log: log, Deliver: h.sender.Deliver})
-	handler := line.NewHandler(secret, engine, h.sender, log)
-	handler.LoadingAfter = 0
-	h.srv = httptest.NewServer(handler)
+	h.handler = line.NewHandler(secret, engine, h.sender, log)
+	h.handler.LoadingAfter = 0
+	h.srv = httptest.NewServer(h.handler)
 	t.Cleanup(func() { h.srv.Close(); h.sender.Close() })
 	return h
 }
@@ -503,4 +504,57 @@ func TestLogsCarryNoPersonalData(t *testing.T) {
 			t.Errorf("the log contains %q:\n%s", secretThing, logged)
 		}
 	}
+}
+
+// A push LINE keeps failing is given up after the sender's attempts, with no more calls.
+func TestPushGivesUp(t *testing.T) {
+	h := newHarness(t, nil)
+	h.api.Script("/v2/bot/message/reply", bottest.Response{Status: 400, Body: `{"message":"Invalid reply token"}`})
+	fail := bottest.Response{Status: 503, Body: `{"message":"unavailable"}`}
+	h.api.Script("/v2/bot/message/push", fail, fail, fail, fail)
+	h.send(h.textEvent("メニュー"))
+	for range 4 {
+		if p := h.next(); p.Path != "/v2/bot/message/push" {
+			t.Fatalf("call %s, want a push", p.Path)
+		}
+	}
+	wantContains(t, h.say("メニュー"), "ご用件")
+	if n := len(h.api.Requests("/v2/bot/message/push")); n != 4 {
+		t.Fatalf("%d pushes, want 4 (the sender's attempts) and then none", n)
+	}
+}
+
+// blocking is a brain that holds its turn until released: a slow turn.
+type blocking struct{ release chan struct{} }
+
+func (b blocking) Decide(ctx context.Context, t *bot.Turn) (bot.Outcome, error) {
+	select {
+	case <-b.release:
+	case <-ctx.Done():
+		return bot.Outcome{}, ctx.Err()
+	}
+	return bot.Outcome{Messages: []bot.Message{{Text: "お待たせしました"}}}, nil
+}
+
+// A slow turn shows the loading animation to the user while it runs, then replies.
+func TestLoadingAnimation(t *testing.T) {
+	release := make(chan struct{})
+	h := newHarness(t, blocking{release})
+	h.handler.LoadingAfter = time.Millisecond
+	body := webhookBody(h.textEvent("見積の件です"))
+	done := make(chan int, 1)
+	go func() { done <- h.post(body, bottest.SignLINE(secret, body)) }()
+	select {
+	case r := <-h.api.Received:
+		if r.Path != "/v2/bot/chat/loading/start" || r.JSON()["chatId"] != h.user || r.JSON()["loadingSeconds"] != float64(20) {
+			t.Fatalf("first call %s %s, want the loading animation for the user", r.Path, r.Body)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("no loading animation while the turn was slow")
+	}
+	close(release)
+	if code := <-done; code != http.StatusOK {
+		t.Fatalf("status %d", code)
+	}
+	wantContains(t, texts(h.next()), "お待たせしました")
 }
