@@ -91,6 +91,8 @@ type Step struct {
 	Compare bool `yaml:"compare"`
 
 	line int
+	// conds is When, parsed once when the script is loaded.
+	conds []cond
 }
 
 // Option is one choice of a step or menu.
@@ -359,6 +361,7 @@ func (s *Script) validate() []error {
 				if err != nil {
 					bad(f.file, st.line, "step %q: when: %v", st.ID, err)
 				}
+				st.conds = cs
 				for _, c := range cs {
 					if !seen[c.step] {
 						bad(f.file, st.line, "step %q: when names %q, which is not an earlier step", st.ID, c.step)
@@ -512,18 +515,7 @@ func (st *Step) applies(answers map[string]string) bool {
 	if st.When == "" {
 		return true
 	}
-	cs, err := parseConds(st.When)
-	return err == nil && slices.ContainsFunc(cs, func(c cond) bool { return c.holds(answers) })
-}
-
-// text returns the flow's text k, or the common one.
-func (s *Script) text(f *Flow, k string) string {
-	if f != nil {
-		if t, ok := f.Texts[k]; ok {
-			return t
-		}
-	}
-	return s.Texts[k]
+	return slices.ContainsFunc(st.conds, func(c cond) bool { return c.holds(answers) })
 }
 
 // fill replaces {name} placeholders in a text.
