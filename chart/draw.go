@@ -315,7 +315,7 @@ func tiles(p *charts.Painter, f *Figure, top int) error {
 		}
 		p.FilledRect(x+gap/2, y+gap/2, x+size-gap/2, y+size-gap/2, fill, fill, 0)
 		st, nst := name, num
-		if v > 0 && stepOf(steps, v) >= len(steps)-2 {
+		if fill == blues[len(blues)-1] || fill == blues[len(blues)-2] { // dark tiles get white text
 			st.FontColor, nst.FontColor = white, white
 		}
 		short := shortName(f.Labels[i])
