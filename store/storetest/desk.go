@@ -216,26 +216,7 @@ func testFirstSeen(t *testing.T, s DeskStore, h Harness) {
 
 // Of concurrent callers with one key, exactly one sees it first.
 func testFirstSeenRace(t *testing.T, s DeskStore, h Harness) {
-	const n = 16
-	var (
-		wg     sync.WaitGroup
-		mu     sync.Mutex
-		firsts int
-	)
-	for range n {
-		wg.Go(func() {
-			ok, err := s.FirstSeen(ctx, "slack:event:Race", h.TTL)
-			if err != nil {
-				t.Error(err)
-			}
-			if ok {
-				mu.Lock()
-				firsts++
-				mu.Unlock()
-			}
-		})
-	}
-	wg.Wait()
+	firsts := race(t, 16, func() (bool, error) { return s.FirstSeen(ctx, "slack:event:Race", h.TTL) })
 	if firsts != 1 {
 		t.Fatalf("%d callers saw the key first, want 1", firsts)
 	}
@@ -290,7 +271,17 @@ func testClaimNotice(t *testing.T, s DeskStore, h Harness) {
 // Of concurrent callers with one claim, exactly one queues the notice, and the outbox
 // holds it once.
 func testClaimNoticeRace(t *testing.T, s DeskStore, h Harness) {
-	const n = 16
+	wins := race(t, 16, func() (bool, error) { return s.ClaimNotice(ctx, "digest:race", h.TTL, digestNotice("D-race")) })
+	if wins != 1 {
+		t.Fatalf("%d callers queued the notice, want 1", wins)
+	}
+	if ds := claimAll(t, s); len(ds) != 1 {
+		t.Fatalf("the outbox holds %d notices, want 1", len(ds))
+	}
+}
+
+// race calls fn from n goroutines at once and counts the calls that returned true.
+func race(t *testing.T, n int, fn func() (bool, error)) int {
 	var (
 		wg   sync.WaitGroup
 		mu   sync.Mutex
@@ -298,7 +289,7 @@ func testClaimNoticeRace(t *testing.T, s DeskStore, h Harness) {
 	)
 	for range n {
 		wg.Go(func() {
-			ok, err := s.ClaimNotice(ctx, "digest:race", h.TTL, digestNotice("D-race"))
+			ok, err := fn()
 			if err != nil {
 				t.Error(err)
 			}
@@ -310,10 +301,5 @@ func testClaimNoticeRace(t *testing.T, s DeskStore, h Harness) {
 		})
 	}
 	wg.Wait()
-	if wins != 1 {
-		t.Fatalf("%d callers queued the notice, want 1", wins)
-	}
-	if ds := claimAll(t, s); len(ds) != 1 {
-		t.Fatalf("the outbox holds %d notices, want 1", len(ds))
-	}
+	return wins
 }
