@@ -420,3 +420,13 @@ func BenchmarkRender10000(b *testing.B) {
 		}
 	}
 }
+
+// A set whose reports lie outside its period (a caller's mistake) draws without a panic;
+// those reports are not in the weekly bars.
+func TestReportsOutsideThePeriod(t *testing.T) {
+	set := small()
+	set.Period = bot.Period{From: jst(2022, 11, 14, 0, 0, 0), To: jst(2022, 11, 21, 0, 0, 0)}
+	if got := figure(t, Figures(set, labels, false), "weekly").Total(); got != 5 {
+		t.Errorf("weekly total %v, want the 5 category counts of the week of 11/14", got)
+	}
+}

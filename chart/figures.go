@@ -210,6 +210,9 @@ func byWeek(in *input) Figure {
 	}
 	for i := range rs {
 		w := int(weekStart(rs[i].Created).Sub(first).Hours() / (24 * 7))
+		if w < 0 || w >= weeks { // a set whose reports lie outside its period
+			continue
+		}
 		in.eachCategory(&rs[i], func(c int) { f.Series[c].Values[w]++ })
 	}
 	for _, d := range Deadlines {
