@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"strconv"
+	"strings"
 
 	"github.com/go-analyze/charts"
 )
@@ -84,6 +85,13 @@ func wrap(p *charts.Painter, s string, w int, st charts.FontStyle) []string {
 		}
 		for n < len(rs) && p.MeasureText(string(rs[:n+1]), 0, st).Width() <= w {
 			n++
+		}
+		// Rather after a comma or a full stop a little earlier than inside a number.
+		for back := n; n < len(rs) && back > n-16 && back > 1; back-- {
+			if strings.ContainsRune("、。，）・ ", rs[back-1]) {
+				n = back
+				break
+			}
 		}
 		lines = append(lines, string(rs[:n]))
 		rs = rs[n:]
