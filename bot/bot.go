@@ -111,6 +111,8 @@ const (
 	NoticeHandoffMessage NoticeKind = "handoff-message"
 	// NoticeHandoffClosed says the clinic closed the handoff.
 	NoticeHandoffClosed NoticeKind = "handoff-closed"
+	// NoticeDigest is the desk's scheduled digest: the charts of the reports of Period.
+	NoticeDigest NoticeKind = "digest"
 )
 
 // Notice is something the desk must hear about. Notices leave the engine through the outbox
@@ -129,6 +131,8 @@ type Notice struct {
 	// Context describes where the clinic was when it asked for a person.
 	Context []Field `json:"context,omitempty"`
 	Report  *Report `json:"report,omitempty"`
+	// Period is the span a digest notice covers.
+	Period *Period `json:"period,omitempty"`
 }
 
 // Report is a finished obstacle report.

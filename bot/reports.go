@@ -69,6 +69,10 @@ type DeskPost struct {
 type Labels struct {
 	Categories    []Choice
 	FacilityTypes []Choice
+	// Quote and Start are the labels under which a report's Answers or Checklist carry
+	// the introduction quote and the expected start of operation, as the flows show them
+	// (e.g. 見積額（導入費用）, 運用開始の見込み). The charts read the figures from them.
+	Quote, Start []string
 }
 
 // Category returns the label of a category id.

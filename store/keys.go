@@ -23,6 +23,8 @@ import (
 //	<p>:{c:<conv>}:lease    STRING  the lease TTL                no        holder id of the engine draining
 //	<p>:{c:<conv>}:out      LIST    none (drained by the relay)  yes       notice JSON written by Commit, not
 //	                                                                       yet relayed to the outbox stream
+//	<p>:{c:<conv>}:claim:<k> STRING the caller's TTL             no        "1": the notice of claim <k> was
+//	                                                                       queued (ClaimNotice; the digest)
 //
 // Global — hash tag {g}: one slot, so the outbox scripts can touch the stream, the
 // dedupe set and the archive together. The traffic here is the desk's (a few notices and
@@ -88,6 +90,7 @@ func (k keys) inbox(conv string) string          { return k.conv(conv, "inbox") 
 func (k keys) seq(conv string) string            { return k.conv(conv, "seq") }
 func (k keys) lease(conv string) string          { return k.conv(conv, "lease") }
 func (k keys) out(conv string) string            { return k.conv(conv, "out") }
+func (k keys) claim(conv, claim string) string   { return k.conv(conv, "claim:"+claim) }
 
 // global names a key of the {g} slot.
 func (k keys) global(name string) string { return k.prefix + ":{g}:" + name }

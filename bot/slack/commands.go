@@ -4,11 +4,8 @@ import (
 	"bytes"
 	"cmp"
 	"context"
-	"errors"
 	"fmt"
 	"net/http"
-	"regexp"
-	"strconv"
 	"strings"
 	"time"
 
@@ -28,6 +25,7 @@ const maxListed = 40
 //	/deskbot 集計 [期間]   totals by category, prefecture and status
 //	/deskbot 一覧 [期間]   the reports not resolved
 //	/deskbot csv [期間]    a CSV of the reports, uploaded to the channel
+//	/deskbot グラフ [期間]  the charts of the reports, uploaded to the channel
 //
 // anything else gets the usage. Totals are shown to the channel; the rest to the caller.
 func (d *Desk) commands(w http.ResponseWriter, r *http.Request, body []byte) {
@@ -59,6 +57,8 @@ func (d *Desk) commands(w http.ResponseWriter, r *http.Request, body []byte) {
 		run = d.list
 	case "csv":
 		run = d.csv
+	case "グラフ", "ｸﾞﾗﾌ", "chart", "charts":
+		run = d.charts
 	case "", "help", "ヘルプ", "使い方":
 		reply(w, ephemeral(usage))
 		return
@@ -84,22 +84,11 @@ func ephemeral(text string) slackgo.Msg {
 	return slackgo.Msg{ResponseType: slackgo.ResponseTypeEphemeral, Text: text}
 }
 
-// reports returns the reports of period p and their status histories.
+// reports returns the reports of period p and their status histories: bot.LoadReports,
+// the one query the CSV, the totals and the charts share.
 func (d *Desk) reports(ctx context.Context, p bot.Period) ([]bot.Report, map[string][]bot.StatusChange, error) {
-	all, err := d.store.Reports(ctx)
-	if err != nil {
-		return nil, nil, fmt.Errorf("reports: %w", err)
-	}
-	rs := p.Filter(all)
-	ids := make([]string, len(rs))
-	for i, r := range rs {
-		ids[i] = r.ID
-	}
-	st, err := d.store.Statuses(ctx, ids...)
-	if err != nil {
-		return nil, nil, fmt.Errorf("statuses: %w", err)
-	}
-	return rs, st, nil
+	set, err := bot.LoadReports(ctx, d.store, p, p.Name(), d.now())
+	return set.Reports, set.Statuses, err
 }
 
 // totals answers 集計, to the channel.
@@ -204,89 +193,6 @@ func (d *Desk) csv(ctx context.Context, p bot.Period, name string, cmd slackgo.S
 	return ephemeral(fmt.Sprintf(txtCSVStarted, name, len(rs))), nil
 }
 
-// A bound of a period: 2022-11-15 (a day) or 2022-11 (a month), with - or /.
-var periodBound = regexp.MustCompile(`^(\d{4})[-/](\d{1,2})(?:[-/](\d{1,2}))?$`)
-
-// A span back from today: 30日, 30d.
-var periodDays = regexp.MustCompile(`^(\d{1,4})(?:日|日間|d)$`)
-
-// toASCII folds full-width digits and signs typed in Japanese input.
-var toASCII = strings.NewReplacer("０", "0", "１", "1", "２", "2", "３", "3", "４", "4", "５", "5", "６", "6",
-	"７", "7", "８", "8", "９", "9", "－", "-", "／", "/", "〜", " ", "～", " ", "~", " ", "..", " ")
-
-// parsePeriod reads the period of a command, in Japan's days: "" (all), 今日, 今月, 先月,
-// a number of days back (30日), a month (2022-11), a day (2022-11-15) or two of those
-// for a span, both included. It returns the period and how to name it.
-func parsePeriod(s string, now time.Time) (bot.Period, string, error) {
-	now = now.In(bot.JST)
-	today := time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, bot.JST)
-	month := time.Date(now.Year(), now.Month(), 1, 0, 0, 0, 0, bot.JST)
-	f := strings.Fields(toASCII.Replace(s))
-	var p bot.Period
-	switch {
-	case len(f) == 0:
-		return bot.Period{}, txtAllTime, nil
-	case len(f) == 1 && f[0] == "今日":
-		p = bot.Period{From: today, To: today.AddDate(0, 0, 1)}
-	case len(f) == 1 && f[0] == "今月":
-		p = bot.Period{From: month, To: month.AddDate(0, 1, 0)}
-	case len(f) == 1 && f[0] == "先月":
-		p = bot.Period{From: month.AddDate(0, -1, 0), To: month}
-	case len(f) == 1 && periodDays.MatchString(f[0]):
-		n, _ := strconv.Atoi(periodDays.FindStringSubmatch(f[0])[1])
-		if n < 1 {
-			return bot.Period{}, "", errors.New("zero days")
-		}
-		p = bot.Period{From: today.AddDate(0, 0, 1-n), To: today.AddDate(0, 0, 1)}
-	case len(f) == 1 || len(f) == 2:
-		from, err := span(f[0])
-		if err != nil {
-			return bot.Period{}, "", err
-		}
-		to := from
-		if len(f) == 2 {
-			if to, err = span(f[1]); err != nil {
-				return bot.Period{}, "", err
-			}
-		}
-		if !from.From.Before(to.To) {
-			return bot.Period{}, "", errors.New("the period ends before it starts")
-		}
-		p = bot.Period{From: from.From, To: to.To}
-	default:
-		return bot.Period{}, "", fmt.Errorf("%q is not a period", s)
-	}
-	return p, periodName(p), nil
-}
-
-// span is the day or month a bound names.
-func span(s string) (bot.Period, error) {
-	m := periodBound.FindStringSubmatch(s)
-	if m == nil {
-		return bot.Period{}, fmt.Errorf("%q is not a day or a month", s)
-	}
-	y, _ := strconv.Atoi(m[1])
-	mo, _ := strconv.Atoi(m[2])
-	if mo < 1 || mo > 12 {
-		return bot.Period{}, fmt.Errorf("%q: no such month", s)
-	}
-	if m[3] == "" {
-		from := time.Date(y, time.Month(mo), 1, 0, 0, 0, 0, bot.JST)
-		return bot.Period{From: from, To: from.AddDate(0, 1, 0)}, nil
-	}
-	day, _ := strconv.Atoi(m[3])
-	from := time.Date(y, time.Month(mo), day, 0, 0, 0, 0, bot.JST)
-	if from.Day() != day || from.Month() != time.Month(mo) {
-		return bot.Period{}, fmt.Errorf("%q: no such day", s)
-	}
-	return bot.Period{From: from, To: from.AddDate(0, 0, 1)}, nil
-}
-
-// periodName names a period by its first and last days.
-func periodName(p bot.Period) string {
-	first, last := p.From.Format("2006-01-02"), p.To.AddDate(0, 0, -1).Format("2006-01-02")
-	if first == last {
-		return first
-	}
-	return first + "〜" + last
-}
+// parsePeriod reads the period of a command: bot.ParsePeriod, which `deskbot export`
+// shares.
+func parsePeriod(s string, now time.Time) (bot.Period, string, error) { return bot.ParsePeriod(s, now) }

@@ -39,6 +39,9 @@ func (d *Desk) Notify(ctx context.Context, dl bot.Delivery) error {
 	} else if ok {
 		return nil
 	}
+	if n.Kind == bot.NoticeDigest {
+		return d.postDigest(ctx, n)
+	}
 	var thread string
 	if n.Kind == bot.NoticeHandoffMessage || n.Kind == bot.NoticeHandoffClosed {
 		root, ok, err := d.store.Posted(ctx, n.Thread)

@@ -69,6 +69,9 @@ type api interface {
 	GetConversationHistoryContext(ctx context.Context, p *slackgo.GetConversationHistoryParameters) (*slackgo.GetConversationHistoryResponse, error)
 	GetConversationRepliesContext(ctx context.Context, p *slackgo.GetConversationRepliesParameters) ([]slackgo.Message, bool, string, error)
 	UploadFileContext(ctx context.Context, p slackgo.UploadFileParameters) (*slackgo.FileSummary, error)
+	GetUploadURLExternalContext(ctx context.Context, p slackgo.GetUploadURLExternalParameters) (*slackgo.GetUploadURLExternalResponse, error)
+	UploadToURL(ctx context.Context, p slackgo.UploadToURLParameters) error
+	CompleteUploadExternalContext(ctx context.Context, p slackgo.CompleteUploadExternalParameters) (*slackgo.CompleteUploadExternalResponse, error)
 }
 
 // Config configures a Desk.
@@ -105,7 +108,8 @@ type Desk struct {
 	labels        func() bot.Labels
 	now           func() time.Time
 	log           *slog.Logger
-	// background counts the work handlers leave running after answering (CSV uploads).
+	// background counts the work handlers leave running after answering (CSV and chart
+	// uploads).
 	background sync.WaitGroup
 }
 

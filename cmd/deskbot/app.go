@@ -24,7 +24,11 @@ usage:
   deskbot chat [flags]           talk to the bot in the terminal as a clinic would
   deskbot faq [--json] [flags]   best FAQ topic for each question read from stdin
   deskbot kb check [flags]       validate the knowledge base and flow texts
-  deskbot export --format csv    the archived reports as CSV (UTF-8 with BOM) on stdout
+  deskbot export --format csv [--period P]
+                                 the archived reports as CSV (UTF-8 with BOM) on stdout
+  deskbot export --format png|svg --out DIR [--period P] [--share]
+                                 the desk's charts, one file per chart; --share shows
+                                 a prefecture's counts below 3 as 「3件未満」
   deskbot line richmenu --image FILE [--chat-bar TEXT]
                                  make the main menu the LINE channel's rich menu
 
@@ -61,11 +65,12 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		}
 		err = kbCheck(args[1:], getenv, stdout, stderr)
 	case "export":
-		if args, err = exportArgs(args); err != nil {
+		var opts exportOptions
+		if opts, args, err = exportArgs(args); err != nil {
 			fmt.Fprintf(stderr, "deskbot export: %v\n\n%s", err, usage)
 			return 2
 		}
-		err = withApp(ctx, "export", args, getenv, stderr, func(a *app, _ []string) error { return export(ctx, a, stdout) })
+		err = withApp(ctx, "export", args, getenv, stderr, func(a *app, _ []string) error { return export(ctx, a, opts, stdout) })
 	case "line":
 		if len(args) == 0 || args[0] != "richmenu" {
 			fmt.Fprint(stderr, usage)
@@ -107,6 +112,7 @@ type app struct {
 type Store interface {
 	bot.Store
 	bot.Outbox
+	bot.DigestQueue
 	slack.Store
 	Ping(ctx context.Context) error
 }

@@ -11,6 +11,8 @@ import (
 	"os"
 	"strings"
 	"time"
+
+	"deskbot/bot"
 )
 
 // Config is the whole configuration. It is read here and nowhere else: every setting is an
@@ -33,6 +35,11 @@ type Config struct {
 	Now        string
 	SessionTTL time.Duration
 	LogLevel   slog.Level
+	// Digest is DESKBOT_DIGEST as given; Validate reads it into DigestSchedule.
+	Digest string
+
+	// DigestSchedule is when the weekly digest is posted; nil when Digest is unset.
+	DigestSchedule *bot.Schedule
 
 	// Set from Now by Validate: the fixed clock, zero for the real one.
 	fixedNow time.Time
@@ -60,6 +67,7 @@ func (c *Config) settings(ttl, level *string) []setting {
 		{"DESKBOT_NOW", "now", "", "fixed now, RFC 3339, for rehearsals and tests", &c.Now},
 		{"DESKBOT_SESSION_TTL", "session-ttl", "168h", "idle session lifetime", ttl},
 		{"DESKBOT_LOG_LEVEL", "log-level", "info", "debug, info, warn or error", level},
+		{"DESKBOT_DIGEST", "digest", "", "when the weekly chart digest is posted to the desk, e.g. mon 09:00 (Japan time)", &c.Digest},
 	}
 }
 
@@ -146,6 +154,14 @@ func (c *Config) Validate() error {
 	if c.KBDir != "" {
 		if st, err := os.Stat(c.KBDir); err != nil || !st.IsDir() {
 			bad("DESKBOT_KB %q: not a readable directory", c.KBDir)
+		}
+	}
+	if c.Digest != "" {
+		s, err := bot.ParseSchedule(c.Digest)
+		if err != nil {
+			bad("DESKBOT_DIGEST %q: want a day of the week and a time in Japan, e.g. mon 09:00", c.Digest)
+		} else {
+			c.DigestSchedule = &s
 		}
 	}
 	if c.Now != "" {

@@ -51,6 +51,7 @@ func TestConfigListsEveryProblem(t *testing.T) {
 		"SLACK_API_URL", "http://127.0.0.1:1/api",
 		"DESKBOT_KB", "/no/such/dir",
 		"DESKBOT_NOW", "yesterday",
+		"DESKBOT_DIGEST", "every monday",
 	)
 	cfg, _, err := LoadConfig("deskbot", nil, getenv, &bytes.Buffer{})
 	if err != nil {
@@ -61,7 +62,7 @@ func TestConfigListsEveryProblem(t *testing.T) {
 		t.Fatal("Validate accepted a broken configuration")
 	}
 	for _, want := range []string{"DESKBOT_ADDR", "both set", "REDIS_URL", "REDIS_CLUSTER_ADDRS", "LINE_CHANNEL_SECRET and LINE_CHANNEL_ACCESS_TOKEN",
-		"SLACK_BOT_TOKEN, SLACK_SIGNING_SECRET and SLACK_DESK_CHANNEL", "must end in /", "DESKBOT_KB", "DESKBOT_NOW"} {
+		"SLACK_BOT_TOKEN, SLACK_SIGNING_SECRET and SLACK_DESK_CHANNEL", "must end in /", "DESKBOT_KB", "DESKBOT_NOW", "DESKBOT_DIGEST"} {
 		if !strings.Contains(err.Error(), want) {
 			t.Errorf("errors lack %q:\n%v", want, err)
 		}

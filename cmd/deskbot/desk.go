@@ -35,25 +35,40 @@ func (a *app) slackDesk(ctx context.Context) (*slack.Desk, error) {
 }
 
 // reportLabels names the ids of reports by the report flow of the knowledge in use: its
-// category and facility type choices.
+// category and facility type choices; and it tells the charts under which labels the
+// report and checklist steps keep the quote and the expected start.
 func (a *app) reportLabels() bot.Labels {
 	var l bot.Labels
-	f := a.desk.Knowledge().Script.Flows["report"]
-	if f == nil {
-		return l
-	}
-	for _, st := range f.Steps {
-		var dst *[]bot.Choice
-		switch st.ID {
-		case "categories":
-			dst = &l.Categories
-		case "facility_type":
-			dst = &l.FacilityTypes
-		default:
-			continue
+	flows := a.desk.Knowledge().Script.Flows
+	if f := flows["report"]; f != nil {
+		for _, st := range f.Steps {
+			var dst *[]bot.Choice
+			switch st.ID {
+			case "categories":
+				dst = &l.Categories
+			case "facility_type":
+				dst = &l.FacilityTypes
+			case "quote_amount":
+				l.Quote = append(l.Quote, st.Label)
+			case "expected_start":
+				l.Start = append(l.Start, st.Label)
+			}
+			if dst == nil {
+				continue
+			}
+			for _, o := range st.Choices {
+				*dst = append(*dst, bot.Choice{Label: o.Label, Value: o.Value})
+			}
 		}
-		for _, o := range st.Choices {
-			*dst = append(*dst, bot.Choice{Label: o.Label, Value: o.Value})
+	}
+	if f := flows["checklist"]; f != nil {
+		for _, st := range f.Steps {
+			switch st.ID {
+			case "cost_intro":
+				l.Quote = append(l.Quote, st.Label)
+			case "start":
+				l.Start = append(l.Start, st.Label)
+			}
 		}
 	}
 	return l

@@ -55,6 +55,10 @@ func serve(ctx context.Context, a *app, listening func(net.Addr)) error {
 		Log: a.log, Observe: observeDelivery}
 	wg.Go(func() { worker.Run(workCtx) })
 	wg.Go(func() { a.sweep(workCtx) })
+	if sc := a.cfg.DigestSchedule; sc != nil {
+		d := &bot.Digest{Queue: a.store, Schedule: *sc, Now: a.cfg.Clock(), Log: a.log}
+		wg.Go(func() { d.Run(workCtx) })
+	}
 	// Listen for SIGHUP before the server is up, so a reload asked for once it answers is
 	// never missed.
 	hup := make(chan os.Signal, 1)

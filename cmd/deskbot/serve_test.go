@@ -179,3 +179,30 @@ func TestServeSlack(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// With DESKBOT_DIGEST, serve posts the week's charts to the desk at the time: here the
+// clock stands at that Monday's 9:00 in Japan, so the digest goes out as the server
+// starts, through the outbox like any notice.
+func TestServeDigest(t *testing.T) {
+	api := bottest.NewSlackAPI(t, "C0DESK")
+	a := testApp(t, "serve", env("SLACK_BOT_TOKEN", api.Token, "SLACK_SIGNING_SECRET", "slack-s3cret",
+		"SLACK_DESK_CHANNEL", "C0DESK", "SLACK_API_URL", api.URL+"/api/", "DESKBOT_DIGEST", "月曜 9:00",
+		"DESKBOT_NOW", "2022-11-14T09:00:30+09:00"))
+	_, stop := serveApp(t, a)
+	timeout := time.After(60 * time.Second)
+	for done := false; !done; {
+		select {
+		case req := <-api.Received:
+			done = req.Path == "/api/files.completeUploadExternal"
+		case <-timeout:
+			t.Fatal("the digest was not uploaded to Slack")
+		}
+	}
+	if err := stop(); err != nil {
+		t.Fatal(err)
+	}
+	files := api.Files()
+	if len(files) != 9 || !files[0].Shared || !strings.Contains(files[0].Comment, "週次ダイジェスト（2022-11-07〜2022-11-13）") {
+		t.Fatalf("files %+v; want the nine charts of the week before", files)
+	}
+}

@@ -25,6 +25,7 @@ type DeskStore interface {
 	Statuses(ctx context.Context, reportIDs ...string) (map[string][]bot.StatusChange, error)
 	FirstSeen(ctx context.Context, key string, ttl time.Duration) (bool, error)
 	Forget(ctx context.Context, key string) error
+	ClaimNotice(ctx context.Context, claim string, ttl time.Duration, n bot.Notice) (bool, error)
 }
 
 // RunDesk runs the desk's part of the suite; newHarness is called once per subtest, must
@@ -40,6 +41,8 @@ func RunDesk(t *testing.T, newHarness func(t *testing.T) Harness) {
 		{"StatusesRace", testStatusesRace},
 		{"FirstSeen", testFirstSeen},
 		{"FirstSeenRace", testFirstSeenRace},
+		{"ClaimNotice", testClaimNotice},
+		{"ClaimNoticeRace", testClaimNoticeRace},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -213,27 +216,90 @@ func testFirstSeen(t *testing.T, s DeskStore, h Harness) {
 
 // Of concurrent callers with one key, exactly one sees it first.
 func testFirstSeenRace(t *testing.T, s DeskStore, h Harness) {
-	const n = 16
+	firsts := race(t, 16, func() (bool, error) { return s.FirstSeen(ctx, "slack:event:Race", h.TTL) })
+	if firsts != 1 {
+		t.Fatalf("%d callers saw the key first, want 1", firsts)
+	}
+}
+
+func digestNotice(id string) bot.Notice {
+	p := bot.Period{From: time.Date(2022, 11, 7, 0, 0, 0, 0, bot.JST), To: time.Date(2022, 11, 14, 0, 0, 0, 0, bot.JST)}
+	return bot.Notice{ID: id, Kind: bot.NoticeDigest, Conversation: bot.DigestConversation,
+		Time: time.Date(2022, 11, 14, 9, 0, 0, 0, bot.JST), Period: &p}
+}
+
+// A claimed notice is queued once while its claim lasts, and again once the claim is
+// gone; another claim is another notice. The notice comes out of the outbox whole.
+func testClaimNotice(t *testing.T, s DeskStore, h Harness) {
+	claim := func(key, id string, want bool) {
+		t.Helper()
+		got, err := s.ClaimNotice(ctx, key, h.TTL, digestNotice(id))
+		if err != nil || got != want {
+			t.Fatalf("ClaimNotice(%q) = %v, %v; want %v", key, got, err, want)
+		}
+	}
+	claim("digest:20221114T0900", "D-20221114-0900", true)
+	claim("digest:20221114T0900", "D-20221114-0900", false)
+	claim("digest:20221121T0900", "D-20221121-0900", true)
+	ds := claimAll(t, s)
+	var ids []string
+	for _, d := range ds {
+		ids = append(ids, d.ID)
+		if err := s.Ack(ctx, d); err != nil {
+			t.Fatal(err)
+		}
+	}
+	slices.Sort(ids)
+	if diff := cmp.Diff([]string{"D-20221114-0900", "D-20221121-0900"}, ids); diff != "" {
+		t.Fatalf("queued notices (-want +got):\n%s", diff)
+	}
+	want := digestNotice("D-20221114-0900")
+	got := ds[slices.IndexFunc(ds, func(d bot.Delivery) bool { return d.ID == want.ID })].Notice
+	if got.Kind != want.Kind || got.Period == nil || !got.Period.From.Equal(want.Period.From) || !got.Period.To.Equal(want.Period.To) {
+		t.Errorf("queued notice = %+v, want %+v", got, want)
+	}
+	h.Advance(h.TTL / 2)
+	claim("digest:20221114T0900", "D-20221114-0900", false)
+	h.Advance(h.TTL)
+	// Notice ids stay unique, as for any notice: the outbox drops an id it delivered.
+	claim("digest:20221114T0900", "D-20221114-0900-again", true)
+	if ds := claimAll(t, s); len(ds) != 1 {
+		t.Fatalf("%d notices after the claim expired, want 1", len(ds))
+	}
+}
+
+// Of concurrent callers with one claim, exactly one queues the notice, and the outbox
+// holds it once.
+func testClaimNoticeRace(t *testing.T, s DeskStore, h Harness) {
+	wins := race(t, 16, func() (bool, error) { return s.ClaimNotice(ctx, "digest:race", h.TTL, digestNotice("D-race")) })
+	if wins != 1 {
+		t.Fatalf("%d callers queued the notice, want 1", wins)
+	}
+	if ds := claimAll(t, s); len(ds) != 1 {
+		t.Fatalf("the outbox holds %d notices, want 1", len(ds))
+	}
+}
+
+// race calls fn from n goroutines at once and counts the calls that returned true.
+func race(t *testing.T, n int, fn func() (bool, error)) int {
 	var (
-		wg     sync.WaitGroup
-		mu     sync.Mutex
-		firsts int
+		wg   sync.WaitGroup
+		mu   sync.Mutex
+		wins int
 	)
 	for range n {
 		wg.Go(func() {
-			ok, err := s.FirstSeen(ctx, "slack:event:Race", h.TTL)
+			ok, err := fn()
 			if err != nil {
 				t.Error(err)
 			}
 			if ok {
 				mu.Lock()
-				firsts++
+				wins++
 				mu.Unlock()
 			}
 		})
 	}
 	wg.Wait()
-	if firsts != 1 {
-		t.Fatalf("%d callers saw the key first, want 1", firsts)
-	}
+	return wins
 }
