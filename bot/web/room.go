@@ -285,4 +285,3 @@ func viewNotice(n bot.Notice, l bot.Labels) *notice {
 	}
 	return v
 }
-
