@@ -73,6 +73,7 @@ func newEmulator(t *testing.T, cfg web.Config) *emulator {
 	cfg.Engine = engine
 	cfg.Now = e.clock.Now
 	cfg.Menu = k.MainMenu
+	cfg.Labels = func() bot.Labels { return reportLabels(k) }
 	cfg.Log = logger
 	if cfg.PollWait == 0 {
 		cfg.PollWait = 50 * time.Millisecond
@@ -214,4 +215,21 @@ func (f feed) lastChoices() map[string]string {
 func itoa(n int64) string {
 	b, _ := json.Marshal(n)
 	return string(b)
+}
+
+// reportLabels names report categories and facility types by the report flow's choices,
+// as deskbot serve does.
+func reportLabels(k *flows.Knowledge) bot.Labels {
+	var l bot.Labels
+	for _, st := range k.Script.Flows["report"].Steps {
+		for _, o := range st.Choices {
+			switch st.ID {
+			case "categories":
+				l.Categories = append(l.Categories, bot.Choice{Label: o.Label, Value: o.Value})
+			case "facility_type":
+				l.FacilityTypes = append(l.FacilityTypes, bot.Choice{Label: o.Label, Value: o.Value})
+			}
+		}
+	}
+	return l
 }

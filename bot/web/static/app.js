@@ -5,7 +5,6 @@
 'use strict';
 (() => {
   const $ = (id) => document.getElementById(id);
-  const icons = { '見積チェック': '📋', '障害を報告': '⚠️', 'よくある質問': '❓', '窓口に相談': '💬' };
   const jst = new Intl.DateTimeFormat('ja-JP', { timeZone: 'Asia/Tokyo', year: 'numeric', month: 'long', day: 'numeric', weekday: 'short', hour: '2-digit', minute: '2-digit' });
   const hhmm = new Intl.DateTimeFormat('ja-JP', { timeZone: 'Asia/Tokyo', hour: '2-digit', minute: '2-digit' });
 
@@ -105,6 +104,7 @@
       const li = el('li', 'system');
       li.append(el('span', '', it.text));
       chat.append(li);
+      return; // not a message: the choices offered stay
     } else {
       return;
     }
@@ -162,7 +162,7 @@
     for (const c of menu || []) {
       const b = el('button', '', c.label);
       b.type = 'button';
-      b.dataset.icon = icons[c.label] || '•';
+      b.dataset.icon = c.label.charAt(0); // LINE draws the desk's own picture; a badge stands in
       b.addEventListener('click', () => act({ kind: 'tap', value: c.value, label: c.label }));
       nav.append(b);
     }
