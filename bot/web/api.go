@@ -180,7 +180,7 @@ func (h *Handler) send(w http.ResponseWriter, r *http.Request) {
 		h.addLocked(rm, Item{Type: "clinic", Text: in.Label})
 	case "follow":
 		ev.Kind, t.action = bot.FollowEvent, "[follow]"
-		h.addLocked(rm, Item{Type: "clock", Text: "友だち追加"})
+		h.addLocked(rm, Item{Type: "system", Text: "友だち追加"})
 	case "desk":
 		ev.Kind, ev.Text = bot.DeskReplyEvent, in.Text
 		t.action = "[desk " + oneLine(in.Text) + "]"
@@ -246,7 +246,7 @@ func (h *Handler) setClock(w http.ResponseWriter, r *http.Request) {
 	if !t.IsZero() {
 		label = "日時：" + t.In(bot.JST).Format("2006年1月2日 15:04") + "（リハーサル）"
 	}
-	h.addLocked(rm, Item{Type: "clock", Text: label})
+	h.addLocked(rm, Item{Type: "system", Text: label})
 	now := h.nowLocked(rm)
 	h.mu.Unlock()
 	writeJSON(w, map[string]string{"now": now.Format(time.RFC3339)})
@@ -325,7 +325,9 @@ func (h *Handler) transcript(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 	name := fmt.Sprintf("emulator-%s.txt", time.Now().In(bot.JST).Format("20060102-150405"))
 	w.Header().Set("Content-Disposition", `attachment; filename="`+name+`"`)
-	WriteTranscript(w, turns, truncated)
+	if err := writeTranscript(w, turns, truncated); err != nil {
+		h.log.Warn("emulator: transcript not sent", "err", err)
+	}
 }
 
 func writeJSON(w http.ResponseWriter, v any) {

@@ -52,10 +52,11 @@ type turn struct {
 }
 
 // Item is one entry of a tab's feed: what the clinic sent, a bot message, a notice to
-// the desk, what the desk wrote, or a change of the clock.
+// the desk, what the desk wrote, or a line of the emulator's own (the clock changed, the
+// account was added).
 type Item struct {
 	Seq     int64    `json:"seq"`
-	Type    string   `json:"type"` // "clinic", "bot", "notice", "desk", "clock"
+	Type    string   `json:"type"` // "clinic", "bot", "notice", "desk", "system"
 	Text    string   `json:"text,omitempty"`
 	Message *message `json:"message,omitempty"`
 	Notice  *notice  `json:"notice,omitempty"`

@@ -14,12 +14,12 @@ import (
 // across every conversation of the server.
 var receiptRE = regexp.MustCompile(`R-\d{8}-\d{4}`)
 
-// WriteTranscript writes turns in the syntax of flows/testdata/transcripts: a `now` line
+// writeTranscript writes turns in the syntax of flows/testdata/transcripts: a `now` line
 // whenever the conversation's clock moved to another minute, the action as a `>` line,
 // then what the bot answered as expectations — the first line of each message (`<`, or
 // `<~` where it holds a receipt number) and the labels of the last choices offered
 // (`<?`). Dropped into flows/testdata/transcripts, the file replays the session as a test.
-func WriteTranscript(w io.Writer, turns []turn, truncated bool) error {
+func writeTranscript(w io.Writer, turns []turn, truncated bool) error {
 	var b strings.Builder
 	b.WriteString("# A conversation of the deskbot emulator. Kept in flows/testdata/transcripts/, it\n")
 	b.WriteString("# replays as a test: each bot message's first line (<), the choices offered (<?).\n")

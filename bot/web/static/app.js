@@ -100,7 +100,7 @@
         li.append(av, el('div', 'bubble', m.text), el('span', 'time', time(it)));
         chat.append(li);
       }
-    } else if (it.type === 'clock') {
+    } else if (it.type === 'system') {
       const li = el('li', 'system');
       li.append(el('span', '', it.text));
       chat.append(li);
