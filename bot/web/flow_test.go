@@ -1,6 +1,9 @@
 package web_test
 
 import (
+	"bytes"
+	"io"
+	"net/http"
 	"strings"
 	"testing"
 
@@ -68,5 +71,26 @@ func TestDeskAnswersInThread(t *testing.T) {
 	f = e.feed(clinicA, 0)
 	if f.Open || !strings.Contains(f.botText(), "窓口の担当者がご相談を終了しました") {
 		t.Errorf("after closing: open=%v\n%s", f.Open, f.botText())
+	}
+}
+
+// BenchmarkSend measures one clinic message through the emulator's API: decode, the
+// engine's turn on the memory store, the feed updated, the answer.
+func BenchmarkSend(b *testing.B) {
+	e := newEmulator(b, web.Config{})
+	body := []byte(`{"clinic":"` + clinicA + `","kind":"text","text":"締め切りはいつ？"}`)
+	b.ReportAllocs()
+	for b.Loop() {
+		req, _ := http.NewRequest("POST", e.srv.URL+"/emulator/api/send", bytes.NewReader(body))
+		req.Header.Set("Content-Type", "application/json")
+		resp, err := e.srv.Client().Do(req)
+		if err != nil {
+			b.Fatal(err)
+		}
+		io.Copy(io.Discard, resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != 200 {
+			b.Fatalf("status %d", resp.StatusCode)
+		}
 	}
 }

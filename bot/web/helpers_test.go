@@ -25,7 +25,7 @@ import (
 // the embedded knowledge base on a memory store, the outbox worker telling the desk — but
 // with a clock that moves only when told and a desk that records what else it is told.
 type emulator struct {
-	t      *testing.T
+	t      testing.TB
 	h      *web.Handler
 	srv    *httptest.Server
 	clock  *bottest.Clock
@@ -54,7 +54,7 @@ func (d *recordingDesk) got() []bot.Notice {
 	return append([]bot.Notice(nil), d.notices...)
 }
 
-func newEmulator(t *testing.T, cfg web.Config) *emulator {
+func newEmulator(t testing.TB, cfg web.Config) *emulator {
 	t.Helper()
 	k, err := flows.Load(kb.Embedded())
 	if err != nil {
