@@ -1,6 +1,7 @@
 package web_test
 
 import (
+	"context"
 	"encoding/json"
 	"net/http"
 	"net/http/httptest"
@@ -230,5 +231,28 @@ func TestNotifierRouting(t *testing.T) {
 	}
 	if got := e.desk.got(); len(got) != 1 || got[0].ID != "R-1" {
 		t.Errorf("the real desk got %+v, want the LINE report only", got)
+	}
+}
+
+// A reply the engine delivers later — the event was applied for another call — reaches
+// the tab of its conversation; replies of other channels go to the next deliverer.
+func TestDeliverRoutes(t *testing.T) {
+	e := newEmulator(t, web.Config{})
+	e.post("send", web.Input{Clinic: clinicA, Kind: "follow"})
+	var passed []bot.Event
+	deliver := e.h.Deliver(func(_ context.Context, ev bot.Event, _ []bot.Message) { passed = append(passed, ev) })
+	later := []bot.Message{{Text: "あとから届いた返事", Choices: []bot.Choice{{Label: "はい", Value: "ans:x:yes"}}}}
+	deliver(t.Context(), bot.Event{ID: "web:late", Conversation: web.ConversationPrefix + clinicA}, later)
+	deliver(t.Context(), bot.Event{ID: "web:gone", Conversation: web.ConversationPrefix + clinicB}, later)
+	deliver(t.Context(), bot.Event{ID: "e1", Conversation: "line:U1"}, later)
+	f := e.feed(clinicA, 0)
+	if !strings.Contains(f.botText(), "あとから届いた返事") || f.lastChoices()["はい"] != "ans:x:yes" {
+		t.Errorf("tab A shows:\n%s", f.botText())
+	}
+	if strings.Contains(e.feed(clinicB, 0).botText(), "あとから") {
+		t.Error("a reply of a tab the emulator did not have was shown to a new one")
+	}
+	if len(passed) != 1 || passed[0].ID != "e1" {
+		t.Errorf("passed on: %+v, want the LINE event only", passed)
 	}
 }
