@@ -130,6 +130,7 @@ type Engine struct {
 	store    Store
 	brain    Brain
 	now      func() time.Time
+	clockOf  func(conv string) (time.Time, bool)
 	ttl      time.Duration
 	leaseTTL time.Duration
 	deliver  Deliver
@@ -146,6 +147,11 @@ type Config struct {
 	Deliver Deliver
 	// Now is the clock; nil means time.Now.
 	Now func() time.Time
+	// ClockOf, if set, may give one conversation a clock of its own: when it returns ok,
+	// the conversation's turns happen at the time it returns instead of Now. The browser
+	// emulator rehearses each conversation on a date the tester picks. It is called once
+	// per applied event and must be safe for concurrent use.
+	ClockOf func(conv string) (time.Time, bool)
 	// TTL is the idle lifetime of a session; 0 means 168h.
 	TTL time.Duration
 	// LeaseTTL bounds how long a crashed engine blocks a conversation; 0 means 15s. Each
@@ -161,7 +167,7 @@ type Config struct {
 
 // NewEngine returns an engine.
 func NewEngine(c Config) *Engine {
-	e := &Engine{store: c.Store, brain: c.Brain, now: c.Now, ttl: c.TTL, leaseTTL: c.LeaseTTL,
+	e := &Engine{store: c.Store, brain: c.Brain, now: c.Now, clockOf: c.ClockOf, ttl: c.TTL, leaseTTL: c.LeaseTTL,
 		deliver: c.Deliver, log: c.Log, obs: c.Observe}
 	if e.now == nil {
 		e.now = time.Now
@@ -294,6 +300,11 @@ func (e *Engine) apply(ctx context.Context, holder string, q Queued) ([]Message,
 		return nil, "duplicate", nil
 	}
 	now := e.now()
+	if e.clockOf != nil {
+		if t, ok := e.clockOf(ev.Conversation); ok {
+			now = t
+		}
+	}
 	s := l.Session
 	s.Conversation = ev.Conversation
 	t := &Turn{Event: ev, Session: s, Now: now, Expired: l.Expired, receipts: func(ctx context.Context) (string, error) {

@@ -233,3 +233,18 @@ func TestReceiptNumbers(t *testing.T) {
 		t.Fatalf("receipt after midnight JST %q, want R-20221116-0001", got)
 	}
 }
+
+// A conversation with a clock of its own has its turns at that time — its receipt numbers
+// are drawn on its day — while the other conversations keep the engine's clock.
+func TestConversationClock(t *testing.T) {
+	st := store.NewMemory(nil)
+	own := time.Date(2023, 4, 1, 9, 0, 0, 0, bot.JST)
+	e := bot.NewEngine(bot.Config{Store: st, Brain: counter{}, Now: newClock().Now,
+		ClockOf: func(conv string) (time.Time, bool) { return own, conv == "web:rehearsal" }})
+	if got := handle(t, e, bot.Event{Conversation: "web:rehearsal", Kind: bot.TextEvent, Text: "receipt"}); len(got) != 1 || got[0].Text != "R-20230401-0001" {
+		t.Errorf("rehearsed conversation: %+v, want R-20230401-0001", got)
+	}
+	if got := handle(t, e, bot.Event{Conversation: "line:U1", Kind: bot.TextEvent, Text: "receipt"}); len(got) != 1 || got[0].Text != "R-20221115-0001" {
+		t.Errorf("other conversation: %+v, want R-20221115-0001", got)
+	}
+}

@@ -8,10 +8,12 @@ import (
 	"io"
 	"log/slog"
 	"strings"
+	"time"
 
 	"deskbot/bot"
 	"deskbot/bot/line"
 	"deskbot/bot/slack"
+	"deskbot/bot/web"
 	"deskbot/flows"
 	"deskbot/flows/kb"
 	"deskbot/store"
@@ -103,6 +105,8 @@ type app struct {
 	engine *bot.Engine
 	// line sends to LINE users; nil when LINE is not configured.
 	line *line.Sender
+	// web is the browser emulator of deskbot serve; nil when it is off.
+	web *web.Handler
 	// reloaded, when set, hears the outcome of each SIGHUP reload (tests wait on it).
 	reloaded chan error
 }
@@ -179,9 +183,22 @@ func newApp(cfg *Config, name string, stderr io.Writer) (*app, error) {
 		a.line = line.NewSender(cfg.LineAccessToken, cfg.LineAPIBaseURL, nil, log)
 		deliver = a.line.Deliver
 	}
-	a.engine = bot.NewEngine(bot.Config{Store: a.store, Brain: a.desk, Deliver: deliver, Now: cfg.Clock(),
+	var clockOf func(string) (time.Time, bool)
+	if name == "serve" && cfg.WebEnabled() {
+		a.web = web.New(web.Config{Engine: appEngine{a}, Now: cfg.Clock(), Menu: func() []bot.Choice { return a.desk.Knowledge().MainMenu() },
+			Labels: a.reportLabels, Token: cfg.WebToken, LoopbackOnly: cfg.WebLoopbackOnly(), Log: log})
+		deliver, clockOf = a.web.Deliver(deliver), a.web.ClockOf
+	}
+	a.engine = bot.NewEngine(bot.Config{Store: a.store, Brain: a.desk, Deliver: deliver, Now: cfg.Clock(), ClockOf: clockOf,
 		TTL: cfg.SessionTTL, Log: log, Observe: observeTurn})
 	return a, nil
+}
+
+// appEngine hands the emulator the app's engine, which is made after it.
+type appEngine struct{ a *app }
+
+func (e appEngine) Handle(ctx context.Context, ev bot.Event) ([]bot.Message, error) {
+	return e.a.engine.Handle(ctx, ev)
 }
 
 // close releases what newApp opened, after the server and workers stopped.

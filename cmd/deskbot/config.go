@@ -41,6 +41,10 @@ type Config struct {
 	// DigestSchedule is when the weekly digest is posted; nil when Digest is unset.
 	DigestSchedule *bot.Schedule
 
+	// Web is DESKBOT_WEB: "1", "0", or "" for the default (on when no LINE secret is set).
+	Web      string
+	WebToken string
+
 	// Set from Now by Validate: the fixed clock, zero for the real one.
 	fixedNow time.Time
 }
@@ -65,6 +69,8 @@ func (c *Config) settings(ttl, level *string) []setting {
 		{"SLACK_API_URL", "slack-api-url", "", "base URL of the Slack API, ending in /api/ (default: Slack's)", &c.SlackAPIURL},
 		{"DESKBOT_KB", "kb", "", "directory laid over the embedded knowledge base and flow texts", &c.KBDir},
 		{"DESKBOT_NOW", "now", "", "fixed now, RFC 3339, for rehearsals and tests", &c.Now},
+		{"DESKBOT_WEB", "web", "", "the browser emulator at / and /emulator: 1 or 0 (default: on when no LINE secret is set)", &c.Web},
+		{"DESKBOT_WEB_TOKEN", "web-token", "", "token the emulator requires; without one, beside real channels it answers loopback only", &c.WebToken},
 		{"DESKBOT_SESSION_TTL", "session-ttl", "168h", "idle session lifetime", ttl},
 		{"DESKBOT_LOG_LEVEL", "log-level", "info", "debug, info, warn or error", level},
 		{"DESKBOT_DIGEST", "digest", "", "when the weekly chart digest is posted to the desk, e.g. mon 09:00 (Japan time)", &c.Digest},
@@ -164,6 +170,9 @@ func (c *Config) Validate() error {
 			c.DigestSchedule = &s
 		}
 	}
+	if c.Web != "" && c.Web != "1" && c.Web != "0" {
+		bad("DESKBOT_WEB %q: want 1 (on) or 0 (off)", c.Web)
+	}
 	if c.Now != "" {
 		t, err := time.Parse(time.RFC3339, c.Now)
 		if err != nil {
@@ -187,3 +196,21 @@ func (c *Config) LineConfigured() bool { return c.LineChannelSecret != "" && c.L
 
 // SlackConfigured reports whether the Slack desk is set up.
 func (c *Config) SlackConfigured() bool { return c.SlackBotToken != "" }
+
+// WebEnabled reports whether the browser emulator is served: as DESKBOT_WEB says, or by
+// default when no LINE secret is set (the bot is being tried, not run for clinics).
+func (c *Config) WebEnabled() bool {
+	switch c.Web {
+	case "1":
+		return true
+	case "0":
+		return false
+	}
+	return c.LineChannelSecret == ""
+}
+
+// WebLoopbackOnly reports whether the emulator must answer loopback requests only: it runs
+// beside a real channel and no DESKBOT_WEB_TOKEN protects it.
+func (c *Config) WebLoopbackOnly() bool {
+	return c.WebToken == "" && (c.LineConfigured() || c.SlackConfigured())
+}

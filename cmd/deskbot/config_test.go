@@ -83,3 +83,34 @@ func TestRunRefusesBadConfig(t *testing.T) {
 		t.Errorf("unknown command: exit %d, want 2", code)
 	}
 }
+
+func TestConfigWeb(t *testing.T) {
+	line := []string{"LINE_CHANNEL_SECRET", "s", "LINE_CHANNEL_ACCESS_TOKEN", "t"}
+	for _, tc := range []struct {
+		name              string
+		env               []string
+		enabled, loopback bool
+	}{
+		{"no channels", nil, true, false},
+		{"off", []string{"DESKBOT_WEB", "0"}, false, false},
+		{"beside LINE", line, false, true},
+		{"on beside LINE", append([]string{"DESKBOT_WEB", "1"}, line...), true, true},
+		{"on beside LINE with a token", append([]string{"DESKBOT_WEB", "1", "DESKBOT_WEB_TOKEN", "x"}, line...), true, false},
+		{"beside Slack", []string{"SLACK_BOT_TOKEN", "x", "SLACK_SIGNING_SECRET", "y", "SLACK_DESK_CHANNEL", "C1"}, true, true},
+	} {
+		cfg, _, err := LoadConfig("deskbot", nil, env(tc.env...), &bytes.Buffer{})
+		if err == nil {
+			err = cfg.Validate()
+		}
+		if err != nil {
+			t.Fatalf("%s: %v", tc.name, err)
+		}
+		if cfg.WebEnabled() != tc.enabled || cfg.WebLoopbackOnly() != tc.loopback {
+			t.Errorf("%s: enabled %v loopback-only %v, want %v %v", tc.name, cfg.WebEnabled(), cfg.WebLoopbackOnly(), tc.enabled, tc.loopback)
+		}
+	}
+	cfg, _, _ := LoadConfig("deskbot", nil, env("DESKBOT_WEB", "yes"), &bytes.Buffer{})
+	if err := cfg.Validate(); err == nil || !strings.Contains(err.Error(), "DESKBOT_WEB") {
+		t.Errorf("DESKBOT_WEB=yes: %v", err)
+	}
+}

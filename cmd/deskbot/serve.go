@@ -19,6 +19,7 @@ import (
 	"deskbot/bot"
 	"deskbot/bot/line"
 	"deskbot/bot/slack"
+	"deskbot/bot/web"
 )
 
 // serve runs the HTTP server and the outbox worker until ctx is done, then shuts down
@@ -34,6 +35,9 @@ func serve(ctx context.Context, a *app, listening func(net.Addr)) error {
 		}
 		defer desk.Close() // after the server and the worker stopped: CSV uploads finish
 		notifier = desk
+	}
+	if a.web != nil {
+		notifier = a.web.Notifier(notifier) // rehearsals stay in the emulator's desk pane
 	}
 	ln, err := net.Listen("tcp", a.cfg.Addr)
 	if err != nil {
@@ -68,6 +72,9 @@ func serve(ctx context.Context, a *app, listening func(net.Addr)) error {
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	a.log.Info("listening", "addr", ln.Addr().String(), "line", a.cfg.LineConfigured(), "slack", a.cfg.SlackConfigured())
+	if a.web != nil {
+		a.log.Info("browser emulator: open "+emulatorURL(ln.Addr(), a.cfg.WebToken != ""), "loopback_only", a.cfg.WebLoopbackOnly())
+	}
 	if listening != nil {
 		listening(ln.Addr())
 	}
@@ -127,7 +134,29 @@ func (a *app) routes(desk *slack.Desk) http.Handler {
 			mux.Handle("POST /webhooks/slack/"+p, unconfigured("Slack (SLACK_BOT_TOKEN, SLACK_SIGNING_SECRET, SLACK_DESK_CHANNEL)"))
 		}
 	}
+	if a.web != nil {
+		for _, p := range web.Paths {
+			mux.Handle(p, a.web)
+		}
+	}
 	return mux
+}
+
+// emulatorURL is the address to open the emulator at, for the start-up line; the token
+// itself is never printed.
+func emulatorURL(addr net.Addr, token bool) string {
+	host, port, err := net.SplitHostPort(addr.String())
+	if err != nil {
+		return "http://" + addr.String() + "/"
+	}
+	if ip := net.ParseIP(host); ip == nil || ip.IsUnspecified() {
+		host = "localhost"
+	}
+	u := "http://" + net.JoinHostPort(host, port) + "/"
+	if token {
+		u += "?token=$DESKBOT_WEB_TOKEN"
+	}
+	return u
 }
 
 // sweep applies, every second, the events that engines which died while draining left

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"io"
+	"log/slog"
 	"net"
 	"net/http"
 	"strings"
@@ -204,5 +205,66 @@ func TestServeDigest(t *testing.T) {
 	files := api.Files()
 	if len(files) != 9 || !files[0].Shared || !strings.Contains(files[0].Comment, "週次ダイジェスト（2022-11-07〜2022-11-13）") {
 		t.Fatalf("files %+v; want the nine charts of the week before", files)
+	}
+}
+
+// The browser emulator: on by default when no LINE secret is set, at / and /emulator,
+// with the URL to open in the log; off (404) with DESKBOT_WEB=0 and by default beside
+// LINE; beside real channels, loopback only or behind DESKBOT_WEB_TOKEN.
+func TestServeEmulator(t *testing.T) {
+	var logs bottest.LogBuffer
+	a := testApp(t, "serve", env())
+	a.log = slog.New(slog.NewJSONHandler(&logs, nil))
+	base, stop := serveApp(t, a)
+	for _, p := range []string{"/", "/emulator"} {
+		if code, body := get(t, "GET", base+p); code != 200 || !strings.Contains(body, "deskbot") {
+			t.Errorf("emulator on by default: GET %s = %d", p, code)
+		}
+	}
+	stop()
+	if !strings.Contains(logs.String(), "browser emulator: open http://127.0.0.1:") {
+		t.Errorf("serve did not print the emulator's URL:\n%s", logs.String())
+	}
+
+	api := bottest.NewLINEAPI(t)
+	lineEnv := []string{"LINE_CHANNEL_SECRET", "s3cret", "LINE_CHANNEL_ACCESS_TOKEN", "tok", "LINE_API_BASE_URL", api.URL}
+	for name, getenv := range map[string]func(string) string{
+		"DESKBOT_WEB=0":      env("DESKBOT_WEB", "0"),
+		"beside LINE":        env(lineEnv...),
+		"beside LINE, WEB=0": env(append(lineEnv, "DESKBOT_WEB", "0", "DESKBOT_WEB_TOKEN", "t0k3n")...),
+	} {
+		base, _ := startServer(t, getenv)
+		for _, p := range []string{"/", "/emulator", "/emulator/static/app.js", "/emulator/api/feed?clinic=clinicA0123456789abcdef&after=0"} {
+			if code, _ := get(t, "GET", base+p); code != http.StatusNotFound {
+				t.Errorf("%s: GET %s = %d, want 404", name, p, code)
+			}
+		}
+		if code, _ := get(t, "POST", base+"/emulator/api/send"); code != http.StatusNotFound {
+			t.Errorf("%s: POST send = %d, want 404", name, code)
+		}
+	}
+
+	base, _ = startServer(t, env(append(lineEnv, "DESKBOT_WEB", "1", "DESKBOT_WEB_TOKEN", "t0k3n")...))
+	if code, _ := get(t, "GET", base+"/emulator"); code != http.StatusUnauthorized {
+		t.Errorf("beside LINE with a token: GET /emulator without it = %d, want 401", code)
+	}
+	req, _ := http.NewRequest("GET", base+"/emulator", nil)
+	req.Header.Set("Authorization", "Bearer t0k3n")
+	if resp, err := http.DefaultClient.Do(req); err != nil || resp.StatusCode != 200 {
+		t.Errorf("beside LINE with the token: %v %v", resp, err)
+	} else {
+		resp.Body.Close()
+	}
+
+	base, _ = startServer(t, env(append(lineEnv, "DESKBOT_WEB", "1")...))
+	if code, _ := get(t, "GET", base+"/emulator"); code != 200 {
+		t.Errorf("beside LINE without a token, from loopback: %d, want 200", code)
+	}
+	req, _ = http.NewRequest("GET", base+"/emulator", nil)
+	req.Header.Set("X-Forwarded-For", "192.0.2.1")
+	if resp, err := http.DefaultClient.Do(req); err != nil || resp.StatusCode != http.StatusForbidden {
+		t.Errorf("beside LINE without a token, through a proxy: %v %v, want 403", resp, err)
+	} else {
+		resp.Body.Close()
 	}
 }
