@@ -140,3 +140,28 @@ func ExampleParseEmail() {
 	// "info@clinic.jp" <nil>
 	// "" parse: not an e-mail address
 }
+
+func ExampleParseAmount() {
+	for _, s := range []string{"42万円+税", "税込46.2万", "50万〜60万", "月額1.5万円くらい", "無料", "５"} {
+		a, err := parse.ParseAmount(s)
+		if err != nil {
+			fmt.Println(s, err)
+			continue
+		}
+		fmt.Printf("%s: %s, stored %q, judged %d, period said %v, small %v\n",
+			s, a.Japanese(), a.String(), a.WithTax().Yen, a.PeriodSaid, a.Small())
+	}
+	// Output:
+	// 42万円+税: 42万円（税別）, stored "420000;ex", judged 462000, period said false, small false
+	// 税込46.2万: 46.2万円（税込）, stored "462000;in", judged 462000, period said false, small false
+	// 50万〜60万: 50万〜60万円, stored "~500000-600000", judged 600000, period said false, small false
+	// 月額1.5万円くらい: 月額約1.5万円, stored "~15000/m", judged 15000, period said true, small false
+	// 無料: 無料, stored "0", judged 0, period said false, small false
+	// ５: 5円, stored "5;bare", judged 5, period said false, small true
+}
+
+func ExampleDecodeAmount() {
+	a, err := parse.DecodeAmount("~10000-20000/m;ex")
+	fmt.Println(a.Japanese(), a.PerYear(), a.WithTax().PerYear(), err)
+	// Output: 月額1万〜2万円（税別） 240000 264000 <nil>
+}

@@ -50,41 +50,85 @@ func FuzzParseYesNo(f *testing.F) {
 }
 
 func FuzzParseYen(f *testing.F) {
-	for _, s := range []string{"42万9千円", "¥429,000", "月額1万5千円", "50〜60万円", "0.5百万", "二十万円", "-5万"} {
+	for _, s := range []string{"42万9千円", "¥429,000", "月額1万5千円", "50〜60万円", "0.5百万", "二十万円", "-5万",
+		"42万円+税", "429,000円（税別）", "税込46.2万", "無料", "5"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
-		a, err := ParseYen(s)
+		a, err := ParseAmount(s)
+		y, errY := ParseYen(s)
 		if err != nil {
-			if !errors.Is(err, ErrNotAmount) && !errors.Is(err, ErrNegative) && !errors.Is(err, ErrZero) &&
-				!errors.Is(err, ErrTooLarge) {
-				t.Fatalf("ParseYen(%q): unexpected error %v", s, err)
+			if !errors.Is(err, ErrNotAmount) && !errors.Is(err, ErrNegative) && !errors.Is(err, ErrTooLarge) {
+				t.Fatalf("ParseAmount(%q): unexpected error %v", s, err)
 			}
-			if a != (Amount{}) {
-				t.Fatalf("ParseYen(%q) = %+v with error %v", s, a, err)
+			if a != (Amount{}) || y != (Amount{}) || errY != err {
+				t.Fatalf("ParseAmount(%q) = %+v, %v; ParseYen = %+v, %v", s, a, err, y, errY)
 			}
 			return
 		}
-		if a.Yen < 1 || a.Yen > MaxYen || a.Period < Once || a.Period > Yearly {
-			t.Fatalf("ParseYen(%q) = %+v: out of range", s, a)
+		switch {
+		case a.Yen == 0 && (y != Amount{} || !errors.Is(errY, ErrZero)):
+			t.Fatalf("ParseAmount(%q) = %+v but ParseYen = %+v, %v; want ErrZero", s, a, y, errY)
+		case a.Yen > 0 && (y != a || errY != nil):
+			t.Fatalf("ParseAmount(%q) = %+v but ParseYen = %+v, %v", s, a, y, errY)
 		}
-		if py := a.PerYear(); py < a.Yen || (a.Period == Monthly) != (py == 12*a.Yen) {
-			t.Fatalf("ParseYen(%q) = %+v: PerYear %d", s, a, py)
+		if a.Yen < 0 || a.Yen > MaxYen || a.Low < 0 || a.Low > a.Yen || a.Period < Once || a.Period > Yearly ||
+			a.Period != Once && !a.PeriodSaid || a.Tax < TaxUnstated || a.Tax > TaxExcluded || a.IsRange() && !a.Approx {
+			t.Fatalf("ParseAmount(%q) = %+v: out of range", s, a)
 		}
-		// Written out plainly, the amount reads back the same.
-		text := []string{"", "月額", "年額"}[a.Period]
-		if a.Approx {
-			text += "約"
+		if py := a.PerYear(); a.Period == Monthly && py != 12*a.Yen || a.Period != Monthly && py != a.Yen {
+			t.Fatalf("ParseAmount(%q) = %+v: PerYear %d", s, a, py)
 		}
-		text += strconv.FormatInt(a.Yen, 10) + "円"
-		if b, err := ParseYen(text); err != nil || b != a {
-			t.Fatalf("ParseYen(%q) = %+v but ParseYen(%q) = %+v, %v", s, a, text, b, err)
+		g := a.WithTax()
+		if a.Tax != TaxExcluded && g != a ||
+			a.Tax == TaxExcluded && (g.Yen != a.Yen*11/10 || g.Low != a.Low*11/10 || g.Tax != TaxIncluded) {
+			t.Fatalf("ParseAmount(%q) = %+v: WithTax %+v", s, a, g)
+		}
+		// Stored and read back, the amount is the same.
+		if back, err := DecodeAmount(a.String()); err != nil || back != a {
+			t.Fatalf("ParseAmount(%q) = %+v, stored as %q, read back as %+v, %v", s, a, a.String(), back, err)
+		}
+		// Written out in Japanese, it reads back the same, but for what Japanese() does not
+		// say: a bare number gets 円, a one-off period and the hedges of free are not shown.
+		text := a.Japanese()
+		want := a
+		want.Bare = false
+		if want.Period == Once {
+			want.PeriodSaid = false
+		}
+		if want.Yen == 0 {
+			want = Amount{Period: a.Period, PeriodSaid: a.PeriodSaid}
+		}
+		if b, err := ParseAmount(text); err != nil || b != want {
+			t.Fatalf("ParseAmount(%q) = %+v but ParseAmount(%q) = %+v, %v", s, a, text, b, err)
 		}
 		if n, ok := normalized(s); ok {
-			if b, err := ParseYen(n); err != nil || b != a {
-				t.Fatalf("ParseYen(%q) = %+v but ParseYen(Normalize) = %+v, %v", s, a, b, err)
+			if b, err := ParseAmount(n); err != nil || b != a {
+				t.Fatalf("ParseAmount(%q) = %+v but ParseAmount(Normalize) = %+v, %v", s, a, b, err)
 			}
 		}
+	})
+}
+
+func FuzzDecodeAmount(f *testing.F) {
+	for _, s := range []string{"429000", "~429000/m", "~10000-20000/m;ex", "5;bare", "500000/o", "462000;in", "0"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		a, err := DecodeAmount(s)
+		if err != nil {
+			if !errors.Is(err, ErrAmountValue) || a != (Amount{}) {
+				t.Fatalf("DecodeAmount(%q) = %+v, %v", s, a, err)
+			}
+			return
+		}
+		if a.String() != s || a.valid() != nil {
+			t.Fatalf("DecodeAmount(%q) = %+v, which encodes as %q", s, a, a.String())
+		}
+		if b, err := a.MarshalText(); err != nil || string(b) != s {
+			t.Fatalf("DecodeAmount(%q) = %+v: MarshalText %q, %v", s, a, b, err)
+		}
+		_ = a.Japanese()
 	})
 }
 
