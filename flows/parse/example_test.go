@@ -165,3 +165,18 @@ func ExampleDecodeAmount() {
 	fmt.Println(a.Japanese(), a.PerYear(), a.WithTax().PerYear(), err)
 	// Output: 月額1万〜2万円（税別） 240000 264000 <nil>
 }
+
+func ExampleParseCanDo() {
+	for _, s := range []string{"できます", "できないけど他を紹介してくれる", "紹介してくれるそうです",
+		"対応できないと言われた", "たぶん大丈夫", "他社を紹介された", "紹介もしてもらえない"} {
+		fmt.Printf("%s: %v\n", s, parse.ParseCanDo(s))
+	}
+	// Output:
+	// できます: Can
+	// できないけど他を紹介してくれる: CannotRefers
+	// 紹介してくれるそうです: CannotRefers
+	// 対応できないと言われた: Cannot
+	// たぶん大丈夫: CanUnsure
+	// 他社を紹介された: CannotRefers
+	// 紹介もしてもらえない: Cannot
+}

@@ -49,6 +49,28 @@ func FuzzParseYesNo(f *testing.F) {
 	})
 }
 
+func FuzzParseCanDo(f *testing.F) {
+	for _, s := range []string{"できます", "できないけど他を紹介してくれる", "紹介もしてもらえない", "たぶん大丈夫", "無理でした"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		c := ParseCanDo(s)
+		if c < CanUnsure || c > CannotRefers {
+			t.Fatalf("ParseCanDo(%q) = %d, out of range", s, c)
+		}
+		yn := ParseYesNo(s)
+		// A plain yes or no is never read as its opposite, and an unsure one never as either.
+		if c == Can && yn != Yes || c == Cannot && yn == Yes || yn == DontKnow && c != CanUnsure {
+			t.Fatalf("ParseCanDo(%q) = %v but ParseYesNo = %v", s, c, yn)
+		}
+		if n, ok := normalized(s); ok {
+			if d := ParseCanDo(n); d != c {
+				t.Fatalf("ParseCanDo(%q) = %v but ParseCanDo(Normalize) = %v", s, c, d)
+			}
+		}
+	})
+}
+
 func FuzzParseYen(f *testing.F) {
 	for _, s := range []string{"42万9千円", "¥429,000", "月額1万5千円", "50〜60万円", "0.5百万", "二十万円", "-5万",
 		"42万円+税", "429,000円（税別）", "税込46.2万", "無料", "5"} {
