@@ -180,3 +180,19 @@ func ExampleParseCanDo() {
 	// 他社を紹介された: CannotRefers
 	// 紹介もしてもらえない: Cannot
 }
+
+func ExampleParseWhen_approximate() {
+	now := time.Date(2022, 11, 15, 10, 0, 0, 0, parse.JST)
+	for _, s := range []string{"来年の春", "GW明け", "年度内", "半年くらい", "3月末"} {
+		w, err := parse.ParseWhen(s, now)
+		fmt.Printf("%s: %s approx=%v %v\n", s, w.Date.Format("2006-01-02"), w.Approx, err)
+	}
+	fmt.Println(parse.LooksLikeDate("来年の春以降"), parse.LooksLikeDate("締め切りはいつ？"))
+	// Output:
+	// 来年の春: 2023-05-31 approx=true <nil>
+	// GW明け: 2023-05-20 approx=true <nil>
+	// 年度内: 2023-03-31 approx=true <nil>
+	// 半年くらい: 2023-05-15 approx=true <nil>
+	// 3月末: 2023-03-31 approx=false <nil>
+	// true false
+}

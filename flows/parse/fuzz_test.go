@@ -156,7 +156,8 @@ func FuzzDecodeAmount(f *testing.F) {
 
 func FuzzParseWhen(f *testing.F) {
 	nov15 := time.Date(2022, 11, 15, 10, 0, 0, 0, JST).Unix()
-	for _, s := range []string{"令和5年3月末", "2023/3/31", "3月末", "来月", "3か月", "半年後", "すぐ", "2月29日"} {
+	for _, s := range []string{"令和5年3月末", "2023/3/31", "3月末", "来月", "3か月", "半年後", "すぐ", "2月29日",
+		"来年の春", "冬", "GW明け", "年度内", "上旬"} {
 		f.Add(s, nov15)
 	}
 	f.Fuzz(func(t *testing.T, s string, unix int64) {
@@ -169,6 +170,10 @@ func FuzzParseWhen(f *testing.F) {
 				!errors.Is(err, ErrTooFar) {
 				t.Fatalf("ParseWhen(%q): unexpected error %v", s, err)
 			}
+			// Refused as past, too far or no such day, it is still an answer about when.
+			if !errors.Is(err, ErrNotDate) && !LooksLikeDate(s) {
+				t.Fatalf("ParseWhen(%q, %s): %v but LooksLikeDate is false", s, now, err)
+			}
 			return
 		}
 		n := now.In(JST)
@@ -180,8 +185,14 @@ func FuzzParseWhen(f *testing.F) {
 		if d.Location() != JST || d.Hour() != 0 || d.Minute() != 0 || d.Second() != 0 || d.Nanosecond() != 0 {
 			t.Fatalf("ParseWhen(%q, %s) = %s: not midnight JST", s, now, d)
 		}
+		if !LooksLikeDate(s) {
+			t.Fatalf("ParseWhen(%q) = %+v but LooksLikeDate is false", s, w)
+		}
+		if w.FromDuration && !w.Approx && d.After(today.AddDate(0, 0, 2)) {
+			t.Fatalf("ParseWhen(%q, %s) = %+v: a duration of days, not approximate", s, now, w)
+		}
 		text := d.Format("2006/1/2")
-		if back, err := ParseWhen(text, now); err != nil || !back.Date.Equal(d) || back.FromDuration {
+		if back, err := ParseWhen(text, now); err != nil || !back.Date.Equal(d) || back.FromDuration || back.Approx {
 			t.Fatalf("ParseWhen(%q) = %s but ParseWhen(%q) = %+v, %v", s, d, text, back, err)
 		}
 		if n, ok := normalized(s); ok {
