@@ -196,3 +196,19 @@ func ExampleParseWhen_approximate() {
 	// 3月末: 2023-03-31 approx=false <nil>
 	// true false
 }
+
+func ExampleFindMedicalCode() {
+	for _, s := range []string{"コードは2011234560です", "医療機関コード：13 1 0110049"} {
+		c, err := parse.FindMedicalCode(s, 0)
+		fmt.Println(c, err)
+	}
+	_, err := parse.FindMedicalCode("コードは5010110049です", 0)
+	fmt.Println(errors.Is(err, parse.ErrNoSuchPrefecture))
+	_, err = parse.FindMedicalCode("薬局です。3440712366", 0)
+	fmt.Println(errors.Is(err, parse.ErrPharmacy))
+	// Output:
+	// 2011234560 <nil>
+	// 1310110049 <nil>
+	// true
+	// true
+}

@@ -235,6 +235,14 @@ func FuzzParseMedicalCode(f *testing.F) {
 	f.Add("01-1004-9", 13)
 	f.Add("１３－１－０１－１００４－９", 0)
 	f.Fuzz(func(t *testing.T, s string, pref int) {
+		if found, err := FindMedicalCode(s, pref); err == nil {
+			if back, err := ParseMedicalCode(found.String(), pref); err != nil || back != found || found.Table == 4 {
+				t.Fatalf("FindMedicalCode(%q, %d) = %+v, but ParseMedicalCode of it = %+v, %v", s, pref, found, back, err)
+			}
+		} else if !errors.Is(err, ErrPharmacy) && !errors.Is(err, ErrCodeFormat) && !errors.Is(err, ErrCodePrefecture) &&
+			!errors.Is(err, ErrCodeTable) && !errors.Is(err, ErrCheckDigit) && !errors.Is(err, ErrNeedPrefecture) {
+			t.Fatalf("FindMedicalCode(%q, %d): unexpected error %v", s, pref, err)
+		}
 		c, err := ParseMedicalCode(s, pref)
 		if err != nil {
 			for _, e := range []error{ErrCodeFormat, ErrCodePrefecture, ErrCodeTable, ErrCheckDigit, ErrNeedPrefecture} {
@@ -250,6 +258,11 @@ func FuzzParseMedicalCode(f *testing.F) {
 			len(c.Number) != 4 || strings.Trim(c.Number, "0123456789") != "" ||
 			c.Check != checkDigit(c.body()) {
 			t.Fatalf("ParseMedicalCode(%q, %d) = %+v: invalid", s, pref, c)
+		}
+		// Whatever ParseMedicalCode reads, FindMedicalCode finds, but for a pharmacy's.
+		if found, err := FindMedicalCode(s, pref); c.Table == 4 && !errors.Is(err, ErrPharmacy) ||
+			c.Table != 4 && (err != nil || found != c) {
+			t.Fatalf("ParseMedicalCode(%q, %d) = %+v but FindMedicalCode = %+v, %v", s, pref, c, found, err)
 		}
 		str := c.String()
 		if len(str) != 10 || strings.Trim(str, "0123456789") != "" {
