@@ -212,3 +212,14 @@ func ExampleFindMedicalCode() {
 	// true
 	// true
 }
+
+func ExampleParseContact() {
+	for _, s := range []string{"03-1234-5678（事務 山田）", "平日午前中に0312345678へ", "山田 090-1234-5678 午前中"} {
+		c, err := parse.ParseContact(s)
+		fmt.Printf("%s | %s | %s | %v\n", parse.FormatPhone(c.Phone), c.Person, c.When, err)
+	}
+	// Output:
+	// 03-1234-5678 | 事務 山田 |  | <nil>
+	// 03-1234-5678 |  | 平日午前中 | <nil>
+	// 090-1234-5678 | 山田 | 午前中 | <nil>
+}

@@ -294,6 +294,51 @@ func FuzzParsePhone(f *testing.F) {
 		if q, err := ParsePhone(p); err != nil || q != p {
 			t.Fatalf("ParsePhone(%q) = %q but ParsePhone(%q) = %q, %v", s, p, p, q, err)
 		}
+		if h := FormatPhone(p); strings.ReplaceAll(h, "-", "") != p {
+			t.Fatalf("ParsePhone(%q) = %q but FormatPhone gives %q", s, p, h)
+		}
+	})
+}
+
+func FuzzParseContact(f *testing.F) {
+	for _, s := range []string{"03-1234-5678（事務 山田）", "平日午前中に0312345678へ", "山田 03-1234-5678 午前中",
+		"担当は山田です。yamada@clinic.jp", "03-1234-567"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		c, err := ParseContact(s)
+		if err != nil {
+			if !errors.Is(err, ErrContact) && !errors.Is(err, ErrPhone) && !errors.Is(err, ErrEmail) || c != (Contact{}) {
+				t.Fatalf("ParseContact(%q) = %+v, %v", s, c, err)
+			}
+			return
+		}
+		if c.Phone == "" && c.Email == "" {
+			t.Fatalf("ParseContact(%q) = %+v: neither phone nor e-mail", s, c)
+		}
+		if c.Phone != "" {
+			// The digits and their hyphenated form both read back as the same number.
+			for _, p := range []string{c.Phone, FormatPhone(c.Phone)} {
+				if q, err := ParsePhone(p); err != nil || q != c.Phone {
+					t.Fatalf("ParseContact(%q).Phone = %q but ParsePhone(%q) = %q, %v", s, c.Phone, p, q, err)
+				}
+			}
+		}
+		if c.Email != "" {
+			if e, err := ParseEmail(c.Email); err != nil || e != c.Email {
+				t.Fatalf("ParseContact(%q).Email = %q but ParseEmail gives %q, %v", s, c.Email, e, err)
+			}
+		}
+		for _, w := range []string{c.Person, c.When} {
+			if !utf8.ValidString(w) || strings.TrimSpace(w) != w {
+				t.Fatalf("ParseContact(%q) = %+v: untrimmed or invalid text", s, c)
+			}
+		}
+		if n, ok := normalized(s); ok {
+			if d, err := ParseContact(n); err != nil || d != c {
+				t.Fatalf("ParseContact(%q) = %+v but ParseContact(Normalize) = %+v, %v", s, c, d, err)
+			}
+		}
 	})
 }
 
