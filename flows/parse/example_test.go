@@ -223,3 +223,25 @@ func ExampleParseContact() {
 	// 03-1234-5678 |  | 平日午前中 | <nil>
 	// 090-1234-5678 | 山田 | 午前中 | <nil>
 }
+
+func ExampleLooksLikeName() {
+	for _, s := range []string{"DEF医療システム", "ABC医療システムさん", "締め切りはいつ？", "導入で困っています"} {
+		fmt.Println(s, parse.LooksLikeName(s))
+	}
+	// Output:
+	// DEF医療システム true
+	// ABC医療システムさん true
+	// 締め切りはいつ？ false
+	// 導入で困っています false
+}
+
+func ExampleClassifyIntent() {
+	for _, s := range []string{"オンライン資格確認の導入で困っています", "助かりました", "Hello", "締め切りはいつ？"} {
+		fmt.Println(s, parse.ClassifyIntent(s))
+	}
+	// Output:
+	// オンライン資格確認の導入で困っています IntentTrouble
+	// 助かりました IntentThanks
+	// Hello IntentEnglish
+	// 締め切りはいつ？ IntentNone
+}

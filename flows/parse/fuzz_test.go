@@ -71,6 +71,30 @@ func FuzzParseCanDo(f *testing.F) {
 	})
 }
 
+func FuzzClassifyIntent(f *testing.F) {
+	for _, s := range []string{"オンライン資格確認の導入で困っています", "ありがとう", "Hello", "DEF医療システム",
+		"締め切りはいつ？", "ぶどう皮膚科"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		i, name, q := ClassifyIntent(s), LooksLikeName(s), IsQuestion(s)
+		if i < IntentNone || i > IntentEnglish {
+			t.Fatalf("ClassifyIntent(%q) = %d, out of range", s, i)
+		}
+		if name && (q || ParseYesNo(s) != Unknown || LooksLikeDate(s)) {
+			t.Fatalf("LooksLikeName(%q) but IsQuestion %v, ParseYesNo %v, LooksLikeDate %v", s, q, ParseYesNo(s), LooksLikeDate(s))
+		}
+		if i == IntentThanks && q {
+			t.Fatalf("ClassifyIntent(%q) = %v for a question", s, i)
+		}
+		if n, ok := normalized(s); ok {
+			if ClassifyIntent(n) != i || LooksLikeName(n) != name || IsQuestion(n) != q {
+				t.Fatalf("%q: intent %v, name %v, question %v change on Normalize", s, i, name, q)
+			}
+		}
+	})
+}
+
 func FuzzParseYen(f *testing.F) {
 	for _, s := range []string{"42万9千円", "¥429,000", "月額1万5千円", "50〜60万円", "0.5百万", "二十万円", "-5万",
 		"42万円+税", "429,000円（税別）", "税込46.2万", "無料", "5"} {
