@@ -48,6 +48,8 @@ type When struct {
 //   - seasons, as their last day: 春 March–May, 夏 June–August, 秋 September–November,
 //     冬 December–February (「冬」 asked in January is the winter under way); 「春」「春ごろ」 is
 //     the next spring not yet over, 「来春」「来年の春」 next year's, 「今年の秋」 this year's;
+//   - the start of a year or fiscal year, as its first month: 「来年度から」「来年度初め」
+//     「年度明け」 (April), 「来年から」「来年早々」 (January);
 //   - office words: 「GW明け」 (20 May), 「GW前」, 「お盆明け」 (20 August), 「お盆前」, the next
 //     one not yet past; 「上旬」「中旬」「下旬」 alone, of this month or, once past, the next;
 //   - hedges around any of these: 「約3か月」「3月末までに」「4月頃の予定です」, and ranges,
@@ -140,10 +142,16 @@ func readWhen(t string, today time.Time) (When, error) {
 			t = t[:i]
 		}
 	}
-	if l, r, ok := strings.Cut(t, "から"); ok && l != "" && r != "" {
-		t = r
+	if l, r, ok := strings.Cut(t, "から"); ok && l != "" && trimAny(r, whenPrefixes, whenSuffixes) != "" {
+		t = r // 「3月から4月」, but not 「4月からの予定です」
+		if l == "今" || l == "いま" || l == "これ" || l == "ここ" {
+			before = t // 「今から3か月」 counts from today: not a range
+		}
 	}
 	ranged := t != before
+	// 「来年度から」「来年から」 start then: read as the first month, not the period's end.
+	// (「今年度から」 has begun already: it stays the period, as before.)
+	t = reFromStart.ReplaceAllString(t, "${1}初め")
 
 	w, err := matchWhen(t, today)
 	if err == errNoMatch {
@@ -213,6 +221,29 @@ func matchWhen(t string, today time.Time) (When, error) {
 			return monthOf(next.Year(), int(next.Month()), t)
 		}
 		return w, nil
+	}
+	if m := reFYStart.FindStringSubmatch(t); m != nil {
+		fy := y // the fiscal year that began in April
+		if mo < time.April {
+			fy--
+		}
+		switch {
+		case m[2] != "" || m[3] != "":
+			var err error
+			if fy, err = yearOf(m[1], m[2], m[3], "", y); err != nil {
+				return When{}, err
+			}
+		case m[4] == "来" || m[4] == "翌":
+			fy++
+		case m[4] == "再来":
+			fy += 2
+		case m[4] == "" && m[5] == "明け":
+			fy++ // 年度明け: when the next one begins
+		}
+		return monthOf(fy, 4, "")
+	}
+	if m := reYearStart.FindStringSubmatch(t); m != nil {
+		return monthOf(y+map[string]int{"来年": 1, "翌年": 1, "再来年": 2}[m[1]], 1, "")
 	}
 	if m := reSeason.FindStringSubmatch(t); m != nil {
 		return season(m[1], m[2], m[3], today)
@@ -339,8 +370,11 @@ func approx(w When, err error) (When, error) {
 }
 
 var (
-	reSeason  = regexp.MustCompile(`^(今年|来年|翌年|再来年|今|本|来|翌|再来)?の?(春|夏|秋|冬)(先|頃|ごろ|中|の終わり|終わり|末|いっぱい)?$`)
-	reHoliday = regexp.MustCompile(`^(今年|来年|再来年)?の?(gw|ゴールデンウィーク|ゴールデンウイーク|大型連休|お盆|盆休み|盆)(明け|あけ|後|過ぎ|すぎ|前|中)?$`)
+	reFromStart = regexp.MustCompile(`((?:来|翌|再来|\d)年度|来年|翌年|再来年)(?:から|はじめ|初め|頭|当初|早々)`)
+	reFYStart   = regexp.MustCompile(`^(?:` + era + `(\d{1,2})|(\d{4})|(来|翌|再来))?年度(初め|明け)$`)
+	reYearStart = regexp.MustCompile(`^(今年|来年|翌年|再来年)初め$`)
+	reSeason    = regexp.MustCompile(`^(今年|来年|翌年|再来年|今|本|来|翌|再来)?の?(春|夏|秋|冬)(先|頃|ごろ|中|の終わり|終わり|末|いっぱい)?$`)
+	reHoliday   = regexp.MustCompile(`^(今年|来年|再来年)?の?(gw|ゴールデンウィーク|ゴールデンウイーク|大型連休|お盆|盆休み|盆)(明け|あけ|後|過ぎ|すぎ|前|中)?$`)
 )
 
 // season is the last day of a season (the first month's for 「春先」): of the year rel

@@ -337,6 +337,19 @@ func TestParseWhenApprox(t *testing.T) {
 		{"令和5年3月31日", nov15, day(2023, 3, 31), false},
 		{"明日", nov15, day(2022, 11, 16), false},
 		{"すぐ", nov15, day(2022, 11, 15), false},
+		// a start: the first month, not the period's end
+		{"来年度から", nov15, day(2023, 4, 30), true},
+		{"来年度からの予定です", nov15, day(2023, 4, 30), true},
+		{"来年度初め", nov15, day(2023, 4, 30), true},
+		{"年度明け", nov15, day(2023, 4, 30), true},
+		{"令和5年度から", nov15, day(2023, 4, 30), true},
+		{"来年から", nov15, day(2023, 1, 31), true},
+		{"来年早々", nov15, day(2023, 1, 31), true},
+		{"4月からの予定です", nov15, day(2023, 4, 30), true},
+		{"今から3か月", nov15, day(2023, 2, 15), true},
+		{"今からすぐ", nov15, day(2022, 11, 15), false},
+		{"来年度から", apr1, day(2024, 4, 30), true},
+		{"年度明け", jan10, day(2023, 4, 30), true},
 		// winter and spring across the new year; the fiscal year across April
 		{"冬", jan10, day(2023, 2, 28), true}, // the winter under way
 		{"今年の冬", jan10, day(2024, 2, 29), true},

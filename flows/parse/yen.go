@@ -156,6 +156,9 @@ func ParseAmount(s string) (Amount, error) {
 		return Amount{}, ErrNotAmount
 	}
 	t = strings.ToLower(t)
+	if strings.Contains(t, "税") {
+		t = reTaxRate.ReplaceAllString(t, "") // 「＋消費税10%」: the rate is not a second amount
+	}
 	t = reOneMonth.ReplaceAllString(t, "月$1")
 	t = reOneYear.ReplaceAllString(t, "年$1")
 	rs := []rune(t)
@@ -304,6 +307,8 @@ var (
 	// 「1ヶ月あたり」「ひと月」「1年間」 name a period, not an amount: fold the number away.
 	reOneMonth = regexp.MustCompile(`(?:1|一|ひと)\s*(?:か|ヶ|ヵ|カ|ケ|箇)月(あたり|当たり|につき|ごと|毎|で)?|ひと月(あたり|当たり|につき|ごと|毎|で)?`)
 	reOneYear  = regexp.MustCompile(`(?:1|一)\s*年(間|あたり|当たり|につき|ごと|毎)`)
+	// a tax rate, dropped when the text speaks of tax: 「＋消費税10%」「(10%税込)」「税込10%」.
+	reTaxRate = regexp.MustCompile(`\(?\s*(?:10|8)\s*%\s*\)?`)
 	// a kanji numeral left as text right before a unit of time: 「五年で60万」 is not 年額.
 	reKanjiTime = regexp.MustCompile(`[〇一二三四五六七八九十百千]\s*(?:年|月|か月|ヶ月|ヵ月|カ月|ケ月|週|日)`)
 )
@@ -313,7 +318,7 @@ var (
 		"掛かりません", "不要", "free"}
 	negations        = []string{"ではない", "じゃない", "ではありません", "じゃありません", "ではなく", "じゃなく"}
 	onceWords        = []string{"一括", "初期", "買い切り", "買切", "一回", "一度", "導入時", "一時金", "都度"}
-	taxExcludedWords = []string{"税別", "税抜", "外税", "+税", "+消費税", "税は別", "税金別", "プラス税",
+	taxExcludedWords = []string{"税別", "税抜", "外税", "+税", "+消費税", "税は別", "税金別", "税率別", "プラス税",
 		"プラス消費税", "消費税別", "別途消費税", "消費税は別", "tax excluded", "excl", "+tax", "plus tax"}
 	taxIncludedWords  = []string{"税込", "内税", "消費税込", "税金込", "tax included", "incl"}
 	foreignCurrencies = []string{"ドル", "$", "usd", "ユーロ", "€", "ウォン", "ポンド", "£"}
@@ -326,7 +331,7 @@ var (
 		"約", "", "およそ", "", "大体", "", "だいたい", "", "概算", "", "ほど", "", "程度", "", "くらい", "",
 		"ぐらい", "", "位", "", "前後", "", "以上", "", "以下", "", "未満", "", "以内", "", "まで", "",
 		"税込み", "", "税込", "", "税抜き", "", "税抜", "", "税別", "", "込み", "", "です", "", "でした", "",
-		"消費税", "", "外税", "", "内税", "", "税", "", "別途", "", "別", "", "+", "", "一括", "",
+		"消費税", "", "外税", "", "内税", "", "税率", "", "税", "", "別途", "", "別", "", "+", "", "一括", "",
 		"あたり", "", "当たり", "", "につき", "", "ごと", "", "毎", "", "払い", "",
 		"〜", "", "~", "", "/", "", "|", "", "(", "", ")", "", "。", "", "、", "", ",", "", ".", "", "!", "",
 		"?", "", ":", "", "は", "", "で", "", "の", "", "に", "", "ね", "", "よ", "", "-", "",

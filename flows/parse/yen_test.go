@@ -211,6 +211,11 @@ func TestParseYenDetails(t *testing.T) {
 		{"税込46.2万", Amount{Yen: 462_000, Tax: TaxIncluded}},
 		{"46万2千円（税込み）", Amount{Yen: 462_000, Tax: TaxIncluded}},
 		{"消費税込みで46.2万円", Amount{Yen: 462_000, Tax: TaxIncluded}},
+		{"42万円＋消費税10%", Amount{Yen: 420_000, Tax: TaxExcluded}},
+		{"42万円（税10％別）", Amount{Yen: 420_000, Tax: TaxExcluded}},
+		{"42万円 税率10%別", Amount{Yen: 420_000, Tax: TaxExcluded}},
+		{"46.2万円（10%税込）", Amount{Yen: 462_000, Tax: TaxIncluded}},
+		{"46.2万円(税込10%)", Amount{Yen: 462_000, Tax: TaxIncluded}},
 		{"42万円", Amount{Yen: 420_000}},
 		// ranges keep both ends
 		{"50万〜60万", Amount{Yen: 600_000, Low: 500_000, Approx: true}},
