@@ -20,9 +20,6 @@ func LooksLikeName(s string) bool {
 	if !ok || t == "" || utf8.RuneCountInString(t) > MaxNameRunes {
 		return false
 	}
-	if IsQuestion(t) || ParseYesNo(t) != Unknown || LooksLikeDate(t) {
-		return false
-	}
 	core := trimAny(t, nil, nameSuffixes)
 	if core == "" || containsAny(core, sentenceWords) {
 		return false
@@ -33,7 +30,8 @@ func LooksLikeName(s string) bool {
 			return false
 		}
 	}
-	return true
+	// The costlier checks last: most sentences are out by now.
+	return !IsQuestion(t) && ParseYesNo(t) == Unknown && !LooksLikeDate(t)
 }
 
 var (
