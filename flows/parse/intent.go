@@ -3,6 +3,7 @@ package parse
 import (
 	"strings"
 	"unicode"
+	"unicode/utf8"
 )
 
 // Intent is what a message that answers no question of the bot's is about: a first message,
@@ -54,7 +55,7 @@ func ClassifyIntent(s string) Intent {
 	if containsAny(h, troubleWords) || containsAny(h, troubleStates) && !IsQuestion(t) {
 		return IntentTrouble
 	}
-	if containsAny(h, thanksWords) && !IsQuestion(t) && len([]rune(t)) <= 40 {
+	if containsAny(h, thanksWords) && !IsQuestion(t) && utf8.RuneCountInString(t) <= 40 {
 		return IntentThanks
 	}
 	return IntentNone

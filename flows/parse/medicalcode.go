@@ -42,7 +42,8 @@ func (c MedicalCode) String() string {
 // (1…47), or 0 if not known.
 //
 // The 10-digit form is checked: prefecture 01–47 (ErrNoSuchPrefecture, which is also
-// ErrCodePrefecture) and equal to pref when pref is not 0 (ErrCodePrefecture), 点数表番号 1, 3 or 4 (ErrCodeTable), and the 検証番号 (ErrCheckDigit).
+// ErrCodePrefecture) and equal to pref when pref is not 0 (ErrCodePrefecture), 点数表番号
+// 1, 3 or 4 (ErrCodeTable), and the 検証番号 (ErrCheckDigit).
 // The 7-digit local form (郡市区番号 + 医療機関番号 + 検証番号) needs pref (ErrNeedPrefecture),
 // is taken as 医科 (点数表番号 1), and its check digit is verified too. Anything else is
 // ErrCodeFormat.
