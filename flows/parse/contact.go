@@ -19,9 +19,9 @@ var (
 // (03)1234-5678, 0120-123-456, ０３－１２３４－５６７８, +81 3 1234 5678, +81 (0)3-1234-5678 —
 // and returns its digits alone, e.g. "0312345678": where to put the hyphens depends on the
 // length of the area code, which only a full numbering table knows, so the canonical form
-// is the digits, and FormatPhone shows them with hyphens. The number must be 10 digits (fixed lines, 0120, 0570; not 0X0 with X ≥ 2)
-// or 11 digits starting 0[2-9]0 (mobiles 070/080/090, IP phones 050, 0800), after +81 is
-// turned back into 0.
+// is the digits, and FormatPhone shows them with hyphens. The number must be 10 digits
+// (fixed lines, 0120, 0570; not 0X0 with X ≥ 2) or 11 digits starting 0[2-9]0 (mobiles
+// 070/080/090, IP phones 050, 0800), after +81 is turned back into 0.
 // A leading TEL, 電話, 携帯 or the like is allowed; extensions and anything else are ErrPhone.
 func ParsePhone(s string) (string, error) {
 	t, ok := prepare(s)
