@@ -2,8 +2,11 @@ package parse
 
 import (
 	"errors"
+	"regexp"
 	"strings"
 	"unicode"
+
+	"github.com/nyaruka/phonenumbers"
 )
 
 // Errors of ParsePhone and ParseEmail.
@@ -16,9 +19,9 @@ var (
 // (03)1234-5678, 0120-123-456, ０３－１２３４－５６７８, +81 3 1234 5678, +81 (0)3-1234-5678 —
 // and returns its digits alone, e.g. "0312345678": where to put the hyphens depends on the
 // length of the area code, which only a full numbering table knows, so the canonical form
-// is the digits. The number must be 10 digits (fixed lines, 0120, 0570; not 0X0 with X ≥ 2)
-// or 11 digits starting 0[2-9]0 (mobiles 070/080/090, IP phones 050, 0800), after +81 is
-// turned back into 0.
+// is the digits, and FormatPhone shows them with hyphens. The number must be 10 digits
+// (fixed lines, 0120, 0570; not 0X0 with X ≥ 2) or 11 digits starting 0[2-9]0 (mobiles
+// 070/080/090, IP phones 050, 0800), after +81 is turned back into 0.
 // A leading TEL, 電話, 携帯 or the like is allowed; extensions and anything else are ErrPhone.
 func ParsePhone(s string) (string, error) {
 	t, ok := prepare(s)
@@ -111,4 +114,125 @@ func ParseEmail(s string) (string, error) {
 		return "", ErrEmail
 	}
 	return local + "@" + domain, nil
+}
+
+// ErrContact is ParseContact's error when the answer has neither a phone number nor an
+// e-mail address, nor anything that looks like one.
+var ErrContact = errors.New("parse: no phone number or e-mail address")
+
+// Contact is how the desk reaches a clinic, as ParseContact read it from one answer.
+type Contact struct {
+	Phone  string // digits, as ParsePhone gives them (show with FormatPhone); "" if none
+	Email  string // as ParseEmail gives it; "" if none
+	Person string // who to ask for: 「山田」「事務 山田」; "" if not said
+	When   string // a good time to call, as said: 「平日午前中」「14時以降」; "" if not said
+}
+
+// ParseContact reads a contact answer that says more than a number: 「03-1234-5678（事務 山田）」
+// 「平日午前中に0312345678へ」「山田 03-1234-5678 午前中」「担当は山田です。yamada@clinic.jp」.
+// The first phone number (by ParsePhone) and the first e-mail address (by ParseEmail) are
+// taken; of the words left, those naming a time (平日, 午前中, 14時以降, 月曜…) make When, and
+// a short name (with a role such as 事務 or 院長) makes Person; polite filler (お願いします,
+// 連絡先, 電話…) and particles are dropped. The caller keeps the raw answer too: words that are
+// neither are not returned.
+//
+// Errors: with no usable number or address, ErrPhone if something looked like a phone number
+// (「03-1234-567」), ErrEmail if something looked like an address, else ErrContact.
+func ParseContact(s string) (Contact, error) {
+	t, ok := prepare(s)
+	if !ok {
+		return Contact{}, ErrContact
+	}
+	var (
+		c          Contact
+		phoneLike  bool
+		emailLike  bool
+		rest       = t
+		removeSpan = func(span string) { rest = strings.Replace(rest, span, " ", 1) }
+	)
+	emailLike = strings.Contains(t, "@")
+	for _, span := range reEmail.FindAllString(t, -1) {
+		if e, err := ParseEmail(span); err == nil {
+			c.Email = e
+			removeSpan(span)
+			break
+		}
+	}
+	for _, span := range rePhoneLike.FindAllString(rest, -1) {
+		phoneLike = true
+		if p, err := ParsePhone(span); err == nil {
+			c.Phone = p
+			removeSpan(span)
+			break
+		}
+	}
+	switch {
+	case c.Phone == "" && c.Email == "" && phoneLike:
+		return Contact{}, ErrPhone
+	case c.Phone == "" && c.Email == "" && emailLike:
+		return Contact{}, ErrEmail
+	case c.Phone == "" && c.Email == "":
+		return Contact{}, ErrContact
+	}
+
+	var person, when []string
+	for _, seg := range strings.FieldsFunc(rest, isContactBreak) {
+		seg = trimAny(seg, contactPrefixes, contactSuffixes)
+		switch {
+		case seg == "" || containsAny(strings.ToLower(seg), contactFillers):
+		case reCallTime.MatchString(seg):
+			when = append(when, seg)
+		case isPersonName(seg):
+			person = append(person, seg)
+		}
+	}
+	c.Person = strings.Join(person, " ")
+	c.When = strings.Join(when, " ")
+	return c, nil
+}
+
+var (
+	reEmail     = regexp.MustCompile(`[A-Za-z0-9.!#$%&'*+/=?^_{|}~-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}`)
+	rePhoneLike = regexp.MustCompile(`\+?\(?\d[\d()\-‐‑‒–—―−ー ]{6,}\d`)
+	reCallTime  = regexp.MustCompile(`平日|土日|週末|祝日|休診|診療|[月火水木金土日]曜|午前|午後|昼|夕方|朝|夜|いつでも|` +
+		`\d{1,2}\s*(?:時|:\d\d)|終日|営業時間`)
+	// contactPrefixes and contactSuffixes are labels and particles around a name or a time.
+	contactPrefixes = []string{"担当者は", "担当者", "担当は", "担当", "連絡は", "宛先", "名前は", "氏名", "名前"}
+	contactSuffixes = []string{"までお願いします", "にお願いします", "へお願いします", "お願いします", "です", "まで",
+		"宛て", "宛", "さん", "様", "へ", "に", "で", "が", "は", "の", "を"}
+	contactFillers = []string{"お願い", "ください", "下さい", "連絡", "電話", "番号", "tel", "fax", "メール", "mail",
+		"携帯", "よろしく", "折り返し", "かけて", "つながり", "直通", "代表"}
+)
+
+func isContactBreak(r rune) bool {
+	switch r {
+	case ' ', '、', ',', '。', '(', ')', '「', '」', '【', '】', '[', ']', ':', '/', '・', '|', ';':
+		return true
+	}
+	return false
+}
+
+// isPersonName reports whether seg can be a name or a role: short, letters only.
+func isPersonName(seg string) bool {
+	n := 0
+	for _, r := range seg {
+		n++
+		if !unicode.IsLetter(r) && r != 'ー' && r != '々' {
+			return false
+		}
+	}
+	return n <= 12
+}
+
+// FormatPhone writes the digits of a Japanese phone number (as ParsePhone gives them) with
+// hyphens where Japanese numbering puts them, by the area-code lengths of the national
+// numbering plan as libphonenumber keeps them: 03-1234-5678, 011-234-5678, 04992-1-2345,
+// 0120-123-456, 050-1234-5678, 090-1234-5678. Digits the plan does not know are returned
+// as they are rather than hyphenated by a guess.
+func FormatPhone(digits string) string {
+	n, err := phonenumbers.Parse(digits, "JP")
+	if err != nil || !phonenumbers.IsValidNumberForRegion(n, "JP") {
+		return digits
+	}
+	return phonenumbers.Format(n, phonenumbers.NATIONAL)
 }

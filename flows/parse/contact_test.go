@@ -95,3 +95,65 @@ func TestParseEmail(t *testing.T) {
 		}
 	}
 }
+
+func TestParseContact(t *testing.T) {
+	tests := []struct {
+		in   string
+		want Contact
+	}{
+		{"03-1234-5678（事務 山田）", Contact{Phone: "0312345678", Person: "事務 山田"}},
+		{"０３－１２３４－５６７８（事務　山田）", Contact{Phone: "0312345678", Person: "事務 山田"}},
+		{"平日午前中に0312345678へ", Contact{Phone: "0312345678", When: "平日午前中"}},
+		{"山田 03-1234-5678 午前中", Contact{Phone: "0312345678", Person: "山田", When: "午前中"}},
+		{"03-1234-5678", Contact{Phone: "0312345678"}},
+		{"090-1234-5678 山田まで。14時以降にお願いします", Contact{Phone: "09012345678", Person: "山田", When: "14時以降"}},
+		{"担当は山田です。yamada@clinic.jp", Contact{Email: "yamada@clinic.jp", Person: "山田"}},
+		{"メールはyamada@clinic.jpです", Contact{Email: "yamada@clinic.jp"}},
+		{"TEL:03-1234-5678 担当:鈴木", Contact{Phone: "0312345678", Person: "鈴木"}},
+		{"電話番号は0312345678です。よろしくお願いします", Contact{Phone: "0312345678"}},
+		{"（03）1234-5678 受付 佐藤さん 診療時間外", Contact{Phone: "0312345678", Person: "受付 佐藤", When: "診療時間外"}},
+		{"火曜の午後、0120-123-456", Contact{Phone: "0120123456", When: "火曜の午後"}},
+		{"info@clinic.jp / 03-1234-5678", Contact{Phone: "0312345678", Email: "info@clinic.jp"}},
+	}
+	for _, tt := range tests {
+		got, err := ParseContact(tt.in)
+		if err != nil || got != tt.want {
+			t.Errorf("ParseContact(%q) = %+v, %v;\n want %+v", tt.in, got, err, tt.want)
+		}
+	}
+	for in, want := range map[string]error{
+		"03-1234-567":                   ErrPhone,
+		"山田です、電話は03-1234":               ErrContact,
+		"yamada@clinic":                 ErrEmail,
+		"山田":                            ErrContact,
+		"":                              ErrContact,
+		strings.Repeat("0", MaxInput+1): ErrContact,
+	} {
+		if got, err := ParseContact(in); !errors.Is(err, want) || got != (Contact{}) {
+			t.Errorf("ParseContact(%q) = %+v, %v; want %v", in, got, err, want)
+		}
+	}
+}
+
+func TestFormatPhone(t *testing.T) {
+	for digits, want := range map[string]string{
+		"0312345678":  "03-1234-5678",
+		"0612345678":  "06-1234-5678",
+		"0112345678":  "011-234-5678",
+		"0499212345":  "04992-1-2345",
+		"0242123456":  "0242-12-3456",
+		"0120123456":  "0120-123-456",
+		"0570123456":  "0570-123-456",
+		"08001234567": "0800-123-4567",
+		"05012345678": "050-1234-5678",
+		"07012345678": "070-1234-5678",
+		"08012345678": "080-1234-5678",
+		"09012345678": "090-1234-5678",
+		"12345":       "12345", // not a number the plan knows: as given
+		"":            "",
+	} {
+		if got := FormatPhone(digits); got != want {
+			t.Errorf("FormatPhone(%q) = %q, want %q", digits, got, want)
+		}
+	}
+}

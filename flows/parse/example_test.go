@@ -140,3 +140,108 @@ func ExampleParseEmail() {
 	// "info@clinic.jp" <nil>
 	// "" parse: not an e-mail address
 }
+
+func ExampleParseAmount() {
+	for _, s := range []string{"42万円+税", "税込46.2万", "50万〜60万", "月額1.5万円くらい", "無料", "５"} {
+		a, err := parse.ParseAmount(s)
+		if err != nil {
+			fmt.Println(s, err)
+			continue
+		}
+		fmt.Printf("%s: %s, stored %q, judged %d, period said %v, small %v\n",
+			s, a.Japanese(), a.String(), a.WithTax().Yen, a.PeriodSaid, a.Small())
+	}
+	// Output:
+	// 42万円+税: 42万円（税別）, stored "420000;ex", judged 462000, period said false, small false
+	// 税込46.2万: 46.2万円（税込）, stored "462000;in", judged 462000, period said false, small false
+	// 50万〜60万: 50万〜60万円, stored "~500000-600000", judged 600000, period said false, small false
+	// 月額1.5万円くらい: 月額約1.5万円, stored "~15000/m", judged 15000, period said true, small false
+	// 無料: 無料, stored "0", judged 0, period said false, small false
+	// ５: 5円, stored "5;bare", judged 5, period said false, small true
+}
+
+func ExampleDecodeAmount() {
+	a, err := parse.DecodeAmount("~10000-20000/m;ex")
+	fmt.Println(a.Japanese(), a.PerYear(), a.WithTax().PerYear(), err)
+	// Output: 月額1万〜2万円（税別） 240000 264000 <nil>
+}
+
+func ExampleParseCanDo() {
+	for _, s := range []string{"できます", "できないけど他を紹介してくれる", "紹介してくれるそうです",
+		"対応できないと言われた", "たぶん大丈夫", "他社を紹介された", "紹介もしてもらえない"} {
+		fmt.Printf("%s: %v\n", s, parse.ParseCanDo(s))
+	}
+	// Output:
+	// できます: Can
+	// できないけど他を紹介してくれる: CannotRefers
+	// 紹介してくれるそうです: CannotRefers
+	// 対応できないと言われた: Cannot
+	// たぶん大丈夫: CanUnsure
+	// 他社を紹介された: CannotRefers
+	// 紹介もしてもらえない: Cannot
+}
+
+func ExampleParseWhen_approximate() {
+	now := time.Date(2022, 11, 15, 10, 0, 0, 0, parse.JST)
+	for _, s := range []string{"来年の春", "GW明け", "年度内", "半年くらい", "3月末"} {
+		w, err := parse.ParseWhen(s, now)
+		fmt.Printf("%s: %s approx=%v %v\n", s, w.Date.Format("2006-01-02"), w.Approx, err)
+	}
+	fmt.Println(parse.LooksLikeDate("来年の春以降"), parse.LooksLikeDate("締め切りはいつ？"))
+	// Output:
+	// 来年の春: 2023-05-31 approx=true <nil>
+	// GW明け: 2023-05-20 approx=true <nil>
+	// 年度内: 2023-03-31 approx=true <nil>
+	// 半年くらい: 2023-05-15 approx=true <nil>
+	// 3月末: 2023-03-31 approx=false <nil>
+	// true false
+}
+
+func ExampleFindMedicalCode() {
+	for _, s := range []string{"コードは2011234560です", "医療機関コード：13 1 0110049"} {
+		c, err := parse.FindMedicalCode(s, 0)
+		fmt.Println(c, err)
+	}
+	_, err := parse.FindMedicalCode("コードは5010110049です", 0)
+	fmt.Println(errors.Is(err, parse.ErrNoSuchPrefecture))
+	_, err = parse.FindMedicalCode("薬局です。3440712366", 0)
+	fmt.Println(errors.Is(err, parse.ErrPharmacy))
+	// Output:
+	// 2011234560 <nil>
+	// 1310110049 <nil>
+	// true
+	// true
+}
+
+func ExampleParseContact() {
+	for _, s := range []string{"03-1234-5678（事務 山田）", "平日午前中に0312345678へ", "山田 090-1234-5678 午前中"} {
+		c, err := parse.ParseContact(s)
+		fmt.Printf("%s | %s | %s | %v\n", parse.FormatPhone(c.Phone), c.Person, c.When, err)
+	}
+	// Output:
+	// 03-1234-5678 | 事務 山田 |  | <nil>
+	// 03-1234-5678 |  | 平日午前中 | <nil>
+	// 090-1234-5678 | 山田 | 午前中 | <nil>
+}
+
+func ExampleLooksLikeName() {
+	for _, s := range []string{"DEF医療システム", "ABC医療システムさん", "締め切りはいつ？", "導入で困っています"} {
+		fmt.Println(s, parse.LooksLikeName(s))
+	}
+	// Output:
+	// DEF医療システム true
+	// ABC医療システムさん true
+	// 締め切りはいつ？ false
+	// 導入で困っています false
+}
+
+func ExampleClassifyIntent() {
+	for _, s := range []string{"オンライン資格確認の導入で困っています", "助かりました", "Hello", "締め切りはいつ？"} {
+		fmt.Println(s, parse.ClassifyIntent(s))
+	}
+	// Output:
+	// オンライン資格確認の導入で困っています IntentTrouble
+	// 助かりました IntentThanks
+	// Hello IntentEnglish
+	// 締め切りはいつ？ IntentNone
+}

@@ -3,6 +3,8 @@ package parse
 import (
 	"errors"
 	"fmt"
+	"slices"
+	"strings"
 )
 
 // Errors of ParseMedicalCode.
@@ -12,6 +14,12 @@ var (
 	ErrCodeTable      = errors.New("parse: 点数表番号 must be 1 (医科), 3 (歯科) or 4 (薬局)")
 	ErrCheckDigit     = errors.New("parse: 医療機関コード check digit does not match")
 	ErrNeedPrefecture = errors.New("parse: the 7-digit 医療機関コード needs the prefecture")
+	// ErrNoSuchPrefecture: the 都道府県番号 is 00 or 48–99, no prefecture at all. It wraps
+	// ErrCodePrefecture, so a caller that knows only that one keeps working; check this first.
+	ErrNoSuchPrefecture = fmt.Errorf("parse: 医療機関コード whose 都道府県番号 is no prefecture (01–47): %w", ErrCodePrefecture)
+	// ErrPharmacy: a well-formed 薬局 code (点数表番号 4), which FindMedicalCode refuses: the
+	// desk handles clinics and hospitals (「薬局は対象外です」).
+	ErrPharmacy = errors.New("parse: 医療機関コード of a pharmacy")
 )
 
 // MedicalCode is a 医療機関コード: 都道府県番号 (2) + 点数表番号 (1) + 郡市区番号 (2) +
@@ -33,8 +41,9 @@ func (c MedicalCode) String() string {
 // hyphens (-, －, ー) between digits allowed. pref is the prefecture code the facility gave
 // (1…47), or 0 if not known.
 //
-// The 10-digit form is checked: prefecture 01–47 and equal to pref when pref is not 0
-// (ErrCodePrefecture), 点数表番号 1, 3 or 4 (ErrCodeTable), and the 検証番号 (ErrCheckDigit).
+// The 10-digit form is checked: prefecture 01–47 (ErrNoSuchPrefecture, which is also
+// ErrCodePrefecture) and equal to pref when pref is not 0 (ErrCodePrefecture), 点数表番号
+// 1, 3 or 4 (ErrCodeTable), and the 検証番号 (ErrCheckDigit).
 // The 7-digit local form (郡市区番号 + 医療機関番号 + 検証番号) needs pref (ErrNeedPrefecture),
 // is taken as 医科 (点数表番号 1), and its check digit is verified too. Anything else is
 // ErrCodeFormat.
@@ -76,7 +85,10 @@ func ParseMedicalCode(s string, pref int) (MedicalCode, error) {
 	switch len(d) {
 	case 10:
 		c.Prefecture = d[0]*10 + d[1]
-		if c.Prefecture < 1 || c.Prefecture > 47 || (pref != 0 && c.Prefecture != pref) {
+		if c.Prefecture < 1 || c.Prefecture > 47 {
+			return MedicalCode{}, ErrNoSuchPrefecture
+		}
+		if pref != 0 && c.Prefecture != pref {
 			return MedicalCode{}, ErrCodePrefecture
 		}
 		c.Table = d[2]
@@ -133,4 +145,84 @@ func checkDigit(body []int) int {
 		sum += v
 	}
 	return (10 - sum%10) % 10
+}
+
+// FindMedicalCode finds the 医療機関コード in an answer that says more than the code:
+// 「コードは2011234560です」「医療機関コード：13 1 0110049」「１３１０１１００４９（内科）」. A code is
+// a run of digits, single spaces or hyphens between them allowed, that makes 10 digits (or
+// the 7-digit local form); the run is read by ParseMedicalCode. Where several runs make 10 or
+// 7 digits (a phone number beside the code), the one valid code wins; with none, the first
+// run's error is returned; with no such run at all, ErrCodeFormat.
+//
+// Unlike ParseMedicalCode, a pharmacy's code (点数表番号 4) is ErrPharmacy: the caller here is
+// the report of a clinic or hospital.
+func FindMedicalCode(s string, pref int) (MedicalCode, error) {
+	t, ok := prepare(s)
+	if !ok {
+		return MedicalCode{}, ErrCodeFormat
+	}
+	var (
+		found    []MedicalCode
+		firstErr error
+	)
+	for _, run := range digitRuns(t) {
+		if n := len(run); n != 10 && n != 7 {
+			continue
+		}
+		c, err := ParseMedicalCode(run, pref)
+		switch {
+		case err != nil:
+			if firstErr == nil {
+				firstErr = err
+			}
+		case !slices.Contains(found, c):
+			found = append(found, c)
+		}
+	}
+	switch {
+	case len(found) > 1:
+		return MedicalCode{}, ErrCodeFormat // two codes: which one?
+	case len(found) == 1 && found[0].Table == 4:
+		return MedicalCode{}, ErrPharmacy
+	case len(found) == 1:
+		return found[0], nil
+	case firstErr != nil:
+		return MedicalCode{}, firstErr
+	}
+	return MedicalCode{}, ErrCodeFormat
+}
+
+// digitRuns are the runs of ASCII digits in t, with the spaces or hyphens between digits
+// dropped: 「13 1 0110049」 is one run, 1310110049, as ParseMedicalCode would read it.
+func digitRuns(t string) []string {
+	rs := []rune(t)
+	var (
+		runs []string
+		b    strings.Builder
+	)
+	isDigit := func(r rune) bool { return r >= '0' && r <= '9' }
+	for i := 0; i < len(rs); i++ {
+		if isDigit(rs[i]) {
+			b.WriteRune(rs[i])
+			continue
+		}
+		if b.Len() > 0 && (rs[i] == ' ' || isDash(rs[i])) {
+			j := i
+			for j < len(rs) && (rs[j] == ' ' || isDash(rs[j])) {
+				j++
+			}
+			if j < len(rs) && isDigit(rs[j]) {
+				i = j - 1 // separators between digits: the run goes on
+				continue
+			}
+		}
+		if b.Len() > 0 {
+			runs = append(runs, b.String())
+			b.Reset()
+		}
+	}
+	if b.Len() > 0 {
+		runs = append(runs, b.String())
+	}
+	return runs
 }

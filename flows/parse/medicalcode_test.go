@@ -6,6 +6,7 @@ import (
 	"io/fs"
 	"os"
 	"strconv"
+	"strings"
 	"testing"
 )
 
@@ -221,4 +222,67 @@ func TestMedicalCodesCSV(t *testing.T) {
 	t.Logf("%d codes; with pref given, the only accepted one-digit changes are %d 点数表番号 changes (1→3/4) in 11–14", len(rows), tableChanges)
 	t.Logf("with pref 0: %d accepted one-digit changes out of %d: %d of the prefecture digits (into or within 11–14), %d of the 点数表番号 in 11–14",
 		pref0Accepted, len(rows)*90, pref0Pref, pref0Table)
+}
+
+func TestParseMedicalCodeNoSuchPrefecture(t *testing.T) {
+	for _, in := range []string{"0010110049", "4810110049", "9910110049", "５０１０１１００４９"} {
+		_, err := ParseMedicalCode(in, 0)
+		if !errors.Is(err, ErrNoSuchPrefecture) || !errors.Is(err, ErrCodePrefecture) {
+			t.Errorf("ParseMedicalCode(%q): %v, want ErrNoSuchPrefecture (and ErrCodePrefecture)", in, err)
+		}
+	}
+	// Another prefecture's code is not "no such prefecture".
+	if _, err := ParseMedicalCode("1310110049", 34); !errors.Is(err, ErrCodePrefecture) || errors.Is(err, ErrNoSuchPrefecture) {
+		t.Errorf("ParseMedicalCode(1310110049, 34): %v, want ErrCodePrefecture only", err)
+	}
+}
+
+func TestFindMedicalCode(t *testing.T) {
+	// A pharmacy in 広島 (34), 郡市区 07, number 1236, with its right check digit.
+	pharmacy := MedicalCode{Prefecture: 34, Table: 4, Area: "07", Number: "1236"}
+	pharmacy.Check = checkDigit(pharmacy.body())
+	tests := []struct {
+		in   string
+		pref int
+		want string
+		err  error
+	}{
+		{"コードは2011234560です", 0, "2011234560", nil},
+		{"医療機関コード：13 1 0110049", 0, "1310110049", nil},
+		{"医療機関コード:１３１０１１００４９（内科）", 13, "1310110049", nil},
+		{"13-1-01-1004-9です。", 0, "1310110049", nil},
+		{"3410712362", 0, "3410712362", nil},
+		{"うちのは0712362です", 34, "3410712362", nil},
+		{"電話03-1234-5678、コードは3410712362", 0, "3410712362", nil},
+		{"コードは3410712362、電話は0312345679", 0, "3410712362", nil},
+		{"1310110049と1310110049", 0, "1310110049", nil}, // the same code twice is one
+		{"医療機関コード：13 1 1234567", 0, "", ErrCheckDigit},
+		{"コードは5010110049です", 0, "", ErrNoSuchPrefecture},
+		{"0010110049", 0, "", ErrNoSuchPrefecture},
+		{"コード " + pharmacy.String(), 0, "", ErrPharmacy},
+		{"1310110049", 34, "", ErrCodePrefecture},
+		{"0712362", 0, "", ErrNeedPrefecture},
+		{"1310110049 と 3410712362", 0, "", ErrCodeFormat}, // two codes
+		{"コードはわかりません", 0, "", ErrCodeFormat},
+		{"123456789", 0, "", ErrCodeFormat},
+		{"12345678901", 0, "", ErrCodeFormat},
+		{"", 0, "", ErrCodeFormat},
+		{strings.Repeat("1", MaxInput+1), 0, "", ErrCodeFormat},
+	}
+	for _, tt := range tests {
+		got, err := FindMedicalCode(tt.in, tt.pref)
+		if tt.err != nil {
+			if !errors.Is(err, tt.err) || got != (MedicalCode{}) {
+				t.Errorf("FindMedicalCode(%q, %d) = %v, %v; want %v", tt.in, tt.pref, got, err, tt.err)
+			}
+			continue
+		}
+		if err != nil || got.String() != tt.want {
+			t.Errorf("FindMedicalCode(%q, %d) = %v, %v; want %s", tt.in, tt.pref, got, err, tt.want)
+		}
+	}
+	// ParseMedicalCode itself still returns a pharmacy's code, as it did for today's callers.
+	if c, err := ParseMedicalCode(pharmacy.String(), 0); err != nil || c != pharmacy {
+		t.Errorf("ParseMedicalCode(%s) = %v, %v", pharmacy, c, err)
+	}
 }

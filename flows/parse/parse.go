@@ -1,6 +1,10 @@
 // Package parse understands the Japanese free-text answers clinic staff type: yes or no,
-// yen amounts, dates and durations, prefectures, 医療機関コード, phone numbers and e-mail
-// addresses.
+// whether a vendor can do the work ([ParseCanDo]), yen amounts with their tax basis, range
+// and period ([ParseAmount], stored with [Amount.String] and [DecodeAmount], shown with
+// [Amount.Japanese]), dates, seasons and durations ([ParseWhen], [LooksLikeDate]),
+// prefectures, 医療機関コード ([FindMedicalCode]), contacts ([ParseContact], [FormatPhone]),
+// and what a message that answers nothing is about ([ClassifyIntent], [LooksLikeName],
+// [IsQuestion]).
 //
 // Every parser is a pure function: no I/O, no global state, safe for concurrent use. Each
 // first runs [Normalize], so full-width digits and letters, half-width kana and odd spaces

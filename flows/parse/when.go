@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 )
 
 // Errors of ParseWhen.
@@ -24,6 +25,11 @@ var JST = time.FixedZone("JST", 9*60*60)
 type When struct {
 	Date         time.Time // midnight JST of the civil date
 	FromDuration bool      // computed as now + a duration (「3か月」「半年後」「すぐ」), not named
+	// Approx: the answer named no particular day — a month (「3月」), a part of one (「上旬」),
+	// a season (「来春」), an office period (「年度内」「GW明け」), a duration (「3か月」), or a
+	// hedge (「4月頃」「約半年」) — so Date is the later end the words allow, and the caller shows
+	// its month with 頃 (2023年5月頃), not the day.
+	Approx bool
 }
 
 // ParseWhen reads the day something will happen — the bot asks when operation will start —
@@ -40,8 +46,17 @@ type When struct {
 //     (next January)「年度内」「2023年度末」 (the fiscal year ends on 31 March);
 //   - durations from today: 「3か月」「3ヶ月」「3カ月」「三か月」「半年後」「1年半」「2週間」「10日」
 //     (a number of days, not the 10th)「1年」; and 「すぐ」「本日」 (today), 「明日」, 「来週」;
+//   - seasons, as their last day: 春 March–May, 夏 June–August, 秋 September–November,
+//     冬 December–February (「冬」 asked in January is the winter under way); 「春」「春ごろ」 is
+//     the next spring not yet over, 「来春」「来年の春」 next year's, 「今年の秋」 this year's;
+//   - the start of a year or fiscal year, as its first month: 「来年度から」「来年度初め」
+//     「年度明け」 (April), 「来年から」「来年早々」 (January);
+//   - office words: 「GW明け」 (20 May), 「GW前」, 「お盆明け」 (20 August), 「お盆前」, the next
+//     one not yet past; 「上旬」「中旬」「下旬」 alone, of this month or, once past, the next;
 //   - hedges around any of these: 「約3か月」「3月末までに」「4月頃の予定です」, and ranges,
 //     read as their later end: 「2〜3か月」「3月から4月」.
+//
+// Approx is set for everything but a named day (「3月31日」「3月末」「明日」).
 //
 // Errors: ErrNotDate (not understood, or 「未定」), ErrInvalidDate (「2月30日」「13月」), ErrPast
 // (before today, or 「稼働済み」), ErrTooFar (more than 10 years ahead).
@@ -88,7 +103,8 @@ var (
 	whenPrefixes = []string{"約", "およそ", "おおよそ", "大体", "だいたい", "たぶん", "多分", "おそらく", "恐らく",
 		"予定では", "早ければ", "最短で", "最短", "早くて", "遅くとも", "遅くても", "遅くて", "今から", "これから",
 		"ここから", "あと", "後", "ほぼ", "運用開始は", "稼働開始は", "稼働は", "開始は", "導入は", "予定は", "見込みは"}
-	whenSuffixes = []string{"くらいかかると言われました", "かかると言われました", "と言われました", "と言われた",
+	whenSuffixes = []string{"を予定しています", "を予定しております", "予定しています", "を予定",
+		"くらいかかると言われました", "かかると言われました", "と言われました", "と言われた",
 		"とのことです", "とのこと", "と聞いています", "の見込みです", "見込みです", "の見込み", "見込み", "見込",
 		"の予定です", "予定です", "の予定", "予定", "を目途に", "を目処に", "目途", "目処", "めど", "を目標に",
 		"目標", "を目指して", "目指して", "までには", "までに", "まで", "頃に", "ごろに", "頃", "ごろ", "ころ",
@@ -119,6 +135,7 @@ func readWhen(t string, today time.Time) (When, error) {
 		}
 	}
 	// A range counts as its later end: 「2〜3か月」「3月から4月」.
+	before := t
 	t = reNumRange.ReplaceAllString(t, "$1")
 	if i := strings.LastIndex(t, "~"); i >= 0 {
 		if r := t[i+1:]; r != "" {
@@ -127,9 +144,16 @@ func readWhen(t string, today time.Time) (When, error) {
 			t = t[:i]
 		}
 	}
-	if l, r, ok := strings.Cut(t, "から"); ok && l != "" && r != "" {
-		t = r
+	if l, r, ok := strings.Cut(t, "から"); ok && l != "" && trimAny(r, whenPrefixes, whenSuffixes) != "" {
+		t = r // 「3月から4月」, but not 「4月からの予定です」
+		if l == "今" || l == "いま" || l == "これ" || l == "ここ" {
+			before = t // 「今から3か月」 counts from today: not a range
+		}
 	}
+	ranged := t != before
+	// 「来年度から」「来年から」 start then: read as the first month, not the period's end.
+	// (「今年度から」 has begun already: it stays the period, as before.)
+	t = reFromStart.ReplaceAllString(t, "${1}初め")
 
 	w, err := matchWhen(t, today)
 	if err == errNoMatch {
@@ -138,8 +162,14 @@ func readWhen(t string, today time.Time) (When, error) {
 	if err == errNoMatch {
 		return When{}, ErrNotDate
 	}
+	w.Approx = w.Approx || ranged || containsAny(t, whenHedges)
 	return w, err
 }
+
+// whenHedges mark a date said as approximate.
+var whenHedges = []string{"頃", "ごろ", "ころ", "くらい", "ぐらい", "位", "程度", "ほど", "前後", "約", "およそ",
+	"大体", "だいたい", "たぶん", "多分", "おそらく", "恐らく", "弱", "強", "目途", "目処", "めど", "早ければ",
+	"最短", "遅くとも", "遅くても"}
 
 // errNoMatch is matchWhen's "no form matched": the caller tries again or gives ErrNotDate.
 var errNoMatch = errors.New("no match")
@@ -154,7 +184,7 @@ func matchWhen(t string, today time.Time) (When, error) {
 		if m < 1 || m > 12 {
 			return When{}, ErrInvalidDate
 		}
-		return When{Date: time.Date(y, time.Month(m), partDay(y, m, part), 0, 0, 0, 0, JST)}, nil
+		return When{Date: time.Date(y, time.Month(m), partDay(y, m, part), 0, 0, 0, 0, JST), Approx: part != "末"}, nil
 	}
 	// nextYear is the year of month m seen from today: this year's unless it has ended.
 	nextYear := func(rel string, m int) int {
@@ -173,17 +203,55 @@ func matchWhen(t string, today time.Time) (When, error) {
 	}
 
 	if d, ok := immediate[t]; ok {
-		return When{Date: today.AddDate(0, 0, d), FromDuration: true}, nil
+		return When{Date: today.AddDate(0, 0, d), FromDuration: true, Approx: d >= 7}, nil
 	}
 	switch t {
-	case "月末", "今月末", "今月中":
+	case "月末", "今月末":
+		return monthOf(y, int(mo), "末")
+	case "今月中", "今月内":
 		return monthOf(y, int(mo), "")
 	case "年内", "年末", "今年中", "今年内", "今年末":
-		return civil(y, 12, 31)
-	case "年明け", "年明け早々":
-		return civil(y+1, 1, 31)
+		return approx(civil(y, 12, 31))
+	case "年明け", "年明け早々", "年明けすぐ":
+		return approx(civil(y+1, 1, 31))
 	case "半年":
-		return When{Date: addMonths(today, 6), FromDuration: true}, nil
+		return When{Date: addMonths(today, 6), FromDuration: true, Approx: true}, nil
+	case "上旬", "初旬", "中旬", "下旬":
+		w, _ := monthOf(y, int(mo), t)
+		if w.Date.Before(today) {
+			next := time.Date(y, mo+1, 1, 0, 0, 0, 0, JST)
+			return monthOf(next.Year(), int(next.Month()), t)
+		}
+		return w, nil
+	}
+	if m := reFYStart.FindStringSubmatch(t); m != nil {
+		fy := y // the fiscal year that began in April
+		if mo < time.April {
+			fy--
+		}
+		switch {
+		case m[2] != "" || m[3] != "":
+			var err error
+			if fy, err = yearOf(m[1], m[2], m[3], "", y); err != nil {
+				return When{}, err
+			}
+		case m[4] == "来" || m[4] == "翌":
+			fy++
+		case m[4] == "再来":
+			fy += 2
+		case m[4] == "" && m[5] == "明け":
+			fy++ // 年度明け: when the next one begins
+		}
+		return monthOf(fy, 4, "")
+	}
+	if m := reYearStart.FindStringSubmatch(t); m != nil {
+		return monthOf(y+map[string]int{"来年": 1, "翌年": 1, "再来年": 2}[m[1]], 1, "")
+	}
+	if m := reSeason.FindStringSubmatch(t); m != nil {
+		return season(m[1], m[2], m[3], today)
+	}
+	if m := reHoliday.FindStringSubmatch(t); m != nil {
+		return holiday(m[1], m[2], m[3], today)
 	}
 	if m := reYMD.FindStringSubmatch(t); m != nil {
 		year, err := yearOf(m[1], m[2], m[3], m[4], y)
@@ -207,7 +275,7 @@ func matchWhen(t string, today time.Time) (When, error) {
 		if err != nil {
 			return When{}, err
 		}
-		return civil(year, 12, 31)
+		return approx(civil(year, 12, 31))
 	}
 	if m := reFY.FindStringSubmatch(t); m != nil {
 		fy := y // the fiscal year that began in April
@@ -225,7 +293,7 @@ func matchWhen(t string, today time.Time) (When, error) {
 		case m[4] == "再来":
 			fy += 2
 		}
-		return civil(fy+1, 3, 31)
+		return approx(civil(fy+1, 3, 31))
 	}
 	if m := reMD.FindStringSubmatch(t); m != nil {
 		month := atoi(m[2])
@@ -251,14 +319,14 @@ func matchWhen(t string, today time.Time) (When, error) {
 	if m := reRelY.FindStringSubmatch(t); m != nil {
 		switch m[1] {
 		case "来年", "翌年":
-			return civil(y+1, 12, 31)
+			return approx(civil(y+1, 12, 31))
 		case "再来年":
-			return civil(y+2, 12, 31)
+			return approx(civil(y+2, 12, 31))
 		}
-		return civil(y, 12, 31)
+		return approx(civil(y, 12, 31))
 	}
 	if m := reDurYM.FindStringSubmatch(t); m != nil {
-		return When{Date: addMonths(today, atoi(m[1])*12+atoi(m[2])), FromDuration: true}, nil
+		return When{Date: addMonths(today, atoi(m[1])*12+atoi(m[2])), FromDuration: true, Approx: true}, nil
 	}
 	if m := reDur.FindStringSubmatch(t); m != nil {
 		v, err := strconv.ParseFloat(m[1], 64)
@@ -292,9 +360,90 @@ func matchWhen(t string, today time.Time) (When, error) {
 			}
 			d = addMonths(today, whole).AddDate(0, 0, days)
 		}
-		return When{Date: d, FromDuration: true}, nil
+		return When{Date: d, FromDuration: true, Approx: true}, nil
 	}
 	return When{}, errNoMatch
+}
+
+// approx marks a day read from a period as approximate.
+func approx(w When, err error) (When, error) {
+	w.Approx = err == nil
+	return w, err
+}
+
+var (
+	reFromStart = regexp.MustCompile(`((?:来|翌|再来|\d)年度|来年|翌年|再来年)(?:から|はじめ|初め|頭|当初|早々)`)
+	reFYStart   = regexp.MustCompile(`^(?:` + era + `(\d{1,2})|(\d{4})|(来|翌|再来))?年度(初め|明け)$`)
+	reYearStart = regexp.MustCompile(`^(今年|来年|翌年|再来年)初め$`)
+	reSeason    = regexp.MustCompile(`^(今年|来年|翌年|再来年|今|本|来|翌|再来)?の?(春|夏|秋|冬)(先|頃|ごろ|中|の終わり|終わり|末|いっぱい)?$`)
+	reHoliday   = regexp.MustCompile(`^(今年|来年|再来年)?の?(gw|ゴールデンウィーク|ゴールデンウイーク|大型連休|お盆|盆休み|盆)(明け|あけ|後|過ぎ|すぎ|前|中)?$`)
+)
+
+// season is the last day of a season (the first month's for 「春先」): of the year rel
+// names, or, without one, the next season of that name not yet over. 冬 belongs to the year
+// of its December and ends in February of the next.
+func season(rel, name, part string, today time.Time) (When, error) {
+	first := map[string]int{"春": 3, "夏": 6, "秋": 9, "冬": 12}[name]
+	last := first + 2
+	if part == "先" {
+		last = first
+	}
+	end := func(y int) time.Time {
+		e := time.Date(y, time.Month(last)+1, 1, 0, 0, 0, 0, JST) // the day after, in any year
+		return e.AddDate(0, 0, -1)
+	}
+	y := today.Year()
+	switch rel {
+	case "今年", "今", "本":
+	case "来年", "翌年", "来", "翌":
+		y++
+	case "再来年", "再来":
+		y += 2
+	default:
+		y-- // the winter under way in January
+		for end(y).Before(today) {
+			y++
+		}
+	}
+	return When{Date: end(y), Approx: true}, nil
+}
+
+// holidayDays are, for Golden Week and お盆, the days that 前, 中, the bare name and 明け
+// stand for.
+var holidayDays = map[bool][4]struct {
+	m time.Month
+	d int
+}{
+	false: {{time.April, 28}, {time.May, 3}, {time.May, 6}, {time.May, 20}},
+	true:  {{time.August, 12}, {time.August, 15}, {time.August, 16}, {time.August, 20}},
+}
+
+// holiday is the day an office word about Golden Week or お盆 stands for: before it, during
+// it, its end, or the days after it (GW明け 20 May, お盆明け 20 August), this year's unless
+// past, or of the year rel names.
+func holiday(rel, name, part string, today time.Time) (When, error) {
+	k := 2
+	switch part {
+	case "前":
+		k = 0
+	case "中":
+		k = 1
+	case "明け", "あけ", "後", "過ぎ", "すぎ":
+		k = 3
+	}
+	h := holidayDays[strings.Contains(name, "盆")][k]
+	y := today.Year()
+	switch rel {
+	case "来年":
+		y++
+	case "再来年":
+		y += 2
+	case "":
+		if time.Date(y, h.m, h.d, 0, 0, 0, 0, JST).Before(today) {
+			y++
+		}
+	}
+	return When{Date: time.Date(y, h.m, h.d, 0, 0, 0, 0, JST), Approx: true}, nil
 }
 
 // yearOf reads a year given with an era (令和5, R5), in full (2023) or as two digits without
@@ -422,3 +571,31 @@ func kanjiNumber(rs []rune) (int, bool) {
 	}
 	return section + num, true
 }
+
+// LooksLikeDate reports whether s reads as an answer about when — a date, a month, a season,
+// an office period or a duration — even one ParseWhen refuses (past, no such day, too far)
+// or cannot place (「4月か5月」「来年の春以降」), so that the caller re-prompts for a date rather
+// than send it to the FAQ. A question (「締め切りはいつ？」「3月末までに申し込めばいい？」) is not
+// an answer: it is false unless ParseWhen reads the whole text as a date.
+func LooksLikeDate(s string) bool {
+	t, ok := prepare(s)
+	if !ok {
+		return false
+	}
+	// Any "now" will do: what is past or too far from it still looks like a date.
+	if _, err := ParseWhen(t, time.Date(2000, 1, 1, 0, 0, 0, 0, JST)); !errors.Is(err, ErrNotDate) {
+		return true
+	}
+	if IsQuestion(t) || utf8.RuneCountInString(t) > 30 {
+		return false
+	}
+	t = kanjiToDigits(strings.ToLower(t))
+	return reDateish.MatchString(t) || containsAny(t, dateWords)
+}
+
+var (
+	reDateish = regexp.MustCompile(`\d\s*(?:年|月|日|か月|ヶ月|カ月|ヵ月|週|/\d)|(?:令和|平成|r)\s*\d`)
+	dateWords = []string{"春", "夏", "秋", "冬", "上旬", "中旬", "下旬", "初旬", "年度", "年明け", "年末", "年内",
+		"来年", "今年", "再来年", "来月", "今月", "再来月", "月末", "半年", "gw", "ゴールデンウィーク", "お盆",
+		"すぐ", "未定"}
+)

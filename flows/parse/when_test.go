@@ -279,3 +279,119 @@ func TestKanjiToDigits(t *testing.T) {
 		}
 	}
 }
+
+// TestParseWhenApprox checks seasons, office words and durations: the day each stands for,
+// seen from different days of the year (the fiscal year turns in April, winter crosses the
+// new year), and that they, not named days, are Approx.
+func TestParseWhenApprox(t *testing.T) {
+	nov15 := time.Date(2022, 11, 15, 10, 0, 0, 0, JST)
+	dec20 := time.Date(2022, 12, 20, 10, 0, 0, 0, JST)
+	jan10 := time.Date(2023, 1, 10, 10, 0, 0, 0, JST)
+	apr1 := time.Date(2023, 4, 1, 10, 0, 0, 0, JST)
+	may25 := time.Date(2023, 5, 25, 10, 0, 0, 0, JST)
+	tests := []struct {
+		in     string
+		now    time.Time
+		want   time.Time
+		approx bool
+	}{
+		{"来年の春", nov15, day(2023, 5, 31), true},
+		{"来年の春ごろ", nov15, day(2023, 5, 31), true},
+		{"来春", nov15, day(2023, 5, 31), true},
+		{"春ごろ", nov15, day(2023, 5, 31), true},
+		{"春頃を予定しています", nov15, day(2023, 5, 31), true},
+		{"春先", nov15, day(2023, 3, 31), true},
+		{"夏頃", nov15, day(2023, 8, 31), true},
+		{"秋", nov15, day(2022, 11, 30), true}, // the autumn under way
+		{"今年の秋", nov15, day(2022, 11, 30), true},
+		{"来年の秋", nov15, day(2023, 11, 30), true},
+		{"冬", nov15, day(2023, 2, 28), true},
+		{"年末", nov15, day(2022, 12, 31), true},
+		{"年明け", nov15, day(2023, 1, 31), true},
+		{"年明け", dec20, day(2023, 1, 31), true},
+		{"GW明け", nov15, day(2023, 5, 20), true},
+		{"ＧＷ明け", nov15, day(2023, 5, 20), true},
+		{"ゴールデンウィーク明けごろ", nov15, day(2023, 5, 20), true},
+		{"GW前", nov15, day(2023, 4, 28), true},
+		{"お盆明け", nov15, day(2023, 8, 20), true},
+		{"お盆前", nov15, day(2023, 8, 12), true},
+		{"年度内", nov15, day(2023, 3, 31), true},
+		{"今年度中", nov15, day(2023, 3, 31), true},
+		{"来年度", nov15, day(2024, 3, 31), true},
+		{"上旬", nov15, day(2022, 12, 10), true}, // this month's is past
+		{"中旬", nov15, day(2022, 11, 20), true},
+		{"下旬", nov15, day(2022, 11, 30), true},
+		{"3月上旬", nov15, day(2023, 3, 10), true},
+		{"3月中旬", nov15, day(2023, 3, 20), true},
+		{"3月下旬", nov15, day(2023, 3, 31), true},
+		{"3月", nov15, day(2023, 3, 31), true},
+		{"3月末", nov15, day(2023, 3, 31), false},
+		{"再来月", nov15, day(2023, 1, 31), true},
+		{"3か月", nov15, day(2023, 2, 15), true},
+		{"３ヶ月くらい", nov15, day(2023, 2, 15), true},
+		{"半年くらい", nov15, day(2023, 5, 15), true},
+		{"1年弱", nov15, day(2023, 11, 15), true},
+		{"2〜3か月", nov15, day(2023, 2, 15), true},
+		{"3月31日頃", nov15, day(2023, 3, 31), true},
+		{"2023/3/31", nov15, day(2023, 3, 31), false},
+		{"令和5年3月31日", nov15, day(2023, 3, 31), false},
+		{"明日", nov15, day(2022, 11, 16), false},
+		{"すぐ", nov15, day(2022, 11, 15), false},
+		// a start: the first month, not the period's end
+		{"来年度から", nov15, day(2023, 4, 30), true},
+		{"来年度からの予定です", nov15, day(2023, 4, 30), true},
+		{"来年度初め", nov15, day(2023, 4, 30), true},
+		{"年度明け", nov15, day(2023, 4, 30), true},
+		{"令和5年度から", nov15, day(2023, 4, 30), true},
+		{"来年から", nov15, day(2023, 1, 31), true},
+		{"来年早々", nov15, day(2023, 1, 31), true},
+		{"4月からの予定です", nov15, day(2023, 4, 30), true},
+		{"今から3か月", nov15, day(2023, 2, 15), true},
+		{"今からすぐ", nov15, day(2022, 11, 15), false},
+		{"来年度から", apr1, day(2024, 4, 30), true},
+		{"年度明け", jan10, day(2023, 4, 30), true},
+		// winter and spring across the new year; the fiscal year across April
+		{"冬", jan10, day(2023, 2, 28), true}, // the winter under way
+		{"今年の冬", jan10, day(2024, 2, 29), true},
+		{"春", jan10, day(2023, 5, 31), true},
+		{"来春", jan10, day(2024, 5, 31), true},
+		{"年度内", jan10, day(2023, 3, 31), true},
+		{"来年度", jan10, day(2024, 3, 31), true},
+		{"年度内", apr1, day(2024, 3, 31), true},
+		{"今年度中", apr1, day(2024, 3, 31), true},
+		{"来年度", apr1, day(2025, 3, 31), true},
+		{"GW明け", apr1, day(2023, 5, 20), true},
+		{"GW明け", may25, day(2024, 5, 20), true},
+		{"来年のGW明け", apr1, day(2024, 5, 20), true},
+		{"お盆前", may25, day(2023, 8, 12), true},
+		{"夏", may25, day(2023, 8, 31), true},
+	}
+	for _, tt := range tests {
+		got, err := ParseWhen(tt.in, tt.now)
+		if err != nil || !got.Date.Equal(tt.want) || got.Approx != tt.approx {
+			t.Errorf("ParseWhen(%q, %s) = %s approx=%v, %v; want %s approx=%v", tt.in, tt.now.Format("2006-01-02"),
+				got.Date.Format("2006-01-02"), got.Approx, err, tt.want.Format("2006-01-02"), tt.approx)
+		}
+	}
+	for _, in := range []string{"今年の春", "今春"} {
+		if got, err := ParseWhen(in, nov15); !errors.Is(err, ErrPast) {
+			t.Errorf("ParseWhen(%q) = %+v, %v; want ErrPast", in, got, err)
+		}
+	}
+}
+
+func TestLooksLikeDate(t *testing.T) {
+	for _, in := range []string{"来年の春", "来春", "GW明け", "年度内", "3か月くらい", "2020年3月", "2月30日",
+		"来年の春以降", "4月か5月", "令和4年", "30年後", "３月末", "秋以降", "今年度中に"} {
+		if !LooksLikeDate(in) {
+			t.Errorf("LooksLikeDate(%q) = false, want true", in)
+		}
+	}
+	for _, in := range []string{"締め切りはいつ？", "3月末までに申し込めばいいですか", "いつまでに申し込めばいい",
+		"DEF医療システム", "はい", "補助金の上限は？", "こんにちは", "", "カードリーダーの機種は何がありますか",
+		strings.Repeat("3月", MaxInput)} {
+		if LooksLikeDate(in) {
+			t.Errorf("LooksLikeDate(%q) = true, want false", in)
+		}
+	}
+}

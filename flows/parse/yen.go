@@ -39,12 +39,55 @@ func (p Period) String() string {
 	return "Once"
 }
 
-// Amount is an amount of yen as ParseYen read it.
+// Amount is an amount of yen as ParseYen or ParseAmount read it, or as DecodeAmount read it
+// back from its String form. It is comparable; the zero value is 0円, said as nothing more.
 type Amount struct {
-	Yen    int64  // 1 ≤ Yen ≤ MaxYen, rounded to the yen
-	Period Period // how often it is paid
-	Approx bool   // said to be approximate (約, くらい, 程度…) or given as a range
+	// Yen is the amount, or the upper end of a range — the safe side to judge against a cap:
+	// 1 ≤ Yen ≤ MaxYen from ParseYen, 0 ≤ Yen ≤ MaxYen from ParseAmount.
+	Yen int64
+	// Low is the lower end of a range (「50万〜60万」 keeps 500000 here and 600000 in Yen); 0
+	// when the amount is not a range (or the range starts at 0).
+	Low int64
+	// Period is how often the amount is paid; Once when nothing says otherwise.
+	Period Period
+	// PeriodSaid reports that the text named the period: 月額 or 年額 (always, for Monthly
+	// and Yearly) or a one-off (一括, 初期費用, 買い切り…). A step that needs 月額 or 年額 asks
+	// when it is false.
+	PeriodSaid bool
+	// Approx: said to be approximate (約, くらい, 程度, 前後, ほど…) or given as a range.
+	Approx bool
+	// Tax is whether consumption tax is included, as the text said: 税込, 税別, or not said.
+	Tax Tax
+	// Bare: the number came without 円, ¥ or a unit (「5」「429000」); with Small, a sign that
+	// the clinic may have meant 万.
+	Bare bool
 }
+
+// Tax is the consumption-tax basis an amount was given with.
+type Tax int
+
+const (
+	TaxUnstated Tax = iota // nothing said: 不明
+	TaxIncluded            // 税込, 内税, 消費税込み
+	TaxExcluded            // 税別, 税抜, 外税, +税, 消費税別
+)
+
+// String returns the constant's name.
+func (t Tax) String() string {
+	switch t {
+	case TaxIncluded:
+		return "TaxIncluded"
+	case TaxExcluded:
+		return "TaxExcluded"
+	}
+	return "TaxUnstated"
+}
+
+// TaxRate is the consumption tax, in percent, that WithTax adds to a 税別 amount.
+const TaxRate = 10
+
+// SmallYen is the amount below which Small reports an amount as doubtful.
+const SmallYen = 1000
 
 // PerYear is the amount paid in a year: Monthly ×12; Yearly and Once as they are.
 func (a Amount) PerYear() int64 {
@@ -54,25 +97,68 @@ func (a Amount) PerYear() int64 {
 	return a.Yen
 }
 
+// WithTax is the amount to judge against a cap that includes tax: a 税別 amount with
+// TaxRate percent added (both ends of a range, rounded down to the yen, as invoices do),
+// marked TaxIncluded; any other amount as it is. A caller saying that tax was added should
+// check a.Tax == TaxExcluded.
+func (a Amount) WithTax() Amount {
+	if a.Tax != TaxExcluded {
+		return a
+	}
+	a.Yen = a.Yen * (100 + TaxRate) / 100
+	a.Low = a.Low * (100 + TaxRate) / 100
+	a.Tax = TaxIncluded
+	return a
+}
+
+// TaxMatters reports whether the unstated tax basis decides how the amount compares with
+// limit: a.Yen is within limit, but with tax it would not be. The caller then asks 税込 or 税別.
+func (a Amount) TaxMatters(limit int64) bool {
+	return a.Tax == TaxUnstated && a.Yen <= limit && a.Yen*(100+TaxRate)/100 > limit
+}
+
+// Small reports an amount far below any quote for this work (0 < Yen < SmallYen): 「5」,
+// 「500円」. The caller confirms it («5円でよろしいですか») rather than take it as said.
+func (a Amount) Small() bool { return a.Yen > 0 && a.Yen < SmallYen }
+
+// IsRange reports whether the amount was given as a range with a lower end above 0.
+func (a Amount) IsRange() bool { return a.Low > 0 }
+
 // ParseYen reads an amount of yen: 「65万円」「42万9千円」「４２９，０００円」「¥429,000」
 // 「1.5万」「0.5百万」「二十万円」 (kanji numerals, positional or with 十百千万億), with a period
-// (「月額1万5千円」「月1.5万」「年12万」「12万/年」) and hedges (「約50万」「50万くらい」
-// 「100万円程度」). A range (「50〜60万円」「50万から60万」) gives its upper end, Approx: the bot
-// compares amounts against a cap, and the upper end is the safe side.
+// (「月額1万5千円」「月1.5万」「年12万」「12万/年」「1年あたり12万円」), a tax basis (「42万円+税」
+// 「429,000円（税別）」「税抜42万」「税込46.2万」「42万（消費税別）」) and hedges (「約50万」
+// 「50万くらい」「100万円程度」). A range (「50〜60万円」「50万から60万」) gives its upper end in
+// Yen and its lower end in Low, Approx: the bot compares amounts against a cap, and the upper
+// end is the safe side.
 //
 // Words around the amount are allowed when the amount says it is money (円, ¥, 万…):
-// 「保守料は月額1万円です」. A bare number (「429000」) must stand alone, and a number glued to
-// Latin letters is part of a word, not an amount (「1Gbps」; so 「¥1.5M」 is not read). Two
-// amounts that are not a range (「初期50万、月1万」), vague ones (「数十万」) and other
+// 「保守料は月額1万円です」. A bare number (「429000」) must stand alone (Bare is then set), and a
+// number glued to Latin letters is part of a word, not an amount (「1Gbps」; so 「¥1.5M」 is not
+// read). Two amounts that are not a range (「初期50万、月1万」), vague ones (「数十万」) and other
 // currencies give ErrNotAmount; 「-5万」「マイナス5万」「▲5万」 give ErrNegative; 「0円」「無料」
-// give ErrZero, which the caller may accept as "free"; more than MaxYen gives ErrTooLarge.
-// Fractions of a yen are rounded.
+// 「タダ」「かからない」 give ErrZero — use ParseAmount where zero is an answer; more than MaxYen
+// gives ErrTooLarge. Fractions of a yen are rounded.
 func ParseYen(s string) (Amount, error) {
+	a, err := ParseAmount(s)
+	if err == nil && a.Yen == 0 {
+		return Amount{}, ErrZero
+	}
+	return a, err
+}
+
+// ParseAmount is ParseYen for a step where zero is a meaningful answer (maintenance, a
+// line's monthly fee): 「無料」「0円」「タダ」「かかりません」「保守料は不要です」 give Yen 0 and no
+// error, with the period if one was said (「月額0円」); 「無料ではない」 is ErrNotAmount.
+func ParseAmount(s string) (Amount, error) {
 	t, ok := prepare(s)
 	if !ok {
 		return Amount{}, ErrNotAmount
 	}
 	t = strings.ToLower(t)
+	if strings.Contains(t, "税") {
+		t = reTaxRate.ReplaceAllString(t, "") // 「＋消費税10%」: the rate is not a second amount
+	}
 	t = reOneMonth.ReplaceAllString(t, "月$1")
 	t = reOneYear.ReplaceAllString(t, "年$1")
 	rs := []rune(t)
@@ -112,12 +198,7 @@ func ParseYen(s string) (Amount, error) {
 		return Amount{}, ErrNegative
 	}
 	if len(exprs) == 0 {
-		for _, w := range zeroWords {
-			if strings.Contains(text, w) {
-				return Amount{}, ErrZero
-			}
-		}
-		return Amount{}, ErrNotAmount
+		return zeroAmount(text)
 	}
 	before := strings.TrimRightFunc(rest[0], unicode.IsSpace)
 	if r, _ := utf8.DecodeLastRuneInString(before); isDash(r) {
@@ -153,6 +234,7 @@ func ParseYen(s string) (Amount, error) {
 		if lo.micro > hi.micro {
 			return Amount{}, ErrNotAmount
 		}
+		a.Low = (lo.micro + micro/2) / micro
 		e = hi
 		a.Approx = true
 	default:
@@ -163,36 +245,82 @@ func ParseYen(s string) (Amount, error) {
 	if err != nil {
 		return Amount{}, err
 	}
-	a.Period = period
-	for _, w := range approxWords {
-		if strings.Contains(text, w) {
-			a.Approx = true
-			break
-		}
-	}
+	a.Period, a.PeriodSaid = period, period != Once || containsAny(text, onceWords)
+	a.Approx = a.Approx || containsAny(text, approxWords)
+	a.Tax = amountTax(text)
+	a.Bare = !e.money
 	if e.micro >= microCap {
 		return Amount{}, ErrTooLarge
 	}
 	a.Yen = (e.micro + micro/2) / micro
 	switch {
 	case a.Yen == 0:
-		return Amount{}, ErrZero
+		return zero(text), nil
 	case a.Yen > MaxYen:
 		return Amount{}, ErrTooLarge
 	}
 	return a, nil
 }
 
+// zeroAmount reads text in which no number was found: a word for "free", or not an amount.
+func zeroAmount(text string) (Amount, error) {
+	if !containsAny(text, zeroWords) {
+		return Amount{}, ErrNotAmount
+	}
+	if containsAny(text, negations) {
+		return Amount{}, ErrNotAmount // 「無料ではない」
+	}
+	return zero(text), nil
+}
+
+// zero is 0円, with the period the text names if it names one (「月額無料」).
+func zero(text string) Amount {
+	p, err := amountPeriod(text)
+	if err != nil {
+		p = Once
+	}
+	return Amount{Period: p, PeriodSaid: p != Once}
+}
+
+// amountTax is the tax basis the text around an amount names; both or none is unstated.
+func amountTax(text string) Tax {
+	ex, in := containsAny(text, taxExcludedWords), containsAny(text, taxIncludedWords)
+	switch {
+	case ex && !in:
+		return TaxExcluded
+	case in && !ex:
+		return TaxIncluded
+	}
+	return TaxUnstated
+}
+
+func containsAny(s string, words []string) bool {
+	for _, w := range words {
+		if strings.Contains(s, w) {
+			return true
+		}
+	}
+	return false
+}
+
 var (
 	// 「1ヶ月あたり」「ひと月」「1年間」 name a period, not an amount: fold the number away.
 	reOneMonth = regexp.MustCompile(`(?:1|一|ひと)\s*(?:か|ヶ|ヵ|カ|ケ|箇)月(あたり|当たり|につき|ごと|毎|で)?|ひと月(あたり|当たり|につき|ごと|毎|で)?`)
 	reOneYear  = regexp.MustCompile(`(?:1|一)\s*年(間|あたり|当たり|につき|ごと|毎)`)
+	// a tax rate, dropped when the text speaks of tax: 「＋消費税10%」「(10%税込)」「税込10%」.
+	reTaxRate = regexp.MustCompile(`\(?\s*(?:10|8)\s*%\s*\)?`)
 	// a kanji numeral left as text right before a unit of time: 「五年で60万」 is not 年額.
 	reKanjiTime = regexp.MustCompile(`[〇一二三四五六七八九十百千]\s*(?:年|月|か月|ヶ月|ヵ月|カ月|ケ月|週|日)`)
 )
 
 var (
-	zeroWords         = []string{"無料", "無償", "タダ", "ゼロ", "ただで"}
+	zeroWords = []string{"無料", "無償", "タダ", "ゼロ", "ただで", "かからない", "かかりません", "掛からない",
+		"掛かりません", "不要", "free"}
+	negations        = []string{"ではない", "じゃない", "ではありません", "じゃありません", "ではなく", "じゃなく"}
+	onceWords        = []string{"一括", "初期", "買い切り", "買切", "一回", "一度", "導入時", "一時金", "都度"}
+	taxExcludedWords = []string{"税別", "税抜", "外税", "+税", "+消費税", "税は別", "税金別", "税率別", "プラス税",
+		"プラス消費税", "消費税別", "別途消費税", "消費税は別", "tax excluded", "excl", "+tax", "plus tax"}
+	taxIncludedWords  = []string{"税込", "内税", "消費税込", "税金込", "tax included", "incl"}
 	foreignCurrencies = []string{"ドル", "$", "usd", "ユーロ", "€", "ウォン", "ポンド", "£"}
 	approxWords       = []string{"約", "凡そ", "およそ", "大体", "だいたい", "概算", "概ね", "おおむね", "ほど", "程",
 		"くらい", "ぐらい", "位", "前後", "強", "弱", "ざっと", "目安", "見込", "予定", "〜", "~", "以上", "以下",
@@ -203,6 +331,7 @@ var (
 		"約", "", "およそ", "", "大体", "", "だいたい", "", "概算", "", "ほど", "", "程度", "", "くらい", "",
 		"ぐらい", "", "位", "", "前後", "", "以上", "", "以下", "", "未満", "", "以内", "", "まで", "",
 		"税込み", "", "税込", "", "税抜き", "", "税抜", "", "税別", "", "込み", "", "です", "", "でした", "",
+		"消費税", "", "外税", "", "内税", "", "税率", "", "税", "", "別途", "", "別", "", "+", "", "一括", "",
 		"あたり", "", "当たり", "", "につき", "", "ごと", "", "毎", "", "払い", "",
 		"〜", "", "~", "", "/", "", "|", "", "(", "", ")", "", "。", "", "、", "", ",", "", ".", "", "!", "",
 		"?", "", ":", "", "は", "", "で", "", "の", "", "に", "", "ね", "", "よ", "", "-", "",

@@ -93,7 +93,10 @@ func TestParseYen(t *testing.T) {
 	}
 	for _, tt := range tests {
 		got, err := ParseYen(tt.in)
-		if err != nil || got != tt.want {
+		// This table holds what ParseYen read before it kept the range's lower end, the
+		// tax basis and whether the period was said; TestParseYenDetails checks those.
+		core := Amount{Yen: got.Yen, Period: got.Period, Approx: got.Approx}
+		if err != nil || core != tt.want {
 			t.Errorf("ParseYen(%q) = %+v, %v; want %+v", tt.in, got, err, tt.want)
 		}
 	}
@@ -182,6 +185,275 @@ func TestPeriodString(t *testing.T) {
 	for p, want := range map[Period]string{Once: "Once", Monthly: "Monthly", Yearly: "Yearly", 9: "Once"} {
 		if got := p.String(); got != want {
 			t.Errorf("Period(%d).String() = %q, want %q", int(p), got, want)
+		}
+	}
+}
+
+// TestParseYenDetails checks everything an Amount keeps, on answers typed the way clinic
+// staff type them: the tax basis, both ends of a range, whether a period was said, a bare
+// number.
+func TestParseYenDetails(t *testing.T) {
+	tests := []struct {
+		in   string
+		want Amount
+	}{
+		// tax basis
+		{"42万円+税", Amount{Yen: 420_000, Tax: TaxExcluded}},
+		{"42万円＋税", Amount{Yen: 420_000, Tax: TaxExcluded}},
+		{"429,000円（税別）", Amount{Yen: 429_000, Tax: TaxExcluded}},
+		{"４２９，０００円（税別）", Amount{Yen: 429_000, Tax: TaxExcluded}},
+		{"税抜42万", Amount{Yen: 420_000, Tax: TaxExcluded}},
+		{"税抜き 42万円です", Amount{Yen: 420_000, Tax: TaxExcluded}},
+		{"42万（消費税別）", Amount{Yen: 420_000, Tax: TaxExcluded}},
+		{"42万円、消費税は別です", Amount{Yen: 420_000, Tax: TaxExcluded}},
+		{"外税で42万", Amount{Yen: 420_000, Tax: TaxExcluded}},
+		{"429000(税別)", Amount{Yen: 429_000, Tax: TaxExcluded, Bare: true}},
+		{"税込46.2万", Amount{Yen: 462_000, Tax: TaxIncluded}},
+		{"46万2千円（税込み）", Amount{Yen: 462_000, Tax: TaxIncluded}},
+		{"消費税込みで46.2万円", Amount{Yen: 462_000, Tax: TaxIncluded}},
+		{"42万円＋消費税10%", Amount{Yen: 420_000, Tax: TaxExcluded}},
+		{"42万円（税10％別）", Amount{Yen: 420_000, Tax: TaxExcluded}},
+		{"42万円 税率10%別", Amount{Yen: 420_000, Tax: TaxExcluded}},
+		{"46.2万円（10%税込）", Amount{Yen: 462_000, Tax: TaxIncluded}},
+		{"46.2万円(税込10%)", Amount{Yen: 462_000, Tax: TaxIncluded}},
+		{"42万円", Amount{Yen: 420_000}},
+		// ranges keep both ends
+		{"50万〜60万", Amount{Yen: 600_000, Low: 500_000, Approx: true}},
+		{"50〜60万円", Amount{Yen: 600_000, Low: 500_000, Approx: true}},
+		{"50万から60万", Amount{Yen: 600_000, Low: 500_000, Approx: true}},
+		{"５０万～６０万円（税別）", Amount{Yen: 600_000, Low: 500_000, Approx: true, Tax: TaxExcluded}},
+		{"月額1〜2万円", Amount{Yen: 20_000, Low: 10_000, Period: Monthly, PeriodSaid: true, Approx: true}},
+		{"0〜5万円", Amount{Yen: 50_000, Approx: true}},
+		// periods, and whether one was said
+		{"月額1万5千円", Amount{Yen: 15_000, Period: Monthly, PeriodSaid: true}},
+		{"年額12万円", Amount{Yen: 120_000, Period: Yearly, PeriodSaid: true}},
+		{"毎月1万", Amount{Yen: 10_000, Period: Monthly, PeriodSaid: true}},
+		{"年間 3万6千円", Amount{Yen: 36_000, Period: Yearly, PeriodSaid: true}},
+		{"月々3,300円", Amount{Yen: 3_300, Period: Monthly, PeriodSaid: true}},
+		{"1年あたり12万円", Amount{Yen: 120_000, Period: Yearly, PeriodSaid: true}},
+		{"一括で50万円", Amount{Yen: 500_000, PeriodSaid: true}},
+		{"初期費用 50万円", Amount{Yen: 500_000, PeriodSaid: true}},
+		{"買い切りで30万", Amount{Yen: 300_000, PeriodSaid: true}},
+		{"1万円", Amount{Yen: 10_000}},
+		// approximate markers
+		{"約42万", Amount{Yen: 420_000, Approx: true}},
+		{"42万くらい", Amount{Yen: 420_000, Approx: true}},
+		{"42万円程度", Amount{Yen: 420_000, Approx: true}},
+		{"42万前後", Amount{Yen: 420_000, Approx: true}},
+		{"42万ほど", Amount{Yen: 420_000, Approx: true}},
+		// small and bare amounts
+		{"5", Amount{Yen: 5, Bare: true}},
+		{"５", Amount{Yen: 5, Bare: true}},
+		{"500円", Amount{Yen: 500}},
+		{"429000", Amount{Yen: 429_000, Bare: true}},
+	}
+	for _, tt := range tests {
+		got, err := ParseYen(tt.in)
+		if err != nil || got != tt.want {
+			t.Errorf("ParseYen(%q) = %+v, %v;\n want %+v", tt.in, got, err, tt.want)
+		}
+	}
+}
+
+func TestParseAmountZero(t *testing.T) {
+	tests := []struct {
+		in   string
+		want Amount
+	}{
+		{"無料", Amount{}},
+		{"無料です。", Amount{}},
+		{"0円", Amount{}},
+		{"０円", Amount{}},
+		{"0", Amount{}},
+		{"タダ", Amount{}},
+		{"タダです", Amount{}},
+		{"かからない", Amount{}},
+		{"保守料はかかりません", Amount{}},
+		{"保守は不要です", Amount{}},
+		{"月額0円", Amount{Period: Monthly, PeriodSaid: true}},
+		{"月額無料", Amount{Period: Monthly, PeriodSaid: true}},
+		{"年間 無償", Amount{Period: Yearly, PeriodSaid: true}},
+	}
+	for _, tt := range tests {
+		got, err := ParseAmount(tt.in)
+		if err != nil || got != tt.want {
+			t.Errorf("ParseAmount(%q) = %+v, %v; want %+v", tt.in, got, err, tt.want)
+		}
+		if _, err := ParseYen(tt.in); !errors.Is(err, ErrZero) {
+			t.Errorf("ParseYen(%q): %v, want ErrZero", tt.in, err)
+		}
+	}
+	for _, in := range []string{"無料ではない", "タダじゃないです", "わからない", ""} {
+		if got, err := ParseAmount(in); !errors.Is(err, ErrNotAmount) {
+			t.Errorf("ParseAmount(%q) = %+v, %v; want ErrNotAmount", in, got, err)
+		}
+	}
+	// Everything else ParseAmount reads as ParseYen does.
+	for _, in := range []string{"42万円+税", "50〜60万円", "月額1万", "-5万", "11億"} {
+		a, errA := ParseAmount(in)
+		y, errY := ParseYen(in)
+		if a != y || !errors.Is(errA, errY) {
+			t.Errorf("ParseAmount(%q) = %+v, %v but ParseYen = %+v, %v", in, a, errA, y, errY)
+		}
+	}
+}
+
+func TestAmountWithTax(t *testing.T) {
+	tests := []struct {
+		a    Amount
+		want Amount
+	}{
+		{Amount{Yen: 420_000, Tax: TaxExcluded}, Amount{Yen: 462_000, Tax: TaxIncluded}},
+		{Amount{Yen: 429_000, Tax: TaxExcluded}, Amount{Yen: 471_900, Tax: TaxIncluded}},
+		{Amount{Yen: 999, Tax: TaxExcluded}, Amount{Yen: 1098, Tax: TaxIncluded}}, // 1098.9 rounded down
+		{Amount{Yen: 600_000, Low: 500_000, Approx: true, Tax: TaxExcluded},
+			Amount{Yen: 660_000, Low: 550_000, Approx: true, Tax: TaxIncluded}},
+		{Amount{Yen: 10_000, Period: Monthly, PeriodSaid: true, Tax: TaxExcluded},
+			Amount{Yen: 11_000, Period: Monthly, PeriodSaid: true, Tax: TaxIncluded}},
+		{Amount{Yen: 420_000, Tax: TaxIncluded}, Amount{Yen: 420_000, Tax: TaxIncluded}},
+		{Amount{Yen: 420_000}, Amount{Yen: 420_000}},
+	}
+	for _, tt := range tests {
+		if got := tt.a.WithTax(); got != tt.want {
+			t.Errorf("%+v.WithTax() = %+v, want %+v", tt.a, got, tt.want)
+		}
+	}
+	// 「42万円+税」 passes under the 42.9万円 cap only until tax is added.
+	a, err := ParseYen("42万円+税")
+	if err != nil || a.Yen > 429_000 || a.WithTax().Yen <= 429_000 {
+		t.Errorf("ParseYen(42万円+税) = %+v, %v: with tax %d, want over 429000", a, err, a.WithTax().Yen)
+	}
+	if got := a.WithTax().PerYear(); got != 462_000 {
+		t.Errorf("WithTax().PerYear() = %d", got)
+	}
+}
+
+func TestAmountTaxMatters(t *testing.T) {
+	const limit = 429_000
+	tests := []struct {
+		a    Amount
+		want bool
+	}{
+		{Amount{Yen: 400_000}, true},  // 440,000 with tax: over
+		{Amount{Yen: 390_000}, false}, // 429,000 with tax: exactly the limit, within either way
+		{Amount{Yen: 390_001}, true},
+		{Amount{Yen: 380_000}, false}, // 418,000 with tax: within either way
+		{Amount{Yen: 429_000}, true},
+		{Amount{Yen: 429_001}, false}, // over either way
+		{Amount{Yen: 400_000, Tax: TaxIncluded}, false},
+		{Amount{Yen: 400_000, Tax: TaxExcluded}, false}, // known: WithTax decides
+	}
+	for _, tt := range tests {
+		if got := tt.a.TaxMatters(limit); got != tt.want {
+			t.Errorf("%+v.TaxMatters(%d) = %v, want %v", tt.a, limit, got, tt.want)
+		}
+	}
+}
+
+func TestAmountSmall(t *testing.T) {
+	for in, want := range map[string]bool{"5": true, "500円": true, "999円": true, "1000円": false,
+		"5万": false, "月額3,300円": false, "無料": false} {
+		a, err := ParseAmount(in)
+		if err != nil || a.Small() != want {
+			t.Errorf("ParseAmount(%q) = %+v, %v: Small() = %v, want %v", in, a, err, a.Small(), want)
+		}
+	}
+}
+
+func TestAmountCodec(t *testing.T) {
+	tests := []struct {
+		a    Amount
+		want string
+	}{
+		{Amount{Yen: 429_000}, "429000"},
+		{Amount{Yen: 429_000, Approx: true}, "~429000"},
+		{Amount{Yen: 15_000, Period: Monthly, PeriodSaid: true, Approx: true}, "~15000/m"},
+		{Amount{Yen: 120_000, Period: Yearly, PeriodSaid: true}, "120000/y"},
+		{Amount{Yen: 500_000, PeriodSaid: true}, "500000/o"},
+		{Amount{Yen: 20_000, Low: 10_000, Period: Monthly, PeriodSaid: true, Approx: true, Tax: TaxExcluded},
+			"~10000-20000/m;ex"},
+		{Amount{Yen: 462_000, Tax: TaxIncluded}, "462000;in"},
+		{Amount{Yen: 5, Bare: true}, "5;bare"},
+		{Amount{Yen: 429_000, Tax: TaxExcluded, Bare: true}, "429000;ex;bare"},
+		{Amount{}, "0"},
+		{Amount{Period: Monthly, PeriodSaid: true}, "0/m"},
+	}
+	for _, tt := range tests {
+		if got := tt.a.String(); got != tt.want {
+			t.Errorf("%+v.String() = %q, want %q", tt.a, got, tt.want)
+		}
+		back, err := DecodeAmount(tt.want)
+		if err != nil || back != tt.a {
+			t.Errorf("DecodeAmount(%q) = %+v, %v; want %+v", tt.want, back, err, tt.a)
+		}
+		var u Amount
+		if b, err := tt.a.MarshalText(); err != nil || string(b) != tt.want || u.UnmarshalText(b) != nil || u != tt.a {
+			t.Errorf("%+v: MarshalText = %q, %v; UnmarshalText gives %+v", tt.a, b, err, u)
+		}
+	}
+	// What flows stored before this form still reads.
+	for old, want := range map[string]Amount{
+		"429000":    {Yen: 429_000},
+		"~429000/m": {Yen: 429_000, Period: Monthly, PeriodSaid: true, Approx: true},
+		"~600000":   {Yen: 600_000, Approx: true},
+		"36000/y":   {Yen: 36_000, Period: Yearly, PeriodSaid: true},
+	} {
+		if got, err := DecodeAmount(old); err != nil || got != want {
+			t.Errorf("DecodeAmount(%q) = %+v, %v; want %+v", old, got, err, want)
+		}
+	}
+	for _, bad := range []string{"", "~", "abc", "-5", "05", "1000000001", "600000-500000", "0-5", "5/x",
+		"5;in;ex", "5;ex;in", "5;bare;ex", "5;", "5;zz", "~~5", "5/m/m", "+5", " 5", "5 ", "1e3",
+		"99999999999999999999", "5/o/m"} {
+		if got, err := DecodeAmount(bad); !errors.Is(err, ErrAmountValue) {
+			t.Errorf("DecodeAmount(%q) = %+v, %v; want ErrAmountValue", bad, got, err)
+		}
+	}
+	for _, bad := range []Amount{{Yen: -1}, {Yen: MaxYen + 1}, {Yen: 5, Low: 6}, {Yen: 5, Period: Monthly},
+		{Yen: 5, Tax: 7}, {Yen: 5, Period: 9, PeriodSaid: true}} {
+		if b, err := bad.MarshalText(); err == nil {
+			t.Errorf("%+v.MarshalText() = %q, want an error", bad, b)
+		}
+	}
+}
+
+func TestAmountJapanese(t *testing.T) {
+	tests := []struct {
+		in   string
+		want string
+	}{
+		{"42万9千円", "42.9万円"},
+		{"429,000円（税別）", "42.9万円（税別）"},
+		{"429,500円", "429,500円"},
+		{"42万円+税", "42万円（税別）"},
+		{"税込46.2万", "46.2万円（税込）"},
+		{"50万〜60万", "50万〜60万円"},
+		{"5千〜1万円", "5,000円〜1万円"},
+		{"月額1.5万円くらい（税別）", "月額約1.5万円（税別）"},
+		{"年額12万円", "年額12万円"},
+		{"月々3,300円", "月額3,300円"},
+		{"1億5千万円", "1億5,000万円"},
+		{"無料", "無料"},
+		{"月額0円", "月額無料"},
+		{"500円", "500円"},
+	}
+	for _, tt := range tests {
+		a, err := ParseAmount(tt.in)
+		if got := a.Japanese(); err != nil || got != tt.want {
+			t.Errorf("ParseAmount(%q).Japanese() = %q, %v; want %q", tt.in, got, err, tt.want)
+		}
+	}
+}
+
+func TestFormatYen(t *testing.T) {
+	for n, want := range map[int64]string{
+		0: "0円", 500: "500円", 3_300: "3,300円", 10_000: "1万円", 15_000: "1.5万円", 15_500: "15,500円",
+		429_000: "42.9万円", 2_101_000: "210.1万円", 1_000_000: "100万円", 12_345_678: "12,345,678円",
+		100_000_000: "1億円", 150_000_000: "1億5,000万円", 100_005_000: "100,005,000円",
+		MaxYen: "10億円", -5_000: "-5,000円",
+	} {
+		if got := FormatYen(n); got != want {
+			t.Errorf("FormatYen(%d) = %q, want %q", n, got, want)
 		}
 	}
 }

@@ -56,6 +56,7 @@ func ParseYesNo(s string) YesNo {
 		// English answers keep their words together: "not sure" is not "sure".
 		breaks = func(r rune) bool { return r != ' ' && r != '\'' && isClauseBreak(r) }
 	}
+	t = conjunctions.Replace(t) // 「できないけど紹介してくれる」 is two clauses
 	var yes, no, dk bool
 	for _, clause := range strings.FieldsFunc(t, breaks) {
 		clause = strings.TrimSpace(clause)
@@ -109,12 +110,32 @@ var politeEndings = []string{
 	"だ", "よ", "ね", "な", "わ", "が", "さ", "ー", "〜", "~", "っ", "ッ",
 }
 
+// conjunctions that join two clauses that may answer differently become clause breaks.
+var conjunctions = strings.NewReplacer("けれども", "、", "けれど", "、", "けど", "、", "ものの", "、",
+	"ですが", "です、", "ますが", "ます、", "ないが", "ない、", "ませんが", "ません、", "でしたが", "でした、")
+
+// copulaNegations deny what comes before them: 「無理ではない」 is not a no, 「大丈夫じゃない」 is one.
+var copulaNegations = []string{"ではありません", "じゃありません", "ではない", "じゃない", "でもない", "でもありません"}
+
 // classifyClause looks one clause up: exactly, then with polite endings stripped, then by
-// a few telling endings (…わからない, …できません, …可能です).
+// a few telling endings (…わからない, …できません, …可能です). A clause ending in a negated
+// copula is its stem's answer turned over: yes becomes no, and a no denied (「無理ではない」,
+// 「不可能ではない」) hedges, so it is Unknown.
 func classifyClause(c string) YesNo {
 	for {
 		if v, ok := yesNoWords[c]; ok {
 			return v
+		}
+		for _, n := range copulaNegations {
+			if stem, ok := strings.CutSuffix(c, n); ok && stem != "" {
+				switch classifyClause(stem) {
+				case Yes:
+					return No
+				case DontKnow:
+					return DontKnow
+				}
+				return Unknown
+			}
 		}
 		stripped := false
 		for _, e := range politeEndings {
@@ -149,14 +170,16 @@ var yesNoEndings = []struct {
 	{DontKnow, []string{"わからない", "分からない", "判らない", "わかりません", "分かりません", "わかんない",
 		"不明", "未定", "知らない", "知りません", "しらない", "未確認", "確認中", "検討中", "問い合わせ中",
 		"問合せ中", "決まっていない", "決まってない", "決まっていません", "どちらとも言えない", "どちらともいえない"}},
-	{Unknown, []string{"ことはない", "こともない", "なくはない", "なくもない"}}, // double negatives hedge
+	{Unknown, []string{"ことはない", "こともない", "なくはない", "なくもない", "しかねない"}}, // double negatives hedge
 	{Yes, []string{"問題ありません", "問題はありません", "問題ない", "問題はない", "問題なし", "大丈夫"}},
 	{No, []string{"できない", "できません", "出来ない", "出来ません", "できなかった", "不可能", "不可", "無理",
 		"対応していない", "対応してない", "対応しておりません", "対応していません", "非対応", "未対応",
-		"してくれない", "してくれません", "やってくれない", "断られた", "断られました", "はありません",
+		"してくれない", "してくれません", "やってくれない", "もらえない", "もらえません", "もらえなかった",
+		"難しい", "むずかしい", "厳しい", "きびしい", "そうにない", "そうもない", "かねます", "かねる",
+		"断られた", "断られました", "はありません",
 		"がありません", "はない", "がない", "はなし"}},
 	{Yes, []string{"できる", "できます", "出来る", "出来ます", "可能", "対応可", "してくれる", "してくれます",
-		"やってくれる", "やってくれます", "してもらえる", "してもらえます", "があります", "はあります", "がある",
+		"やってくれる", "やってくれます", "もらえる", "もらえます", "があります", "はあります", "がある",
 		"はある"}},
 }
 

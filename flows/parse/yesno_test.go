@@ -54,3 +54,38 @@ func TestYesNoString(t *testing.T) {
 		}
 	}
 }
+
+// TestParseYesNoNegations pins the readings that negation and conjunctions used to turn
+// over: a denied no hedges, a denied yes is a no, and two clauses joined by けど are two.
+func TestParseYesNoNegations(t *testing.T) {
+	tests := []struct {
+		in   string
+		want YesNo
+	}{
+		{"できなくはない", Unknown},
+		{"できないことはないです", Unknown},
+		{"無理ではない", Unknown},
+		{"不可能ではないです", Unknown},
+		{"だめではない", Unknown},
+		{"大丈夫じゃない", No},
+		{"可能ではありません", No},
+		{"問題ないです", Yes},
+		{"特に問題ありません", Yes},
+		{"いいえ、大丈夫です", Unknown},
+		{"できないけど他を紹介してくれる", Unknown},
+		{"できますけど", Yes},
+		{"できないですが、紹介はしてくれます", Unknown},
+		{"やってもらえない", No},
+		{"やってもらえます", Yes},
+		{"対応は難しいそうです", No},
+		{"厳しいです", No},
+		{"できそうにない", No},
+		{"対応しかねます", No},
+		{"わからないではない", DontKnow},
+	}
+	for _, tt := range tests {
+		if got := ParseYesNo(tt.in); got != tt.want {
+			t.Errorf("ParseYesNo(%q) = %v, want %v", tt.in, got, tt.want)
+		}
+	}
+}

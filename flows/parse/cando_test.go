@@ -1,0 +1,70 @@
+package parse
+
+import (
+	"strings"
+	"testing"
+)
+
+func TestParseCanDo(t *testing.T) {
+	tests := []struct {
+		in   string
+		want CanDo
+	}{
+		{"できます", Can},
+		{"できる", Can},
+		{"はい、できます", Can},
+		{"対応可能とのことです", Can},
+		{"やってくれるそうです", Can},
+		{"やってもらえます", Can},
+		{"問題なく対応できます", Can},
+		{"大丈夫です", Can},
+		{"ＯＫです", Can},
+		{"できないけど他を紹介してくれる", CannotRefers},
+		{"できないけど、他を紹介してくれるそうです", CannotRefers},
+		{"紹介してくれるそうです", CannotRefers},
+		{"他社を紹介された", CannotRefers},
+		{"他社を紹介されました。", CannotRefers},
+		{"自社ではできないが協力会社がやってくれる", CannotRefers},
+		{"別の業者を紹介してもらえることになりました", CannotRefers},
+		{"対応できるのは提携先の業者です", CannotRefers},
+		{"対応できないと言われた", Cannot},
+		{"無理でした", Cannot},
+		{"むりです", Cannot},
+		{"できません", Cannot},
+		{"対応は難しいそうです", Cannot},
+		{"できかねますとのこと", Cannot},
+		{"断られました", Cannot},
+		{"対応できないし、紹介もしてもらえない", Cannot},
+		{"紹介先はないそうです", Cannot},
+		{"他社の紹介もできないと言われました", Cannot},
+		{"できるかわからない", CanUnsure},
+		{"たぶん大丈夫", CanUnsure},
+		{"多分できると思います", CanUnsure},
+		{"できるかも", CanUnsure},
+		{"できないかもしれない", CanUnsure},
+		{"まだ聞いていません", CanUnsure},
+		{"確認中です", CanUnsure},
+		{"紹介してくれるかどうかはわかりません", CanUnsure},
+		{"できる？", CanUnsure},
+		{"いいえ、大丈夫です", CanUnsure},
+		{"できなくはない", CanUnsure},
+		{"無理ではないそうです", CanUnsure},
+		{"こんにちは", CanUnsure},
+		{"", CanUnsure},
+		{strings.Repeat("できます", MaxInput), CanUnsure},
+	}
+	for _, tt := range tests {
+		if got := ParseCanDo(tt.in); got != tt.want {
+			t.Errorf("ParseCanDo(%q) = %v, want %v", tt.in, got, tt.want)
+		}
+	}
+}
+
+func TestCanDoString(t *testing.T) {
+	for c, want := range map[CanDo]string{CanUnsure: "CanUnsure", Can: "Can", Cannot: "Cannot",
+		CannotRefers: "CannotRefers", 9: "CanUnsure"} {
+		if got := c.String(); got != want {
+			t.Errorf("CanDo(%d).String() = %q, want %q", int(c), got, want)
+		}
+	}
+}

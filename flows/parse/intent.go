@@ -1,0 +1,89 @@
+package parse
+
+import (
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// Intent is what a message that answers no question of the bot's is about: a first message,
+// or one typed where the bot asked nothing. What the bot says to each stays with the caller.
+type Intent int
+
+const (
+	// IntentNone: none of these; the caller goes on as before (the FAQ, the menu).
+	IntentNone Intent = iota
+	// IntentTrouble: the clinic says it has trouble with the introduction
+	// (「オンライン資格確認の導入で困っています」「業者が見つからず悩んでいます」): offer the
+	// obstacle report or the desk, not an FAQ answer.
+	IntentTrouble
+	// IntentThanks: thanks (「ありがとう」「助かりました」), to be answered with a word.
+	IntentThanks
+	// IntentEnglish: written mostly in Latin letters, as an English speaker would; the bot
+	// answers in Japanese, so it says so.
+	IntentEnglish
+)
+
+// String returns the constant's name.
+func (i Intent) String() string {
+	switch i {
+	case IntentTrouble:
+		return "IntentTrouble"
+	case IntentThanks:
+		return "IntentThanks"
+	case IntentEnglish:
+		return "IntentEnglish"
+	}
+	return "IntentNone"
+}
+
+// ClassifyIntent classifies a message by its words alone, in this order: English (at least
+// four Latin letters, and at least 70 % of the letters Latin, that is not a yes/no such as
+// "OK" or "not sure"), trouble (困って, 悩んで, うまくいかない, トラブル, 助けて…, or, in a
+// message that is not a question, 進まない, 間に合わない, 見つからない, 断られた),
+// thanks (ありがとう, 助かりました, お礼…, in a short message that asks nothing). A question
+// that only mentions a topic is IntentNone: the FAQ answers it.
+func ClassifyIntent(s string) Intent {
+	t, ok := prepare(s)
+	if !ok || t == "" {
+		return IntentNone
+	}
+	if isEnglish(t) && ParseYesNo(t) == Unknown {
+		return IntentEnglish
+	}
+	h := toHiragana(strings.ToLower(t))
+	if containsAny(h, troubleWords) || containsAny(h, troubleStates) && !IsQuestion(t) {
+		return IntentTrouble
+	}
+	if containsAny(h, thanksWords) && !IsQuestion(t) && utf8.RuneCountInString(t) <= 40 {
+		return IntentThanks
+	}
+	return IntentNone
+}
+
+// isEnglish reports whether t is written mostly in Latin letters.
+func isEnglish(t string) bool {
+	latin, letters := 0, 0
+	for _, r := range t {
+		if !unicode.IsLetter(r) {
+			continue
+		}
+		letters++
+		if isASCIILetter(r) {
+			latin++
+		}
+	}
+	return latin >= 4 && latin*10 >= letters*7
+}
+
+var (
+	// troubleWords and thanksWords are matched on a hiragana fold.
+	troubleWords = []string{"困って", "困った", "困り", "こまって", "こまった", "悩んで", "悩み", "なやんで",
+		"とらぶる", "うまくいかない", "うまく行かない", "上手くいかない", "行き詰", "助けて", "たすけて",
+		"相談したい", "相談させて", "相談に乗って"}
+	// troubleStates say trouble unless asked as a question (「間に合わない場合は？」 is the FAQ's).
+	troubleStates = []string{"進まない", "進んでいない", "進んでない", "間に合わない", "間に合いそうにない",
+		"間に合いません", "見つからない", "見つかりません", "断られ"}
+	thanksWords = []string{"ありがとう", "ありがと", "有難う", "有り難う", "ありがたい", "助かりました",
+		"助かります", "たすかりました", "感謝", "お礼", "おおきに", "thanks", "thank you", "thx", "さんきゅ"}
+)

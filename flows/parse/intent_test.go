@@ -1,0 +1,86 @@
+package parse
+
+import (
+	"strings"
+	"testing"
+)
+
+func TestClassifyIntent(t *testing.T) {
+	tests := []struct {
+		in   string
+		want Intent
+	}{
+		{"オンライン資格確認の導入で困っています", IntentTrouble},
+		{"オンライン資格確認の導入で困っています。", IntentTrouble},
+		{"導入についてちょっと困ったことがあって", IntentTrouble},
+		{"業者が見つからず悩んでいます", IntentTrouble},
+		{"カードリーダーの設置がうまくいかない", IntentTrouble},
+		{"業者が見つからないです", IntentTrouble},
+		{"見積もりを断られました", IntentTrouble},
+		{"導入が進まないので相談したい", IntentTrouble},
+		{"トラブルがあります", IntentTrouble},
+		{"ありがとう", IntentThanks},
+		{"ありがとうございます！", IntentThanks},
+		{"助かりました", IntentThanks},
+		{"ご丁寧にありがとうございました。助かります", IntentThanks},
+		{"Hello", IntentEnglish},
+		{"Do you speak English?", IntentEnglish},
+		{"I want to know about the subsidy", IntentEnglish},
+		{"Thank you", IntentEnglish}, // answered in English first: the bot speaks Japanese
+		{"ＨＥＬＬＯ", IntentEnglish},
+		{"ok", IntentNone},
+		{"yes", IntentNone},
+		{"not sure", IntentNone},
+		{"ABC医療システム", IntentNone},
+		{"締め切りはいつ？", IntentNone},
+		{"オンライン資格確認は義務ですか", IntentNone},
+		{"締め切りに間に合わない場合はどうなりますか", IntentNone}, // a question: the FAQ's
+		{"ありがとう、ところで締め切りはいつですか", IntentNone},
+		{"こんにちは", IntentNone},
+		{"", IntentNone},
+		{strings.Repeat("困っています", MaxInput), IntentNone},
+	}
+	for _, tt := range tests {
+		if got := ClassifyIntent(tt.in); got != tt.want {
+			t.Errorf("ClassifyIntent(%q) = %v, want %v", tt.in, got, tt.want)
+		}
+	}
+	for i, want := range map[Intent]string{IntentNone: "IntentNone", IntentTrouble: "IntentTrouble",
+		IntentThanks: "IntentThanks", IntentEnglish: "IntentEnglish", 9: "IntentNone"} {
+		if got := i.String(); got != want {
+			t.Errorf("Intent(%d).String() = %q, want %q", int(i), got, want)
+		}
+	}
+}
+
+func TestLooksLikeName(t *testing.T) {
+	for _, in := range []string{"DEF医療システム", "山田クリニック", "ABC医療システムさん", "ＡＢＣ医療システム",
+		"株式会社さくらメディカルです", "さくら内科", "クリニックさくら", "医療法人社団 さくら会 さくら内科・小児科クリニック",
+		"第2山田医院", "(株)ケンドウ", "NTT東日本", "富士通Japan"} {
+		if !LooksLikeName(in) {
+			t.Errorf("LooksLikeName(%q) = false, want true", in)
+		}
+	}
+	for _, in := range []string{"締め切りはいつ？", "補助金について", "カードリーダーはどれがいいですか",
+		"オンライン資格確認の導入で困っています", "まだ決まっていません", "わからない", "はい", "いいえ", "来年の春",
+		"業者を教えてください", "見積もりをお願いしたい", "", "。", strings.Repeat("山田", MaxNameRunes),
+		"What is this"} {
+		if LooksLikeName(in) {
+			t.Errorf("LooksLikeName(%q) = true, want false", in)
+		}
+	}
+}
+
+func TestIsQuestion(t *testing.T) {
+	for _, in := range []string{"締め切りはいつ？", "締め切りはいつ?", "補助金は出ますか", "どうすればいいでしょうか",
+		"機種を教えて", "What is this", "義務なのか"} {
+		if !IsQuestion(in) {
+			t.Errorf("IsQuestion(%q) = false, want true", in)
+		}
+	}
+	for _, in := range []string{"DEF医療システム", "(株)ケンドウ", "ぶどう皮膚科", "はい", "3月末", "", "Tokyo"} {
+		if IsQuestion(in) {
+			t.Errorf("IsQuestion(%q) = true, want false", in)
+		}
+	}
+}
