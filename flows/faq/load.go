@@ -11,6 +11,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/ikawaha/kagome/v2/tokenizer"
 	"go.yaml.in/yaml/v3"
 )
 
@@ -64,9 +65,14 @@ func Load(fsys fs.FS) (*KB, error) {
 	if err != nil {
 		return nil, err
 	}
+	tk, err := analyser()
+	if err != nil {
+		return nil, err
+	}
 	l.checkRelated()
-	norm := l.normalizer()
+	norm := l.normalizer(tk)
 	idx := l.index(norm, defaultParams) // also reports examples that normalisation empties
+	idx.scope = l.scope(tk)
 	if len(l.problems) > 0 {
 		slices.SortStableFunc(l.problems, func(a, b Problem) int {
 			return cmp.Or(strings.Compare(a.File, b.File), cmp.Compare(a.Line, b.Line))
@@ -463,4 +469,21 @@ func (l *loader) checkRelated() {
 			}
 		}
 	}
+}
+
+// scope learns the words of every topic and synonym (see scope).
+func (l *loader) scope(tk *tokenizer.Tokenizer) *scope {
+	var texts []string
+	for i, t := range l.topics {
+		texts = append(texts, t.Title, t.Answer)
+		texts = append(texts, t.Examples...)
+		texts = append(texts, t.Keywords...)
+		for _, g := range l.texts[i].anchors {
+			texts = append(texts, entryTexts(g)...)
+		}
+	}
+	for _, g := range l.synonyms {
+		texts = append(texts, entryTexts(g)...)
+	}
+	return newScope(tk, texts, entryTexts(l.outside.keywords))
 }

@@ -105,6 +105,7 @@ type index struct {
 	keywords map[rune][]keyword
 	anchors  map[rune][]anchor
 	need     []uint64  // by topic number: the anchor groups it has, one bit each
+	scope    *scope    // nil: no question is refused for being about another thing
 	pool     sync.Pool // *scratch
 }
 
@@ -433,6 +434,7 @@ type detail struct {
 	words               int     // the words of the question (see words)
 	matched             int     // of which the pick matched
 	outside             bool    // an outside keyword is in the question
+	foreign             bool    // the question is about something the topics do not know (see scope.foreign)
 }
 
 // match scores every topic for q. The confidence is the best score over the question's idf
@@ -540,6 +542,12 @@ func (idx *index) match(n *normalizer, q string) (string, float64, detail) {
 	det.matched = bits.OnesCount64(matched[det.pick])
 	conf := scores[det.pick] / det.query
 	if det.pick == idx.outside || det.outside || conf < idx.p.minScore {
+		return "", conf, det
+	}
+	// Only a question that would be answered is analysed: the analyser allocates, and text
+	// that is no question (はい, 42万円, 診療所) stops above.
+	if idx.scope != nil && idx.scope.foreign(q) {
+		det.foreign = true
 		return "", conf, det
 	}
 	return idx.ids[det.pick], conf, det
