@@ -5,7 +5,9 @@ import (
 	"math"
 	"math/bits"
 	"slices"
+	"strings"
 	"sync"
+	"unicode/utf8"
 
 	"golang.org/x/text/unicode/norm"
 )
@@ -445,12 +447,53 @@ type detail struct {
 // that word is asked about) and a word of each of its anchor groups (unless the question
 // asks about its words alone). The outside examples compete like a topic.
 func (idx *index) match(n *normalizer, q string) (string, float64, detail) {
-	s := idx.pool.Get().(*scratch)
-	defer idx.pool.Put(s)
-
 	if len(q) > maxQuestion {
 		q = q[:maxQuestion]
 	}
+	id, conf, det := idx.matchText(n, q, true)
+	if id != "" || det.outside || det.foreign || det.pick == idx.outside {
+		return id, conf, det
+	}
+	// A rambling question (いつもお世話になっております。うちは…ですが、締切はいつですか)
+	// has its topic in one sentence, and the rest dilutes it: a sentence that a topic
+	// answers on its own answers the whole, unless the whole names an outside subject or is
+	// about something else (checked above, on the whole).
+	rest := q
+	for rest != "" {
+		i := strings.IndexFunc(rest, isSentenceEnd)
+		if i < 0 {
+			if rest == q {
+				break // one sentence: matched already
+			}
+			i = len(rest)
+		}
+		sentence := rest[:i]
+		rest = rest[i:]
+		if _, size := utf8.DecodeRuneInString(rest); size > 0 {
+			rest = rest[size:]
+		}
+		if sid, sconf, sdet := idx.matchText(n, sentence, false); sid != "" && sconf > conf {
+			id, conf, det = sid, sconf, sdet
+		}
+	}
+	return id, conf, det
+}
+
+// isSentenceEnd says whether r ends a sentence of a question.
+func isSentenceEnd(r rune) bool {
+	switch r {
+	case '。', '．', '？', '?', '！', '!', '\n', '、', '，':
+		return true
+	}
+	return false
+}
+
+// matchText is match for one text: the whole question or, with whole false, one of its
+// sentences (which the analyser does not look at again: the whole passed it).
+func (idx *index) matchText(n *normalizer, q string, whole bool) (string, float64, detail) {
+	s := idx.pool.Get().(*scratch)
+	defer idx.pool.Put(s)
+
 	s.folded, s.foldedCls = fold(s.folded[:0], s.foldedCls[:0], &s.nfkc, q)
 	s.norm, s.normCls = n.rewrite(s.norm[:0], s.normCls[:0], s.folded, s.foldedCls)
 	s.words = words(s.words[:0], s.normCls)
@@ -546,7 +589,7 @@ func (idx *index) match(n *normalizer, q string) (string, float64, detail) {
 	}
 	// Only a question that would be answered is analysed: the analyser allocates, and text
 	// that is no question (はい, 42万円, 診療所) stops above.
-	if idx.scope != nil && idx.scope.foreign(q) {
+	if whole && idx.scope != nil && idx.scope.foreign(q) {
 		det.foreign = true
 		return "", conf, det
 	}

@@ -281,7 +281,7 @@ func (l *loader) readings(n *normalizer, tk *tokenizer.Tokenizer) map[string][]r
 			compound.Reset()
 			parts = 0
 		}
-		for _, t := range tokens(tk, text) {
+		for _, t := range tokens(nil, tk, text) {
 			if !t.noun && !t.suffix {
 				flush()
 				continue
