@@ -60,7 +60,10 @@ func (ps Problems) Error() string {
 // `replaces: true`; it then takes the place of the earlier one (this is how a desk directory
 // laid over the embedded files, see kb.Open, changes a topic). On any problem Load returns
 // a nil KB and a Problems error listing all of them.
-func Load(fsys fs.FS) (*KB, error) {
+func Load(fsys fs.FS) (*KB, error) { return load(fsys, defaultParams) }
+
+// load is Load with the matcher's knobs.
+func load(fsys fs.FS, p params) (*KB, error) {
 	l, err := read(fsys)
 	if err != nil {
 		return nil, err
@@ -70,9 +73,19 @@ func Load(fsys fs.FS) (*KB, error) {
 		return nil, err
 	}
 	l.checkRelated()
-	norm := l.normalizer(tk)
-	idx := l.index(norm, defaultParams) // also reports examples that normalisation empties
-	idx.scope = l.scope(tk)
+	var readings *tokenizer.Tokenizer
+	if p.readings {
+		readings = tk
+	}
+	norm := l.normalizer(readings)
+	var base *tokenizer.Tokenizer
+	if p.baseForms {
+		base = tk
+	}
+	idx := l.index(norm, p, base) // also reports examples that normalisation empties
+	if p.scope {
+		idx.scope = l.scope(tk)
+	}
 	if len(l.problems) > 0 {
 		slices.SortStableFunc(l.problems, func(a, b Problem) int {
 			return cmp.Or(strings.Compare(a.File, b.File), cmp.Compare(a.Line, b.Line))

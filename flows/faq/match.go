@@ -9,6 +9,7 @@ import (
 	"sync"
 	"unicode/utf8"
 
+	"github.com/ikawaha/kagome/v2/tokenizer"
 	"golang.org/x/text/unicode/norm"
 )
 
@@ -41,9 +42,21 @@ type params struct {
 	// A question of a single word that asks about it (相談窓口はどこ, see asking) is answered
 	// by the topic that matches its word.
 	minWords int
+
+	// The signals of issue 13, each measured by TestSignals: the readings of the knowledge
+	// base's kanji words (ほじょきん → 補助金, see loader.readings), the check that a
+	// question is not about another thing (scope.foreign), and matching a rambling
+	// question sentence by sentence.
+	readings, scope, sentences bool
+	// baseForms adds a term for the dictionary form of each content word, in the topics and
+	// in the question (see appendBaseTerms). Off: measured by TestSignals, it adds nothing
+	// the character pairs do not already find, and it would analyse every text, the flows'
+	// answers included.
+	baseForms bool
 }
 
-var defaultParams = params{k1: 1.2, b: 0.75, keyword: 5, minScore: 0.4, minWords: 2}
+var defaultParams = params{k1: 1.2, b: 0.75, keyword: 5, minScore: 0.4, minWords: 2,
+	readings: true, scope: true, sentences: true}
 
 // asking are the words that make a text ask something, folded: interrogatives and requests.
 // They are grammar, not subject, so no topic matches them; they only let a question of a
@@ -106,9 +119,10 @@ type index struct {
 	idfMax   float64  // the idf of a term no topic has
 	keywords map[rune][]keyword
 	anchors  map[rune][]anchor
-	need     []uint64  // by topic number: the anchor groups it has, one bit each
-	scope    *scope    // nil: no question is refused for being about another thing
-	pool     sync.Pool // *scratch
+	need     []uint64             // by topic number: the anchor groups it has, one bit each
+	scope    *scope               // nil: no question is refused for being about another thing
+	base     *tokenizer.Tokenizer // for the terms of dictionary forms; nil when params.baseForms is off
+	pool     sync.Pool            // *scratch
 }
 
 // anchor is a word of one of a topic's anchor groups.
@@ -300,8 +314,8 @@ func idf(n float64, df int) float64 {
 
 // index builds the index of the loaded topics and outside examples, reporting an example or
 // keyword that normalisation leaves empty.
-func (l *loader) index(n *normalizer, p params) *index {
-	idx := &index{p: p, terms: make(map[uint64]postings), outside: -1,
+func (l *loader) index(n *normalizer, p params, base *tokenizer.Tokenizer) *index {
+	idx := &index{p: p, base: base, terms: make(map[uint64]postings), outside: -1,
 		keywords: make(map[rune][]keyword), anchors: make(map[rune][]anchor)}
 	var docs [][]uint64
 	type kwAt struct {
@@ -319,6 +333,9 @@ func (l *loader) index(n *normalizer, p params) *index {
 				l.problems = append(l.problems, Problem{File: e.file, Line: e.line, Msg: fmt.Sprintf("%q has no words left once polite endings and fillers are dropped", e.text)})
 			}
 			terms = appendTerms(terms, rs)
+			if idx.base != nil {
+				terms = appendBaseTerms(terms, idx.base, e.text)
+			}
 		}
 		for _, e := range keywords {
 			rs := n.normalize(e.text)
@@ -451,7 +468,7 @@ func (idx *index) match(n *normalizer, q string) (string, float64, detail) {
 		q = q[:maxQuestion]
 	}
 	id, conf, det := idx.matchText(n, q, true)
-	if id != "" || det.outside || det.foreign || det.pick == idx.outside {
+	if id != "" || det.outside || det.foreign || det.pick == idx.outside || !idx.p.sentences {
 		return id, conf, det
 	}
 	// A rambling question (いつもお世話になっております。うちは…ですが、締切はいつですか)
@@ -498,6 +515,14 @@ func (idx *index) matchText(n *normalizer, q string, whole bool) (string, float6
 	s.norm, s.normCls = n.rewrite(s.norm[:0], s.normCls[:0], s.folded, s.foldedCls)
 	s.words = words(s.words[:0], s.normCls)
 	s.terms, s.keys = appendQueryTerms(s.terms[:0], s.keys, s.norm, s.normCls, s.words)
+	if idx.base != nil {
+		n := len(s.terms)
+		for _, t := range appendBaseTerms(nil, idx.base, q) {
+			if !slices.ContainsFunc(s.terms[n:], func(qt qterm) bool { return qt.t == t }) {
+				s.terms = append(s.terms, qterm{t: t})
+			}
+		}
+	}
 
 	scores, matched, anchored := s.scores, s.matched, s.anchored
 	clear(scores)

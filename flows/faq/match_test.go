@@ -92,7 +92,7 @@ func TestLeaveOneOut(t *testing.T) {
 			l := *base
 			l.texts = slices.Clone(base.texts)
 			l.texts[ti].examples = slices.Delete(slices.Clone(base.texts[ti].examples), ei, ei+1)
-			idx := l.index(n, defaultParams)
+			idx := l.index(n, defaultParams, nil)
 			id, _, d := idx.match(n, e.text)
 			total++
 			if id == base.topics[ti].ID {

@@ -2,6 +2,7 @@ package faq
 
 import (
 	"fmt"
+	"hash/fnv"
 	"strings"
 	"sync"
 	"unicode/utf8"
@@ -32,6 +33,7 @@ type token struct {
 	grammar bool   // a particle, an auxiliary, a 非自立 noun or a suffix: ん, です, よう
 	noun    bool   // a content noun: not a pronoun, number, suffix or 非自立 noun (こと, ん)
 	suffix  bool   // a noun suffix (屋, 用, 代) or a prefix (各, ご): part of the noun beside it
+	content bool   // a content noun, or a verb or adjective that stands alone (申し込む, 高い)
 }
 
 // tokens appends the morphemes of s to dst. It allocates only what the analyser does.
@@ -59,6 +61,7 @@ func tokens(dst []token, tk *tokenizer.Tokenizer, s string) []token {
 		case "接頭詞":
 			tok.suffix = true
 		}
+		tok.content = tok.noun || (pos == "動詞" || pos == "形容詞") && sub == "自立"
 		dst = append(dst, tok)
 	}
 	return dst
@@ -319,4 +322,22 @@ func isName(surface string, n int) bool {
 		return true
 	}
 	return strings.ContainsFunc(surface, func(r rune) bool { return !isHan(r) })
+}
+
+// baseTermBit marks a term made of a word's dictionary form (see appendBaseTerms): no
+// character term has it.
+const baseTermBit = 1 << 63
+
+// appendBaseTerms appends a term for the dictionary form of each content word of s
+// (申し込めば → 申し込む), folded: the words signal of TestSignals.
+func appendBaseTerms(dst []uint64, tk *tokenizer.Tokenizer, s string) []uint64 {
+	for _, t := range tokens(nil, tk, norm.NFKC.String(s)) {
+		if !t.content {
+			continue
+		}
+		h := fnv.New64a()
+		h.Write([]byte(foldString(t.base)))
+		dst = append(dst, h.Sum64()|baseTermBit)
+	}
+	return dst
 }
