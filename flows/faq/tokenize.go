@@ -3,6 +3,7 @@ package faq
 import (
 	"fmt"
 	"hash/fnv"
+	"runtime/debug"
 	"strings"
 	"sync"
 	"unicode/utf8"
@@ -14,13 +15,16 @@ import (
 
 // analyser is the morphological analyser every knowledge base shares: kagome with the IPA
 // dictionary, which the binary embeds (no file or network at run time). Building it
-// unpacks the dictionary (tens of MB), so it is built once, on the first Load; a
+// unpacks the dictionary — about 0.8 s and 90 MB of heap that stay, with as much again
+// while it unzips — so it is built once, on the first Load, and what the unzipping used is
+// handed back to the system at once rather than when the runtime gets to it. A
 // *tokenizer.Tokenizer is read-only after New and safe for concurrent use.
 var analyser = sync.OnceValues(func() (*tokenizer.Tokenizer, error) {
 	t, err := tokenizer.New(ipa.Dict(), tokenizer.OmitBosEos())
 	if err != nil {
 		return nil, fmt.Errorf("build the Japanese tokenizer: %w", err)
 	}
+	debug.FreeOSMemory()
 	return t, nil
 })
 
