@@ -50,9 +50,9 @@ type params struct {
 	// question sentence by sentence.
 	readings, scope, sentences bool
 	// baseForms adds a term for the dictionary form of each content word, in the topics and
-	// in the question (see appendBaseTerms). Off: measured by TestSignals, it adds nothing
-	// the character pairs do not already find, and it would analyse every text, the flows'
-	// answers included.
+	// in the question (see appendBaseTerms). Off: measured by TestSignals, it gets one more
+	// question of the tuning set right and none of faq-dev.jsonl, and it would analyse
+	// every text, the flows' answers included, which the other signals never do.
 	baseForms bool
 }
 
@@ -477,8 +477,9 @@ func (idx *index) match(n *normalizer, q string) (string, float64, detail) {
 	}
 	// A rambling question (いつもお世話になっております。うちは…ですが、締切はいつですか)
 	// has its topic in one sentence, and the rest dilutes it: a sentence that a topic
-	// answers on its own answers the whole, unless the whole names an outside subject or is
-	// about something else (checked above, on the whole).
+	// answers on its own answers the whole, unless the whole names an outside subject
+	// (checked above) or is about something else (checked below, on the whole).
+	whole := conf
 	rest := q
 	for rest != "" {
 		i := strings.IndexFunc(rest, isSentenceEnd)
@@ -493,9 +494,13 @@ func (idx *index) match(n *normalizer, q string) (string, float64, detail) {
 		if _, size := utf8.DecodeRuneInString(rest); size > 0 {
 			rest = rest[size:]
 		}
-		if sid, sconf, sdet := idx.matchText(n, sentence, false); sid != "" && sconf > conf {
+		if sid, sconf, sdet := idx.matchText(n, sentence, false); sid != "" && (id == "" || sconf > conf) {
 			id, conf, det = sid, sconf, sdet
 		}
+	}
+	if id != "" && idx.scope != nil && idx.scope.foreign(q) {
+		det.foreign = true
+		return "", whole, det
 	}
 	return id, conf, det
 }
