@@ -24,8 +24,7 @@ func TestReadings(t *testing.T) {
 // 期限 or 保守料 with a topic; a question qualified by an everyday word, or one the
 // knowledge base writes, is still answered.
 func TestOtherThingsRefused(t *testing.T) {
-	k := loadEmbedded(t)
-	for _, tt := range []struct{ q, id string }{
+	expectMatches(t, []labelledCase{
 		{"発熱外来の補助金の申請方法は", ""},
 		{"雇用調整助成金はいくら", ""},
 		{"インボイス対応の締切はいつ", ""},
@@ -37,33 +36,34 @@ func TestOtherThingsRefused(t *testing.T) {
 		{"近所の業者が見つからない", "obstacle-report"},
 		{"病院の補助金の上限はいくら", "subsidy-amount"},
 		{"ｶｰﾄﾞﾘｰﾀﾞｰの〆切", "reader-deadline"},
-	} {
-		if id, conf, d := k.idx.match(k.norm, tt.q); id != tt.id {
-			t.Errorf("%q matched %q (score %.3f): %s; want %q", tt.q, id, conf, k.why(d, tt.q), tt.id)
-		}
-	}
+	})
 }
 
 // 〜なんですか and 〜なんですが are not なんで (why).
 func TestNandesuNotWhy(t *testing.T) {
-	k := loadEmbedded(t)
-	for _, tt := range []struct{ q, id string }{
+	expectMatches(t, []labelledCase{
 		{"カードリーダーの締切はいつなんですか", "reader-deadline"},
 		{"病院なんですがカードリーダーは何台無料ですか", "reader-free"},
 		{"オン資ってなんですか", "what-is-oqc"},
 		{"なんでカードリーダーの締切は早いの", "why-early"},
-	} {
-		if id, conf, d := k.idx.match(k.norm, tt.q); id != tt.id {
-			t.Errorf("%q matched %q (score %.3f): %s; want %q", tt.q, id, conf, k.why(d, tt.q), tt.id)
-		}
-	}
+	})
 }
 
 // A rambling question is answered by the sentence that holds its topic.
 func TestRamblingQuestion(t *testing.T) {
+	expectMatches(t, []labelledCase{{"お忙しいところすみません。うちは内科の小さな診療所で、受付は事務員が二人だけなのですが、院長に早めに調べておくよう言われました。カードリーダーの申込の締切はいつでしょうか。", "reader-deadline"}})
+}
+
+type labelledCase struct{ q, id string }
+
+// expectMatches checks that each question gets its topic ("" for none) from the embedded
+// knowledge base, and says what the matcher saw when it does not.
+func expectMatches(t *testing.T, cases []labelledCase) {
+	t.Helper()
 	k := loadEmbedded(t)
-	q := "お忙しいところすみません。うちは内科の小さな診療所で、受付は事務員が二人だけなのですが、院長に早めに調べておくよう言われました。カードリーダーの申込の締切はいつでしょうか。"
-	if id, conf, d := k.idx.match(k.norm, q); id != "reader-deadline" {
-		t.Errorf("matched %q (score %.3f): %s; want reader-deadline", id, conf, k.why(d, q))
+	for _, tt := range cases {
+		if id, conf, d := k.idx.match(k.norm, tt.q); id != tt.id {
+			t.Errorf("%q matched %q (score %.3f): %s; want %q", tt.q, id, conf, k.why(d, tt.q), tt.id)
+		}
 	}
 }
