@@ -25,6 +25,7 @@ usage:
   deskbot [serve] [flags]        the HTTP server
   deskbot chat [flags]           talk to the bot in the terminal as a clinic would
   deskbot faq [--json] [flags]   best FAQ topic for each question read from stdin
+  deskbot faq eval FILE.jsonl…   top-1, refusal rate, confusions and misses on labelled questions
   deskbot kb check [flags]       validate the knowledge base and flow texts
   deskbot export --format csv [--period P]
                                  the archived reports as CSV (UTF-8 with BOM) on stdout
@@ -50,6 +51,10 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 	case "chat":
 		err = withApp(ctx, "chat", args, getenv, stderr, func(a *app, _ []string) error { return chat(ctx, a, stdin, stdout) })
 	case "faq":
+		if len(args) > 0 && args[0] == "eval" {
+			err = withApp(ctx, "faq eval", args[1:], getenv, stderr, func(a *app, files []string) error { return faqEval(a, files, stdout) })
+			break
+		}
 		jsonOut := false
 		rest := args[:0:0]
 		for _, a := range args {

@@ -6,9 +6,11 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
+	"slices"
 	"strings"
 	"testing"
 	"testing/fstest"
+	"time"
 
 	"go.yaml.in/yaml/v3"
 
@@ -126,4 +128,57 @@ func synthetic(b *testing.B, n int) *faq.KB {
 		b.Fatalf("synthetic knowledge base has %d topics", got)
 	}
 	return k
+}
+
+// longQuestions are questions of 200 characters, the way a clinic writes when it explains
+// its situation first: every one gets past the scores to the analyser (scope.foreign), the
+// costliest path of Match.
+var longQuestions = func() []string {
+	lead := []string{
+		"いつもお世話になっております。うちは内科の小さな診療所で、受付は事務員二人で回しているのですが、",
+		"先日、レセコンの販売店と電子カルテの会社の両方に電話して相談してみたところ、話がまとまらず、",
+		"院長から早めに調べておくようにと言われたので、こちらで質問させてください。忙しいところすみません、",
+	}
+	ask := []string{
+		"顔認証付きカードリーダーの申し込みの締め切りはいつまでなんでしょうか、まだ間に合いますか。",
+		"補助金の上限はいくらで、回線の工事や端末の費用も対象になるのか教えていただけますか。",
+		"見積もりはどこに頼めばいいんですか、今使っている電子カルテの会社でいいのでしょうか。",
+	}
+	var qs []string
+	for _, l := range lead {
+		for _, a := range ask {
+			q := []rune(l + a)
+			for len(q) < 200 {
+				q = append(q, []rune("よろしくお願いいたします。")...)
+			}
+			qs = append(qs, string(q[:200]))
+		}
+	}
+	return qs
+}()
+
+// BenchmarkMatchLong matches questions of 200 characters and reports the median and the
+// 99th percentile of the time of one Match, measured one call at a time.
+func BenchmarkMatchLong(b *testing.B) {
+	k := loadEmbedded(b)
+	for _, q := range longQuestions {
+		if k.Match(q).ID == "" {
+			b.Fatalf("not answered, so the analyser is not measured: %q", q)
+		}
+	}
+	b.ReportAllocs()
+	times := make([]time.Duration, 0, 1<<16)
+	i := 0
+	for b.Loop() {
+		start := time.Now()
+		k.Match(longQuestions[i%len(longQuestions)])
+		if len(times) < cap(times) {
+			times = append(times, time.Since(start))
+		}
+		i++
+	}
+	slices.Sort(times)
+	at := func(p float64) float64 { return float64(times[int(p*float64(len(times)-1))].Nanoseconds()) }
+	b.ReportMetric(at(0.50), "p50-ns")
+	b.ReportMetric(at(0.99), "p99-ns")
 }

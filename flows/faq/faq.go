@@ -5,7 +5,11 @@
 // deskbot/flows/kb): the desk edits them without a rebuild, and a directory laid over the
 // embedded files adds topics or replaces them. Load reads and checks every file, then
 // precomputes the normaliser and the search index, so that Match and Answer do no I/O and
-// little allocation. A *KB is immutable after Load and safe for concurrent use.
+// little allocation. Japanese is read with a morphological analyser (kagome, IPA
+// dictionary, built once per process): the readings of the knowledge base's kanji words
+// let kana typed for them match, and the nouns of a question tell whether it is about a
+// thing the knowledge base does not know. A *KB is immutable after Load and safe for
+// concurrent use.
 //
 // Matching never guesses: a question the knowledge base does not cover well enough gets a
 // Match with an empty ID, and the caller says so and offers the desk.

@@ -9,7 +9,9 @@ import (
 // the same again.
 func FuzzMatch(f *testing.F) {
 	k := loadEmbedded(f)
-	for _, s := range []string{"", "？", "カードリーダーの締切はいつ", "ｶｰﾄﾞﾘｰﾀﾞｰ", "\xff\xfe", "ーーー", "ですか"} {
+	for _, s := range []string{"", "？", "カードリーダーの締切はいつ", "ｶｰﾄﾞﾘｰﾀﾞｰ", "\xff\xfe", "ーーー", "ですか",
+		"発熱外来の補助金の申請方法", "ほじょきんのきげんはいつまで", "医療機器の\xff入れ替え", "インボイス対応の",
+		"いつもお世話になっております。補助金はいくら？、。！", "の", "申し込み期限の"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, q string) {

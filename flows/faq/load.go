@@ -11,6 +11,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/ikawaha/kagome/v2/tokenizer"
 	"go.yaml.in/yaml/v3"
 )
 
@@ -59,14 +60,32 @@ func (ps Problems) Error() string {
 // `replaces: true`; it then takes the place of the earlier one (this is how a desk directory
 // laid over the embedded files, see kb.Open, changes a topic). On any problem Load returns
 // a nil KB and a Problems error listing all of them.
-func Load(fsys fs.FS) (*KB, error) {
+func Load(fsys fs.FS) (*KB, error) { return load(fsys, defaultParams) }
+
+// load is Load with the matcher's knobs.
+func load(fsys fs.FS, p params) (*KB, error) {
 	l, err := read(fsys)
 	if err != nil {
 		return nil, err
 	}
+	tk, err := analyser()
+	if err != nil {
+		return nil, err
+	}
 	l.checkRelated()
-	norm := l.normalizer()
-	idx := l.index(norm, defaultParams) // also reports examples that normalisation empties
+	var readings *tokenizer.Tokenizer
+	if p.readings {
+		readings = tk
+	}
+	norm := l.normalizer(readings)
+	var base *tokenizer.Tokenizer
+	if p.baseForms {
+		base = tk
+	}
+	idx := l.index(norm, p, base) // also reports examples that normalisation empties
+	if p.scope {
+		idx.scope = l.scope(tk)
+	}
 	if len(l.problems) > 0 {
 		slices.SortStableFunc(l.problems, func(a, b Problem) int {
 			return cmp.Or(strings.Compare(a.File, b.File), cmp.Compare(a.Line, b.Line))
@@ -463,4 +482,21 @@ func (l *loader) checkRelated() {
 			}
 		}
 	}
+}
+
+// scope learns the words of every topic and synonym (see scope).
+func (l *loader) scope(tk *tokenizer.Tokenizer) *scope {
+	var texts []string
+	for i, t := range l.topics {
+		texts = append(texts, t.Title, t.Answer)
+		texts = append(texts, t.Examples...)
+		texts = append(texts, t.Keywords...)
+		for _, g := range l.texts[i].anchors {
+			texts = append(texts, entryTexts(g)...)
+		}
+	}
+	for _, g := range l.synonyms {
+		texts = append(texts, entryTexts(g)...)
+	}
+	return newScope(tk, texts, entryTexts(l.outside.keywords))
 }

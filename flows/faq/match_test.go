@@ -1,13 +1,11 @@
 package faq
 
 import (
-	"bufio"
-	"encoding/json"
 	"errors"
-	"fmt"
 	"io/fs"
 	"os"
 	"slices"
+	"strings"
 	"testing"
 
 	"deskbot/flows/kb"
@@ -17,12 +15,7 @@ import (
 // so none of its lines is copied into the knowledge base.
 const devSet = "../../../shared/faq-dev.jsonl"
 
-type labelled struct {
-	Q  string `json:"q"`
-	ID string `json:"id"`
-}
-
-func readSet(t testing.TB, path string) []labelled {
+func readSet(t testing.TB, path string) []Labelled {
 	t.Helper()
 	f, err := os.Open(path)
 	if errors.Is(err, fs.ErrNotExist) {
@@ -32,20 +25,9 @@ func readSet(t testing.TB, path string) []labelled {
 		t.Fatal(err)
 	}
 	defer f.Close()
-	var set []labelled
-	sc := bufio.NewScanner(f)
-	for line := 1; sc.Scan(); line++ {
-		if len(sc.Bytes()) == 0 {
-			continue
-		}
-		var l labelled
-		if err := json.Unmarshal(sc.Bytes(), &l); err != nil {
-			t.Fatalf("%s:%d: %v", path, line, err)
-		}
-		set = append(set, l)
-	}
-	if err := sc.Err(); err != nil {
-		t.Fatal(err)
+	set, err := ReadLabelled(f)
+	if err != nil {
+		t.Fatalf("%s: %v", path, err)
 	}
 	return set
 }
@@ -59,85 +41,58 @@ func loadEmbedded(t testing.TB) *KB {
 	return k
 }
 
-// score is how a knowledge base does on a labelled set.
-type score struct {
-	inScope, inRight   int
-	outScope, outRight int
-	misses             []string
-}
-
-func (s score) accuracy() float64 { return 100 * float64(s.inRight) / float64(max(s.inScope, 1)) }
-func (s score) refusal() float64  { return 100 * float64(s.outRight) / float64(max(s.outScope, 1)) }
-
-func evaluate(k *KB, set []labelled) score {
-	var s score
-	for _, l := range set {
-		id, conf, d := k.idx.match(k.norm, l.Q)
-		if l.ID == "" {
-			s.outScope++
-		} else {
-			s.inScope++
-		}
-		if id == l.ID {
-			if l.ID == "" {
-				s.outRight++
-			} else {
-				s.inRight++
-			}
-			continue
-		}
-		s.misses = append(s.misses, fmt.Sprintf("%q: want %q, got %q (score %.3f, pick %s matching %d/%d words, best %s, runner-up %s, normalised %q)",
-			l.Q, l.ID, id, conf, topicName(k.idx, d.pick), d.matched, d.words, topicName(k.idx, d.best), topicName(k.idx, d.second), string(k.norm.normalize(l.Q))))
-	}
-	return s
-}
-
-func topicName(idx *index, t int) string {
-	switch {
-	case t < 0:
-		return "none"
-	case t == idx.outside:
-		return "(outside)"
-	}
-	return idx.ids[t]
-}
-
-func checkSet(t *testing.T, path string, minAccuracy, minRefusal float64) {
+// checkSet evaluates the embedded knowledge base on the union of the labelled sets and
+// fails below the given top-1 in scope or refusal out of scope (both 0–1).
+func checkSet(t *testing.T, minTop1, minRefusal float64, paths ...string) {
 	k := loadEmbedded(t)
-	s := evaluate(k, readSet(t, path))
-	t.Logf("%s: in scope %d/%d = %.1f %%, out of scope refused %d/%d = %.1f %%",
-		path, s.inRight, s.inScope, s.accuracy(), s.outRight, s.outScope, s.refusal())
-	for _, m := range s.misses {
-		t.Log("miss:", m)
+	var set []Labelled
+	for _, p := range paths {
+		set = append(set, readSet(t, p)...)
 	}
-	if s.accuracy() < minAccuracy {
-		t.Errorf("in-scope accuracy %.1f %% < %.0f %%", s.accuracy(), minAccuracy)
+	r := k.Evaluate(set)
+	var b strings.Builder
+	r.Write(&b)
+	t.Logf("%s:\n%s", strings.Join(paths, " + "), b.String())
+	if r.Top1() < minTop1 {
+		t.Errorf("in-scope top-1 %.1f %% < %.0f %%", 100*r.Top1(), 100*minTop1)
 	}
-	if s.refusal() < minRefusal {
-		t.Errorf("out-of-scope refusal %.1f %% < %.0f %%", s.refusal(), minRefusal)
+	if r.Refusal() < minRefusal {
+		t.Errorf("out-of-scope refusal %.1f %% < %.0f %%", 100*r.Refusal(), 100*minRefusal)
 	}
 }
 
-// TestDevSet measures the matcher on the shared development set.
-func TestDevSet(t *testing.T) { checkSet(t, devSet, 95, 90) }
+// TestDevSet measures the matcher on the shared development set: every question right.
+func TestDevSet(t *testing.T) { checkSet(t, 1, 1, devSet) }
 
-// TestHoldout measures it on questions written apart from the knowledge base's examples,
-// phrased unlike the development set, and never tuned on one by one.
-func TestHoldout(t *testing.T) { checkSet(t, "testdata/holdout.jsonl", 85, 85) }
+// TestHoldout measures it on the held-out sets: questions written apart from the
+// knowledge base's examples, phrased unlike the development set, and never tuned on one
+// by one. holdout-office.jsonl (issue 13) holds office Japanese — hiragana for kanji,
+// 〜なんですか, rambling and curt questions, typos — and near-misses about other schemes.
+func TestHoldout(t *testing.T) {
+	checkSet(t, 0.95, 0.90, "testdata/holdout.jsonl", "testdata/holdout-office.jsonl")
+}
+
+// TestTuning reports the set the reading and scope rules were tuned on (testdata/tuning.jsonl,
+// with the questions issue 13 quotes); it guards them against later edits.
+func TestTuning(t *testing.T) { checkSet(t, 0.9, 0.9, "testdata/tuning.jsonl") }
 
 // TestLeaveOneOut matches each example of the knowledge base against the topics built
 // without it: a measure of how the examples generalise that needs no labelled set, and a
 // guard for the desk's edits (an example that only its own line can match shows up here).
 func TestLeaveOneOut(t *testing.T) {
 	base := parseKB(t, kb.Embedded())
-	n := base.normalizer()
+	tk, err := analyser()
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := base.normalizer(tk)
 	total, right, answered := 0, 0, 0
 	for ti := range base.topics {
 		for ei, e := range base.texts[ti].examples {
 			l := *base
 			l.texts = slices.Clone(base.texts)
 			l.texts[ti].examples = slices.Delete(slices.Clone(base.texts[ti].examples), ei, ei+1)
-			idx := l.index(n, defaultParams)
+			idx := l.index(n, defaultParams, nil)
 			id, _, d := idx.match(n, e.text)
 			total++
 			if id == base.topics[ti].ID {
@@ -193,18 +148,29 @@ func TestNormalize(t *testing.T) {
 	}
 }
 
-// Match allocates nothing, whatever the question is written in: the NFKC pass used to
-// allocate for any text not in NFKC already (a full-width ？, half-width kana).
+// Match allocates nothing but what the analyser of a question it answers does (scope.foreign),
+// whatever the text is written in: the NFKC pass used to allocate for any text not in NFKC
+// already (a full-width ？, half-width kana). Text that is no question — what a clinic types
+// at a flow's step, which the flows hand to the FAQ — allocates nothing at all.
 func TestMatchAllocs(t *testing.T) {
 	if raceEnabled {
 		t.Skip("sync.Pool drops its items under the race detector")
 	}
 	k := loadEmbedded(t)
 	k.Match("warm up the pool")
-	for _, q := range []string{"カードリーダーの締切はいつ", "カードリーダーの締切はいつですか？",
-		"ｶｰﾄﾞﾘｰﾀﾞｰの〆切", "２０２３年４月から義務化？", "はい", "42万円", ""} {
+	for _, q := range []string{"はい", "42万円", "", "診療所", "3ヶ月くらい", "ありがとうございます"} {
 		if n := testing.AllocsPerRun(50, func() { k.Match(q) }); n != 0 {
 			t.Errorf("Match(%q): %.1f allocations", q, n)
+		}
+	}
+	for _, q := range []string{"カードリーダーの締切はいつ", "カードリーダーの締切はいつですか？",
+		"ｶｰﾄﾞﾘｰﾀﾞｰの〆切", "２０２３年４月から義務化？"} {
+		if k.Match(q).ID == "" {
+			t.Fatalf("Match(%q) answers nothing", q)
+		}
+		analyser := testing.AllocsPerRun(50, func() { k.idx.scope.foreign(q) })
+		if n := testing.AllocsPerRun(50, func() { k.Match(q) }); n > analyser {
+			t.Errorf("Match(%q): %.1f allocations, of which the analyser's %.1f", q, n, analyser)
 		}
 	}
 }

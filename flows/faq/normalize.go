@@ -3,9 +3,11 @@ package faq
 import (
 	"fmt"
 	"slices"
+	"strings"
 	"unicode"
 	"unicode/utf8"
 
+	"github.com/ikawaha/kagome/v2/tokenizer"
 	"golang.org/x/text/unicode/norm"
 )
 
@@ -164,8 +166,9 @@ func (n *normalizer) normalize(s string) []rune {
 }
 
 // normalizer builds the rules from the synonym groups and ignored words of every file,
-// reporting a word that two groups claim.
-func (l *loader) normalizer() *normalizer {
+// reporting a word that two groups claim, and, with a tokenizer, the rules that read the
+// knowledge base's kanji words from their readings.
+func (l *loader) normalizer(tk *tokenizer.Tokenizer) *normalizer {
 	n := &normalizer{rules: make(map[rune][]rule)}
 	type claim struct {
 		to string
@@ -199,8 +202,106 @@ func (l *loader) normalizer() *normalizer {
 	for _, e := range l.ignore {
 		add(e, nil)
 	}
+	if tk != nil {
+		// Kana for kanji: the reading of each word the knowledge base writes in kanji is
+		// read as that word (ほじょきん → 補助金, きげん → 期限 → 締切), so that a question
+		// typed in hiragana meets the examples. A reading is generated, not written by the
+		// desk: it never overrides a word of the files, and one claimed by two words (a
+		// homophone) or shorter than minReading (き, かい) is left alone.
+		for from, to := range l.readings(n, tk) {
+			rs := []rune(from)
+			n.rules[rs[0]] = append(n.rules[rs[0]], rule{from: rs, to: to})
+		}
+	}
 	for _, rs := range n.rules {
 		slices.SortStableFunc(rs, func(a, b rule) int { return len(b.from) - len(a.from) })
 	}
 	return n
+}
+
+// minReading is the shortest generated reading, in kana: two-kana readings (かい, きき,
+// とき) are everywhere inside words and endings typed in hiragana.
+const minReading = 3
+
+// readings returns the generated reading rules: from a reading, folded, to the runes of
+// the word read. The words are, first to last claim: every word of a synonym group (read as
+// its canonical form), every keyword and anchor of a topic and of the outside questions,
+// then the nouns and noun compounds of titles and examples. A reading that is already a
+// rule's text, or that two words claim, gives no rule.
+func (l *loader) readings(n *normalizer, tk *tokenizer.Tokenizer) map[string][]rune {
+	out := make(map[string][]rune)
+	ambiguous := make(map[string]bool)
+	claim := func(text string, to []rune) {
+		r, ok := readingOf(tk, text)
+		if !ok || len([]rune(r)) < minReading || len(to) == 0 || ambiguous[r] || grammarLike(tk, r) {
+			return
+		}
+		rs := []rune(r)
+		for _, existing := range n.rules[rs[0]] {
+			if slices.Equal(existing.from, rs) {
+				return
+			}
+		}
+		if prev, ok := out[r]; ok {
+			if !slices.Equal(prev, to) {
+				delete(out, r)
+				ambiguous[r] = true
+			}
+			return
+		}
+		out[r] = to
+	}
+	for _, g := range l.synonyms {
+		canon, _ := fold(nil, nil, nil, g[0].text)
+		for _, e := range g {
+			claim(e.text, canon)
+		}
+	}
+	word := func(e entry) { claim(e.text, n.normalize(e.text)) }
+	for i := range l.topics {
+		for _, e := range l.texts[i].keywords {
+			word(e)
+		}
+		for _, g := range l.texts[i].anchors {
+			for _, e := range g {
+				word(e)
+			}
+		}
+	}
+	for _, e := range l.outside.keywords {
+		word(e)
+	}
+	nouns := func(text string) {
+		var compound strings.Builder
+		parts := 0
+		flush := func() {
+			if parts > 1 {
+				word(entry{text: compound.String()})
+			}
+			compound.Reset()
+			parts = 0
+		}
+		for _, t := range tokens(nil, tk, text) {
+			if !t.noun && !t.suffix {
+				flush()
+				continue
+			}
+			if t.noun {
+				word(entry{text: t.surface})
+			}
+			compound.WriteString(t.surface)
+			parts++
+		}
+		flush()
+	}
+	for i, t := range l.topics {
+		nouns(t.Title)
+		for _, e := range l.texts[i].examples {
+			nouns(e.text)
+		}
+	}
+	for _, e := range l.outside.examples {
+		nouns(e.text)
+	}
+	return out
 }
