@@ -176,11 +176,20 @@ func (c *turn) ask(text string, choices []bot.Choice) {
 	c.out = append(c.out, bot.Message{Text: text, Choices: choices})
 }
 
-// messages returns what to send, merging plain texts so a turn never needs more than the
-// five messages LINE takes in one call.
-func (c *turn) messages() []bot.Message {
-	out := c.out
-	for len(out) > 5 {
+// messages returns what to send, fitted to one LINE call.
+func (c *turn) messages() []bot.Message { return fit(c.out) }
+
+// maxMessages is how many messages LINE takes in one call.
+const maxMessages = 5
+
+// fit merges plain texts, in order, until at most maxMessages are left: a text without
+// choices is joined to the text after it, the earliest pair first, with a blank line
+// between. Cards and choices are never merged; if they alone are too many, the latest
+// maxMessages are kept. The desk's own knowledge base says at most four messages in a turn;
+// this keeps an edited one within LINE's limit.
+func fit(msgs []bot.Message) []bot.Message {
+	out := msgs
+	for len(out) > maxMessages {
 		merged := false
 		for i := 0; i+1 < len(out); i++ {
 			if out[i].Card == nil && out[i+1].Card == nil && len(out[i].Choices) == 0 {
@@ -191,7 +200,7 @@ func (c *turn) messages() []bot.Message {
 			}
 		}
 		if !merged {
-			out = out[len(out)-5:]
+			out = out[len(out)-maxMessages:]
 		}
 	}
 	return out
