@@ -105,6 +105,12 @@ type Turn struct {
 	receipts func(ctx context.Context) (string, error)
 }
 
+// NewTurn returns the turn of ev on session s at now, for a Brain driven apart from the
+// engine (tests, tools); receipts draws the receipt numbers of Turn.Receipt.
+func NewTurn(ev Event, s *Session, now time.Time, receipts func(ctx context.Context) (string, error)) *Turn {
+	return &Turn{Event: ev, Session: s, Now: now, receipts: receipts}
+}
+
 // Receipt draws a new receipt number for a report, R-YYYYMMDD-NNNN by the day of t.Now in
 // Japan. A turn that fails after drawing leaves a gap in the day's numbers, never a repeat.
 func (t *Turn) Receipt(ctx context.Context) (string, error) {

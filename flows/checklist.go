@@ -2,6 +2,7 @@ package flows
 
 import (
 	"fmt"
+	"maps"
 	"slices"
 	"strconv"
 	"strings"
@@ -41,15 +42,11 @@ const (
 // vendor, a comparison. The summary is a state of its own so that its choices can be typed
 // as well as tapped.
 func (c *turn) finishChecklist(f *Flow) {
-	answers := make(map[string]string, len(c.s.Answers))
-	for k, v := range c.s.Answers {
-		if !strings.HasPrefix(k, "_") {
-			answers[k] = v
-		}
-	}
+	answers := maps.Clone(c.s.Answers)
 	c.say(f.Texts["saved"])
 	id := c.keep(f, answers)
-	c.s.Start(f.ID, stepSummary, map[string]string{keyRecord: id})
+	c.s.Start(f.ID, "", nil)
+	c.s.Mode, c.s.Record = bot.ModeSummary, id
 	rec, _ := c.record(id)
 	c.out = append(c.out, bot.Message{Card: c.summary(f, rec)})
 	c.summaryPrompt(f)
@@ -59,7 +56,6 @@ func (c *turn) finishChecklist(f *Flow) {
 // already kept replaces that one; beyond maxRecords the oldest goes. Either is said.
 func (c *turn) keep(f *Flow, answers map[string]string) string {
 	id := c.nextRecordID()
-	answers[keyID] = id
 	vendor := vendorKey(answers[ckVendor])
 	if i := slices.IndexFunc(c.s.Records, func(r bot.Record) bool {
 		return r.Flow == f.ID && vendorKey(r.Answers[ckVendor]) == vendor
@@ -67,7 +63,7 @@ func (c *turn) keep(f *Flow, answers map[string]string) string {
 		c.s.Records = slices.Delete(c.s.Records, i, i+1)
 		c.say(fill(f.Texts["replaced"], "vendor", answers[ckVendor]))
 	}
-	c.s.Records = append(c.s.Records, bot.Record{Flow: f.ID, Answers: answers, Time: c.now})
+	c.s.Records = append(c.s.Records, bot.Record{ID: id, Flow: f.ID, Answers: answers, Time: c.now})
 	for len(c.s.Records) > maxRecords {
 		c.say(fill(f.Texts["records_full"], "max", strconv.Itoa(maxRecords), "vendor", c.s.Records[0].Answers[ckVendor]))
 		c.s.Records = slices.Delete(c.s.Records, 0, 1)
@@ -80,7 +76,7 @@ func (c *turn) keep(f *Flow, answers map[string]string) string {
 func (c *turn) nextRecordID() string {
 	n := 0
 	for _, r := range c.s.Records {
-		if i, err := strconv.Atoi(r.Answers[keyID]); err == nil && i > n {
+		if i, err := strconv.Atoi(r.ID); err == nil && i > n {
 			n = i
 		}
 	}
@@ -89,7 +85,7 @@ func (c *turn) nextRecordID() string {
 
 // record returns the kept record with that id.
 func (c *turn) record(id string) (bot.Record, bool) {
-	i := slices.IndexFunc(c.s.Records, func(r bot.Record) bool { return id != "" && r.Answers[keyID] == id })
+	i := slices.IndexFunc(c.s.Records, func(r bot.Record) bool { return id != "" && r.ID == id })
 	if i < 0 {
 		return bot.Record{}, false
 	}
@@ -115,7 +111,7 @@ func vendorKey(name string) string {
 // summaryPrompt offers what can follow the summary: the pre-filled report when something
 // needs attention, another vendor, the comparison once two are kept, the menu.
 func (c *turn) summaryPrompt(f *Flow) {
-	id := c.s.Answers[keyRecord]
+	id := c.s.Record
 	text := f.Texts["summary_ask"]
 	var ch []bot.Choice
 	if rec, ok := c.record(id); ok && len(checklistProblems(f, rec.Answers)) > 0 {
@@ -243,7 +239,7 @@ func (c *turn) compare() {
 	if len(recs) > 0 {
 		c.out = append(c.out, bot.Message{Card: c.comparison(f, recs)})
 	}
-	if c.s.Flow != "" && c.s.Step != stepSummary {
+	if !c.atMenu() && c.s.Mode != bot.ModeSummary {
 		c.prompt()
 		return
 	}
@@ -273,7 +269,7 @@ func (c *turn) comparison(f *Flow, recs []bot.Record) *bot.Card {
 	for _, rec := range recs {
 		if found := checklistProblems(f, rec.Answers); len(found) > 0 {
 			lines = append(lines, fill(f.Texts["compare_line"], "vendor", rec.Answers[ckVendor],
-				"value", c.optionLabels(cats, strings.Join(found, ","))))
+				"value", c.optionLabels(cats, found)))
 		}
 	}
 	if len(lines) == 0 {
@@ -296,7 +292,7 @@ func (c *turn) display(st *Step, v string) string {
 	}
 	switch st.Input {
 	case "multi":
-		return c.optionLabels(st, v)
+		return c.optionLabels(st, picks(v))
 	case "yen":
 		if a, ok := amountValue(v); ok {
 			return c.amountText(a)

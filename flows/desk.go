@@ -90,30 +90,6 @@ const (
 // menuActions are the commands a main menu entry may start.
 var menuActions = []string{"checklist", "report", "faq", "handoff"}
 
-// Flow ids that are states rather than flows of the script.
-const (
-	flowFAQ     = "faq"
-	flowHandoff = "handoff"
-)
-
-// Steps that are not questions of the script.
-const (
-	stepConfirm     = "_confirm" // the report's confirmation screen
-	stepEdit        = "_edit"    // its list of fields to change
-	stepSummary     = "_summary" // the checklist's summary, waiting for what comes next
-	stepHandoffAsk  = "ask"
-	stepHandoffOpen = "open"
-)
-
-// Answers that are not answers of a step; they start with "_".
-const (
-	keyPicks  = "_picks"  // the choices picked so far at a multiple choice
-	keyPage   = "_page"   // the page of the confirmation screen's field list
-	keyFrom   = "_from"   // the id of the checklist record a report was pre-filled from
-	keyRecord = "_record" // at the summary: the id of the record it shows
-	keyID     = "_id"     // in a kept record: its id
-)
-
 // maxInput bounds what is read of one message; LINE allows 5,000 characters.
 const maxInput = 5000
 
@@ -235,7 +211,7 @@ func (c *turn) text(raw string) {
 		c.choice(v)
 		return
 	}
-	if c.s.Flow == flowHandoff && c.s.Step == stepHandoffOpen {
+	if c.s.Mode == bot.ModeHandoffOpen {
 		c.handoffText(txt) // everything else typed goes to the person
 		return
 	}
@@ -243,12 +219,12 @@ func (c *turn) text(raw string) {
 		c.command(w)
 		return
 	}
-	switch c.s.Flow {
-	case "":
+	switch {
+	case c.atMenu():
 		c.idleText(txt)
-	case flowFAQ:
+	case c.s.Mode == bot.ModeFAQ:
 		c.faqText(txt)
-	case flowHandoff:
+	case c.s.Mode == bot.ModeHandoffAsk:
 		c.handoffText(txt)
 	default:
 		c.stepText(txt)
@@ -317,14 +293,14 @@ func (c *turn) command(name string) {
 		c.s.End()
 		c.menu(c.sc.Texts["menu"])
 	case "cancel":
-		if (c.s.Flow == "" || c.s.Step == stepSummary) && len(c.s.Stack) == 0 {
+		if (c.atMenu() || c.s.Mode == bot.ModeSummary) && len(c.s.Stack) == 0 {
 			c.s.End() // at the summary the checklist is already kept: nothing to cancel
 			c.menu(c.sc.Texts["menu"])
 			return
 		}
 		c.closeHandoff()
 		// Only the innermost flow is cancelled: one suspended under it comes back.
-		c.s.Flow, c.s.Step, c.s.Answers, c.s.Trail = "", "", nil, nil
+		c.s.Leave()
 		if _, ok := c.s.Suspended(); ok {
 			c.say(c.sc.Texts["cancelled"])
 			c.resumeQuietly()
@@ -338,25 +314,25 @@ func (c *turn) command(name string) {
 		c.startHandoff()
 	case "faq":
 		c.s.Suspend()
-		c.s.Start(flowFAQ, "", nil)
+		c.s.Enter(bot.ModeFAQ)
 		c.ask(c.sc.Texts["faq_prompt"], c.faqTopics())
 	case "resume":
 		c.resume()
 	case "close":
 		c.closeHandoff()
-		c.s.Flow, c.s.Step, c.s.Answers = "", "", nil
+		c.s.Leave()
 		if !c.resumeQuietly() {
 			c.menu(c.sc.Texts["menu_again"])
 		}
 	case "checklist", "report":
 		// Started from an FAQ answer, a new flow goes on top of one suspended under the
 		// FAQ, which comes back when the new one ends; the same flow starts afresh.
-		keep := c.s.Flow == flowFAQ
+		keep := c.s.Mode == bot.ModeFAQ
 		if f, ok := c.s.Suspended(); ok && f.Flow == name {
 			keep = false
 		}
 		if keep {
-			c.s.Flow, c.s.Step, c.s.Answers, c.s.Trail = "", "", nil, nil
+			c.s.Leave()
 		} else {
 			c.s.End()
 		}
@@ -370,19 +346,20 @@ func (c *turn) command(name string) {
 	}
 }
 
+// atMenu reports whether the conversation is at the main menu.
+func (c *turn) atMenu() bool { return c.s.Mode == bot.ModeStep && c.s.Flow == "" }
+
 // prompt repeats what the current state is waiting for.
 func (c *turn) prompt() {
-	switch c.s.Flow {
-	case "":
+	switch {
+	case c.atMenu():
 		c.menu(c.sc.Texts["menu_again"])
-	case flowFAQ:
+	case c.s.Mode == bot.ModeFAQ:
 		c.ask(c.sc.Texts["faq_more"], c.faqChoices(nil))
-	case flowHandoff:
-		if c.s.Step == stepHandoffAsk {
-			c.ask(c.sc.Texts["handoff_ask"], []bot.Choice{{Label: c.sc.Texts["menu_choice"], Value: cmd("menu")}})
-		} else {
-			c.ask(c.sc.Texts["handoff_opened"], c.handoffChoices())
-		}
+	case c.s.Mode == bot.ModeHandoffAsk:
+		c.ask(c.sc.Texts["handoff_ask"], []bot.Choice{{Label: c.sc.Texts["menu_choice"], Value: cmd("menu")}})
+	case c.s.Mode == bot.ModeHandoffOpen:
+		c.ask(c.sc.Texts["handoff_opened"], c.handoffChoices())
 	default:
 		c.askStep()
 	}
@@ -448,7 +425,7 @@ func (c *turn) tryFAQ(txt string, inFAQ bool) bool {
 	}
 	if !inFAQ {
 		c.s.Suspend()
-		c.s.Start(flowFAQ, "", nil)
+		c.s.Enter(bot.ModeFAQ)
 	}
 	c.answerFAQ(m.ID)
 	return true
@@ -469,11 +446,11 @@ func (c *turn) answerFAQ(id string) {
 		c.prompt()
 		return
 	}
-	if c.s.Flow != flowFAQ {
+	if c.s.Mode != bot.ModeFAQ {
 		c.s.Suspend()
-		c.s.Start(flowFAQ, "", nil)
+		c.s.Enter(bot.ModeFAQ)
 	}
-	c.s.Step = id
+	c.s.Topic = id
 	c.say(a.Text)
 	c.ask(c.sc.Texts["faq_more"], c.faqChoices(&a))
 }
@@ -532,10 +509,8 @@ func (c *turn) unsure() {
 
 // resume returns to the suspended flow at the step it left.
 func (c *turn) resume() {
-	if c.s.Flow == flowHandoff {
-		c.closeHandoff()
-	}
-	c.s.Flow, c.s.Step, c.s.Answers, c.s.Trail = "", "", nil, nil
+	c.closeHandoff()
+	c.s.Leave()
 	if !c.resumeQuietly() {
 		c.menu(c.sc.Texts["menu_again"])
 	}

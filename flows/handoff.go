@@ -9,15 +9,15 @@ import (
 // startHandoff asks what the clinic wants to ask a person. A flow in progress is suspended
 // and offered again when the handoff closes.
 func (c *turn) startHandoff() {
-	if c.s.Flow == flowHandoff {
+	if c.s.Mode == bot.ModeHandoffAsk || c.s.Mode == bot.ModeHandoffOpen {
 		c.prompt()
 		return
 	}
-	if c.s.Flow == flowFAQ || c.s.Step == stepSummary {
-		c.s.Flow, c.s.Step, c.s.Answers, c.s.Trail = "", "", nil, nil // nothing to come back to
+	if c.s.Mode == bot.ModeFAQ || c.s.Mode == bot.ModeSummary {
+		c.s.Leave() // nothing to come back to
 	}
 	c.s.Suspend()
-	c.s.Start(flowHandoff, stepHandoffAsk, nil)
+	c.s.Enter(bot.ModeHandoffAsk)
 	c.prompt()
 }
 
@@ -29,18 +29,17 @@ func (c *turn) handoffText(txt string) {
 		c.command("close")
 		return
 	}
-	if c.s.Step == stepHandoffAsk {
+	if c.s.Mode == bot.ModeHandoffAsk {
 		id := handoffID()
 		c.notices = append(c.notices, bot.Notice{
 			ID: id, Kind: bot.NoticeHandoff, Conversation: c.s.Conversation, Time: c.now,
 			Thread: id, Text: txt, Context: c.handoffContext(),
 		})
-		c.s.Step = stepHandoffOpen
-		c.s.Set("thread", id)
+		c.s.Mode, c.s.Thread = bot.ModeHandoffOpen, id
 		c.ask(c.sc.Texts["handoff_opened"], c.handoffChoices())
 		return
 	}
-	thread := c.s.Answers["thread"]
+	thread := c.s.Thread
 	c.notices = append(c.notices, bot.Notice{
 		ID: thread + "-" + strconv.FormatInt(c.s.Version+1, 10), Kind: bot.NoticeHandoffMessage,
 		Conversation: c.s.Conversation, Time: c.now, Thread: thread, Text: txt,
@@ -72,10 +71,10 @@ func (c *turn) handoffContext() []bot.Field {
 
 // closeHandoff tells the desk an open handoff ended; it does not change the state.
 func (c *turn) closeHandoff() {
-	if c.s.Flow != flowHandoff || c.s.Step != stepHandoffOpen {
+	if c.s.Mode != bot.ModeHandoffOpen {
 		return
 	}
-	thread := c.s.Answers["thread"]
+	thread := c.s.Thread
 	c.notices = append(c.notices, bot.Notice{
 		ID: thread + "-closed", Kind: bot.NoticeHandoffClosed, Conversation: c.s.Conversation,
 		Time: c.now, Thread: thread,
@@ -89,7 +88,7 @@ func (c *turn) closeHandoff() {
 func (c *turn) deskReply(text string) {
 	msg := fill(c.sc.Texts["desk_reply"], "text", text)
 	switch {
-	case c.s.Flow == flowHandoff && c.s.Step == stepHandoffOpen:
+	case c.s.Mode == bot.ModeHandoffOpen:
 		c.ask(msg, c.handoffChoices())
 	case c.flow() != nil:
 		c.say(msg)
@@ -103,11 +102,11 @@ func (c *turn) deskReply(text string) {
 // told, and a flow suspended under the handoff comes back. A close of another thread, or
 // of a handoff the clinic already closed, changes nothing and says nothing.
 func (c *turn) deskClose(thread string) {
-	if c.s.Flow != flowHandoff || c.s.Step != stepHandoffOpen || c.s.Answers["thread"] != thread {
+	if c.s.Mode != bot.ModeHandoffOpen || c.s.Thread != thread {
 		return
 	}
 	c.say(c.sc.Texts["handoff_closed_by_desk"])
-	c.s.Flow, c.s.Step, c.s.Answers = "", "", nil
+	c.s.Leave()
 	if !c.resumeQuietly() {
 		c.menu(c.sc.Texts["menu_again"])
 	}

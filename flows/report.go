@@ -52,7 +52,7 @@ func (c *turn) send(f *Flow) {
 	}
 	r := c.buildReport(f, id)
 	c.notices = append(c.notices, bot.Notice{ID: id, Kind: bot.NoticeReport, Conversation: c.s.Conversation, Time: c.now, Report: &r})
-	c.s.Flow, c.s.Step, c.s.Answers, c.s.Trail = "", "", nil, nil
+	c.s.Leave()
 	c.say(fill(f.Texts["sent"], "receipt", id))
 	if !c.resumeQuietly() {
 		c.menu(c.sc.Texts["menu_again"])
@@ -71,7 +71,7 @@ func (c *turn) buildReport(f *Flow, id string) bot.Report {
 			r.Answers = append(r.Answers, bot.Field{Label: st.Label, Value: c.display(st, v)})
 		}
 	}
-	if rec, ok := c.record(a[keyFrom]); ok {
+	if rec, ok := c.record(c.s.From); ok {
 		r.Checklist = c.answerRows(c.sc.Flows["checklist"], rec.Answers)
 	}
 	return r
@@ -89,7 +89,7 @@ func (c *turn) prefill(id string) {
 		return
 	}
 	ck, rp := c.sc.Flows["checklist"], c.sc.Flows["report"]
-	answers := map[string]string{keyFrom: id}
+	answers := map[string]string{}
 	if cats := checklistProblems(ck, rec.Answers); len(cats) > 0 {
 		answers[rpCategories] = strings.Join(cats, ",")
 	}
@@ -106,6 +106,7 @@ func (c *turn) prefill(id string) {
 	}
 	c.s.End()
 	c.s.Start(rp.ID, "", answers)
+	c.s.From = id
 	c.say(rp.Start)
 	c.say(fill(rp.Texts["prefilled"], "fields", strings.Join(filled, "、"), "count", strconv.Itoa(len(filled))))
 	c.next(rp)

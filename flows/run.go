@@ -48,14 +48,14 @@ func (c *turn) askStep() {
 		c.menu(c.sc.Texts["menu_again"])
 		return
 	}
-	switch c.s.Step {
-	case stepConfirm:
+	switch c.s.Mode {
+	case bot.ModeConfirm:
 		c.confirm(f)
 		return
-	case stepEdit:
+	case bot.ModeEdit:
 		c.editMenu(f)
 		return
-	case stepSummary:
+	case bot.ModeSummary:
 		c.summaryPrompt(f)
 		return
 	}
@@ -64,7 +64,7 @@ func (c *turn) askStep() {
 		c.next(f)
 		return
 	}
-	picked := picks(c.s.Answers[keyPicks])
+	picked := c.s.Picks
 	var ch []bot.Choice
 	for _, o := range st.Choices {
 		if st.Input == "multi" && slices.Contains(picked, o.Value) {
@@ -74,7 +74,7 @@ func (c *turn) askStep() {
 	}
 	text := st.Ask
 	if st.Input == "multi" && len(picked) > 0 {
-		text = fill(c.sc.Texts["multi_more"], "picked", c.optionLabels(st, c.s.Answers[keyPicks]))
+		text = fill(c.sc.Texts["multi_more"], "picked", c.optionLabels(st, picked))
 		ch = append([]bot.Choice{{Label: c.sc.Texts["multi_done_choice"], Value: cmd("done")}}, ch...)
 	}
 	if st.Optional {
@@ -91,12 +91,12 @@ func (c *turn) askStep() {
 // question it is a question for the FAQ, a skip, the end of a multiple choice or an answer.
 func (c *turn) stepText(txt string) {
 	f := c.flow()
-	switch c.s.Step {
-	case stepSummary:
+	switch c.s.Mode {
+	case bot.ModeSummary:
 		c.s.End()
 		c.text(txt) // as typed at the menu: a menu label, a question…
 		return
-	case stepEdit:
+	case bot.ModeEdit:
 		if st := c.editableNamed(f, txt); st != nil {
 			c.edit(st.ID)
 			return
@@ -121,7 +121,7 @@ func (c *turn) stepText(txt string) {
 		c.command("skip")
 		return
 	}
-	if st.Input == "multi" && c.isWord(txt, c.sc.Words.Resume) && c.s.Answers[keyPicks] != "" {
+	if st.Input == "multi" && c.isWord(txt, c.sc.Words.Resume) && len(c.s.Picks) > 0 {
 		c.command("done")
 		return
 	}
@@ -402,13 +402,13 @@ func typedPicks(st *Step, in string) []string {
 
 // pick adds choices to a multi step's picks. Once every choice is picked the step is done.
 func (c *turn) pick(st *Step, values ...string) {
-	cur := picks(c.s.Answers[keyPicks])
+	cur := c.s.Picks
 	for _, v := range values {
 		if !slices.Contains(cur, v) {
 			cur = append(cur, v)
 		}
 	}
-	c.s.Set(keyPicks, strings.Join(cur, ","))
+	c.s.Picks = cur
 	if len(cur) == len(st.Choices) {
 		c.command("done")
 		return
@@ -424,9 +424,9 @@ func picks(v string) []string {
 }
 
 // optionLabels names the picked options of a multi step.
-func (c *turn) optionLabels(st *Step, v string) string {
+func (c *turn) optionLabels(st *Step, picked []string) string {
 	var labels []string
-	for _, p := range picks(v) {
+	for _, p := range picked {
 		if o, ok := optionByValue(st, p); ok {
 			labels = append(labels, o.Label)
 		}
@@ -444,29 +444,34 @@ func (c *turn) back() {
 		c.prompt()
 		return
 	}
-	if c.s.Step == stepEdit {
-		c.s.Step = stepConfirm
-		delete(c.s.Answers, keyPage)
+	if c.s.Mode == bot.ModeEdit {
+		c.s.Mode, c.s.Page = bot.ModeConfirm, 0
 		c.prompt()
 		return
 	}
-	if st := f.step(c.s.Step); st != nil && st.Input == "multi" {
-		if p := picks(c.s.Answers[keyPicks]); len(p) > 0 {
-			c.s.Set(keyPicks, strings.Join(p[:len(p)-1], ","))
+	if st := f.step(c.s.Step); st != nil && st.Input == "multi" && c.s.Mode == bot.ModeStep {
+		if p := c.s.Picks; len(p) > 0 {
+			c.s.Picks = p[:len(p)-1]
 			c.askStep()
 			return
 		}
+	}
+	if len(c.s.Trail) == 0 && c.s.Editing && c.s.Mode == bot.ModeStep {
+		// A question opened from the confirmation screen: back to the screen.
+		c.s.Mode, c.s.Step, c.s.Picks, c.s.Editing = bot.ModeConfirm, "", nil, false
+		c.askStep()
+		return
 	}
 	if len(c.s.Trail) == 0 {
 		c.say(c.sc.Texts["back_first"])
 		c.askStep()
 		return
 	}
-	delete(c.s.Answers, keyPicks)
+	c.s.Mode, c.s.Picks = bot.ModeStep, nil
 	c.s.Step = c.s.Trail[len(c.s.Trail)-1]
 	c.s.Trail = c.s.Trail[:len(c.s.Trail)-1]
 	if st := f.step(c.s.Step); st != nil && st.Input == "multi" {
-		c.s.Set(keyPicks, c.s.Answers[st.ID])
+		c.s.Picks = picks(c.s.Answers[st.ID])
 	}
 	c.askStep()
 }
@@ -487,27 +492,25 @@ func (c *turn) flowCommand(name string) bool {
 		if st == nil || st.Input != "multi" {
 			return false
 		}
-		if c.s.Answers[keyPicks] == "" {
+		if len(c.s.Picks) == 0 {
 			c.say(c.sc.Texts["multi_empty"])
 			c.askStep()
 			return true
 		}
-		c.s.Set(st.ID, c.s.Answers[keyPicks])
-		delete(c.s.Answers, keyPicks)
+		c.s.Set(st.ID, strings.Join(c.s.Picks, ","))
+		c.s.Picks = nil
 		c.s.Trail = append(c.s.Trail, st.ID)
 		c.next(f)
 		return true
-	case name == "send" && f != nil && c.s.Step == stepConfirm:
+	case name == "send" && f != nil && c.s.Mode == bot.ModeConfirm:
 		c.send(f)
 		return true
-	case name == "edit" && f != nil && c.s.Step == stepConfirm:
-		c.s.Step = stepEdit
-		delete(c.s.Answers, keyPage)
+	case name == "edit" && f != nil && c.s.Mode == bot.ModeConfirm:
+		c.s.Mode, c.s.Page = bot.ModeEdit, 0
 		c.editMenu(f)
 		return true
-	case name == "editmore" && f != nil && c.s.Step == stepEdit:
-		page, _ := strconv.Atoi(c.s.Answers[keyPage])
-		c.s.Set(keyPage, strconv.Itoa(page+1))
+	case name == "editmore" && f != nil && c.s.Mode == bot.ModeEdit:
+		c.s.Page++
 		c.editMenu(f)
 		return true
 	case name == "another":
@@ -530,7 +533,7 @@ func (c *turn) finish(f *Flow) {
 	case "checklist":
 		c.finishChecklist(f)
 	case "report":
-		c.s.Step = stepConfirm
+		c.s.Mode, c.s.Step = bot.ModeConfirm, ""
 		c.confirm(f)
 	default:
 		c.s.End()
@@ -565,7 +568,7 @@ func (c *turn) editableNamed(f *Flow, txt string) *Step {
 func (c *turn) editMenu(f *Flow) {
 	fields := c.editable(f)
 	per := maxChoices - 2
-	page, _ := strconv.Atoi(c.s.Answers[keyPage])
+	page := c.s.Page
 	if page < 0 || page*per >= len(fields) {
 		page = 0
 	}
@@ -590,15 +593,13 @@ func (c *turn) edit(id string) {
 	if f != nil {
 		st = f.step(id)
 	}
-	if st == nil || c.s.Step != stepEdit || !st.Edit || !st.applies(c.s.Answers) {
+	if st == nil || c.s.Mode != bot.ModeEdit || !st.Edit || !st.applies(c.s.Answers) {
 		c.say(c.sc.Texts["stale_choice"])
 		c.prompt()
 		return
 	}
-	delete(c.s.Answers, keyPicks)
-	delete(c.s.Answers, keyPage)
-	c.s.Trail = append(c.s.Trail, stepConfirm)
-	c.s.Step = id
+	c.s.Mode, c.s.Step, c.s.Picks, c.s.Page = bot.ModeStep, id, nil, 0
+	c.s.Trail, c.s.Editing = nil, true
 	c.askStep()
 }
 

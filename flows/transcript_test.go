@@ -239,7 +239,7 @@ func (h *harness) check(arg string) error {
 	switch fields[0] {
 	case "flow":
 		want := fields[1:]
-		got := []string{or(s.Flow), or(s.Step)}
+		got := place(s)
 		if len(want) != 2 || !slices.Equal(want, got) {
 			return fmt.Errorf("session is at %v, want %v", got, want)
 		}
@@ -331,4 +331,21 @@ func or(s string) string {
 		return "-"
 	}
 	return s
+}
+
+// place is where the session is, as "= flow" names it: the flow and its step, or the
+// flow and the screen it is at (confirm, edit, summary), or faq and the topic answered,
+// or handoff and ask or open.
+func place(s *bot.Session) []string {
+	switch s.Mode {
+	case bot.ModeStep:
+		return []string{or(s.Flow), or(s.Step)}
+	case bot.ModeFAQ:
+		return []string{"faq", or(s.Topic)}
+	case bot.ModeHandoffAsk:
+		return []string{"handoff", "ask"}
+	case bot.ModeHandoffOpen:
+		return []string{"handoff", "open"}
+	}
+	return []string{or(s.Flow), s.Mode.String()}
 }
