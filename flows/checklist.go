@@ -49,7 +49,7 @@ func (c *turn) finishChecklist(f *Flow) {
 	c.s.Mode, c.s.Record = bot.ModeSummary, id
 	rec, _ := c.record(id)
 	c.out = append(c.out, bot.Message{Card: c.summary(f, rec)})
-	c.summaryPrompt(f)
+	c.prompt()
 }
 
 // keep stores a finished checklist as a record and returns its id. A checklist of a vendor
@@ -106,24 +106,6 @@ func (c *turn) checklists() []bot.Record {
 // vendorKey is a vendor name as compared: 「ＡＢＣ システム」 and 「abcシステム」 are one vendor.
 func vendorKey(name string) string {
 	return strings.ToLower(strings.ReplaceAll(parse.Normalize(name), " ", ""))
-}
-
-// summaryPrompt offers what can follow the summary: the pre-filled report when something
-// needs attention, another vendor, the comparison once two are kept, the menu.
-func (c *turn) summaryPrompt(f *Flow) {
-	id := c.s.Record
-	text := f.Texts["summary_ask"]
-	var ch []bot.Choice
-	if rec, ok := c.record(id); ok && len(checklistProblems(f, rec.Answers)) > 0 {
-		text = f.Texts["report_offer"]
-		ch = append(ch, bot.Choice{Label: f.Texts["report_choice"], Value: cmd("prefill:" + id)})
-	}
-	ch = append(ch, bot.Choice{Label: f.Texts["another_choice"], Value: cmd("another")})
-	if len(c.checklists()) > 1 {
-		ch = append(ch, bot.Choice{Label: f.Texts["compare_choice"], Value: cmd("compare")})
-	}
-	ch = append(ch, bot.Choice{Label: c.sc.Texts["menu_choice"], Value: cmd("menu")})
-	c.ask(text, ch)
 }
 
 // summary computes the checklist's card: the answers, the free readers, the deadlines still

@@ -97,6 +97,7 @@ const maxInput = 5000
 func (d *Desk) Decide(ctx context.Context, t *bot.Turn) (bot.Outcome, error) {
 	c := &turn{ctx: ctx, k: d.k.Load(), t: t, s: t.Session, now: t.Now}
 	c.sc = c.k.Script
+	c.settle()
 	if t.Expired {
 		c.say(c.sc.Texts["expired"])
 	}
@@ -184,14 +185,17 @@ func fit(msgs []bot.Message) []bot.Message {
 
 func cmd(name string) string { return cmdPrefix + name }
 
-// menu shows the main menu with a lead text; once the clinic keeps two checklists or more,
-// the comparison of them too.
-func (c *turn) menu(lead string) {
+// menu shows the main menu with a lead text.
+func (c *turn) menu(lead string) { c.out = append(c.out, c.menuMessage(lead)) }
+
+// menuMessage is the main menu with a lead text; once the clinic keeps two checklists or
+// more, with the comparison of them too.
+func (c *turn) menuMessage(lead string) bot.Message {
 	choices := c.k.MainMenu()
 	if len(c.checklists()) > 1 && len(choices) < maxChoices {
 		choices = append(choices, bot.Choice{Label: c.sc.Flows["checklist"].Texts["compare_choice"], Value: cmd("compare")})
 	}
-	c.ask(lead, choices)
+	return bot.Message{Text: lead, Choices: choices}
 }
 
 // text handles a typed message.
@@ -211,24 +215,11 @@ func (c *turn) text(raw string) {
 		c.choice(v)
 		return
 	}
-	if c.s.Mode == bot.ModeHandoffOpen {
-		c.handoffText(txt) // everything else typed goes to the person
-		return
-	}
-	if w := c.globalWord(txt); w != "" {
+	if w := c.globalWord(txt); w != "" && c.s.Mode != bot.ModeHandoffOpen {
 		c.command(w)
 		return
 	}
-	switch {
-	case c.atMenu():
-		c.idleText(txt)
-	case c.s.Mode == bot.ModeFAQ:
-		c.faqText(txt)
-	case c.s.Mode == bot.ModeHandoffAsk:
-		c.handoffText(txt)
-	default:
-		c.stepText(txt)
-	}
+	c.screen().text(c, txt) // in an open handoff, global words too go to the person
 }
 
 // globalWord returns the command of a global word typed alone.
@@ -251,9 +242,9 @@ func (c *turn) globalWord(txt string) string {
 }
 
 // typedChoice maps text typed instead of tapped to the choice it names, among the choices
-// the current state offers.
+// on screen.
 func (c *turn) typedChoice(txt string) (string, bool) {
-	for _, ch := range c.offered() {
+	for _, ch := range c.onScreen() {
 		if strings.EqualFold(txt, ch.Label) {
 			return ch.Value, true
 		}
@@ -319,11 +310,7 @@ func (c *turn) command(name string) {
 	case "resume":
 		c.resume()
 	case "close":
-		c.closeHandoff()
-		c.s.Leave()
-		if !c.resumeQuietly() {
-			c.menu(c.sc.Texts["menu_again"])
-		}
+		c.endHandoff()
 	case "checklist", "report":
 		// Started from an FAQ answer, a new flow goes on top of one suspended under the
 		// FAQ, which comes back when the new one ends; the same flow starts afresh.
@@ -337,8 +324,17 @@ func (c *turn) command(name string) {
 			c.s.End()
 		}
 		c.startFlow(name, nil)
+	case "another":
+		c.s.End()
+		c.startFlow("checklist", nil)
+	case "compare":
+		c.compare()
 	default:
-		if c.flowCommand(name) {
+		if id, ok := strings.CutPrefix(name, "prefill:"); ok {
+			c.prefill(id)
+			return
+		}
+		if c.screen().tap(c, name) {
 			return
 		}
 		c.say(c.sc.Texts["stale_choice"])
@@ -348,37 +344,6 @@ func (c *turn) command(name string) {
 
 // atMenu reports whether the conversation is at the main menu.
 func (c *turn) atMenu() bool { return c.s.Mode == bot.ModeStep && c.s.Flow == "" }
-
-// prompt repeats what the current state is waiting for.
-func (c *turn) prompt() {
-	switch {
-	case c.atMenu():
-		c.menu(c.sc.Texts["menu_again"])
-	case c.s.Mode == bot.ModeFAQ:
-		c.ask(c.sc.Texts["faq_more"], c.faqChoices(nil))
-	case c.s.Mode == bot.ModeHandoffAsk:
-		c.ask(c.sc.Texts["handoff_ask"], []bot.Choice{{Label: c.sc.Texts["menu_choice"], Value: cmd("menu")}})
-	case c.s.Mode == bot.ModeHandoffOpen:
-		c.ask(c.sc.Texts["handoff_opened"], c.handoffChoices())
-	default:
-		c.askStep()
-	}
-}
-
-// offered returns the choices the current state shows, so typed labels work like taps.
-func (c *turn) offered() []bot.Choice {
-	// prompt may move on from a step the knowledge base no longer has; asking what is
-	// offered must change nothing, so the state is put back as it was.
-	out, notices, s := c.out, c.notices, *c.s.Clone()
-	c.out = nil
-	c.prompt()
-	m := c.out
-	c.out, c.notices, *c.s = out, notices, s
-	if len(m) == 0 {
-		return nil
-	}
-	return m[len(m)-1].Choices
-}
 
 // idleText answers a message typed at the menu: a confident FAQ match, or the menu.
 func (c *turn) idleText(txt string) {
@@ -403,7 +368,7 @@ func (c *turn) faqText(txt string) {
 	if fr, ok := c.s.Suspended(); ok && !looksLikeQuestion(txt) {
 		if m := c.k.FAQ.Match(txt); m.ID == "" || c.offers(m.ID, fr.Flow) {
 			c.s.Resume()
-			c.stepText(txt)
+			c.screen().text(c, txt)
 			return
 		}
 	}

@@ -21,30 +21,35 @@ func (c *turn) startHandoff() {
 	c.prompt()
 }
 
-// handoffText takes the clinic's question, which opens the thread at the desk, or a
-// further message, which goes into it. Cancel and menu words close the handoff.
-func (c *turn) handoffText(txt string) {
-	switch c.globalWord(txt) {
-	case "cancel", "menu":
-		c.command("close")
-		return
-	}
-	if c.s.Mode == bot.ModeHandoffAsk {
-		id := handoffID()
-		c.notices = append(c.notices, bot.Notice{
-			ID: id, Kind: bot.NoticeHandoff, Conversation: c.s.Conversation, Time: c.now,
-			Thread: id, Text: txt, Context: c.handoffContext(),
-		})
-		c.s.Mode, c.s.Thread = bot.ModeHandoffOpen, id
-		c.ask(c.sc.Texts["handoff_opened"], c.handoffChoices())
-		return
-	}
+// openHandoff opens a thread at the desk with the clinic's question.
+func (c *turn) openHandoff(txt string) {
+	id := handoffID()
+	c.notices = append(c.notices, bot.Notice{
+		ID: id, Kind: bot.NoticeHandoff, Conversation: c.s.Conversation, Time: c.now,
+		Thread: id, Text: txt, Context: c.handoffContext(),
+	})
+	c.s.Mode, c.s.Thread = bot.ModeHandoffOpen, id
+	c.prompt()
+}
+
+// handoffMessage passes a further message of the clinic into the open thread.
+func (c *turn) handoffMessage(txt string) {
 	thread := c.s.Thread
 	c.notices = append(c.notices, bot.Notice{
 		ID: thread + "-" + strconv.FormatInt(c.s.Version+1, 10), Kind: bot.NoticeHandoffMessage,
 		Conversation: c.s.Conversation, Time: c.now, Thread: thread, Text: txt,
 	})
 	c.ask(c.sc.Texts["handoff_sent"], c.handoffChoices())
+}
+
+// endHandoff is the clinic ending a handoff (or the wait for its question): the desk is
+// told if a thread was open, and a flow suspended under it comes back.
+func (c *turn) endHandoff() {
+	c.closeHandoff()
+	c.s.Leave()
+	if !c.resumeQuietly() {
+		c.menu(c.sc.Texts["menu_again"])
+	}
 }
 
 func (c *turn) handoffChoices() []bot.Choice {

@@ -24,24 +24,6 @@ const (
 
 var reportFields = []string{rpCategories, rpDetails, rpFacility, rpPrefecture, rpCode, rpFacilityType, rpContact, rpConsent}
 
-// confirm shows everything the report will send, with the choice to send, change a field
-// or stop.
-func (c *turn) confirm(f *Flow) {
-	card := &bot.Card{Title: f.Texts["confirm_title"]}
-	for _, st := range f.Steps {
-		if v, ok := c.s.Answers[st.ID]; ok && st.applies(c.s.Answers) && st.Label != "" {
-			card.Rows = append(card.Rows, bot.Field{Label: st.Label, Value: c.display(st, v)})
-		}
-	}
-	card.Text = cardText(card)
-	c.out = append(c.out, bot.Message{Card: card})
-	c.ask(f.Texts["confirm_ask"], []bot.Choice{
-		{Label: f.Texts["send_choice"], Value: cmd("send")},
-		{Label: f.Texts["edit_choice"], Value: cmd("edit")},
-		{Label: f.Texts["cancel_choice"], Value: cmd("cancel")},
-	})
-}
-
 // send files the report: a receipt number for the clinic, a notice for the desk (written
 // with the session's reset in one commit), and the flow ends.
 func (c *turn) send(f *Flow) {

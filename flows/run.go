@@ -34,103 +34,11 @@ func (c *turn) next(f *Flow) {
 	for _, st := range f.Steps {
 		if _, done := c.s.Answers[st.ID]; !done && st.applies(c.s.Answers) {
 			c.s.Step = st.ID
-			c.askStep()
+			c.prompt()
 			return
 		}
 	}
 	c.finish(f)
-}
-
-// askStep asks the current step's question, with its choices.
-func (c *turn) askStep() {
-	f := c.flow()
-	if f == nil {
-		c.menu(c.sc.Texts["menu_again"])
-		return
-	}
-	switch c.s.Mode {
-	case bot.ModeConfirm:
-		c.confirm(f)
-		return
-	case bot.ModeEdit:
-		c.editMenu(f)
-		return
-	case bot.ModeSummary:
-		c.summaryPrompt(f)
-		return
-	}
-	st := f.step(c.s.Step)
-	if st == nil {
-		c.next(f)
-		return
-	}
-	picked := c.s.Picks
-	var ch []bot.Choice
-	for _, o := range st.Choices {
-		if st.Input == "multi" && slices.Contains(picked, o.Value) {
-			continue
-		}
-		ch = append(ch, bot.Choice{Label: o.Label, Value: ansPrefix + st.ID + ":" + o.Value})
-	}
-	text := st.Ask
-	if st.Input == "multi" && len(picked) > 0 {
-		text = fill(c.sc.Texts["multi_more"], "picked", c.optionLabels(st, picked))
-		ch = append([]bot.Choice{{Label: c.sc.Texts["multi_done_choice"], Value: cmd("done")}}, ch...)
-	}
-	if st.Optional {
-		ch = append(ch, bot.Choice{Label: c.sc.Texts["skip_choice"], Value: cmd("skip")})
-	}
-	if len(ch) > maxChoices {
-		ch = ch[:maxChoices]
-	}
-	c.ask(text, ch)
-}
-
-// stepText handles text typed in a flow: at the summary it leaves the summary and is read
-// as at the menu; on the field list of the confirmation screen a field's name picks it; at a
-// question it is a question for the FAQ, a skip, the end of a multiple choice or an answer.
-func (c *turn) stepText(txt string) {
-	f := c.flow()
-	switch c.s.Mode {
-	case bot.ModeSummary:
-		c.s.End()
-		c.text(txt) // as typed at the menu: a menu label, a question…
-		return
-	case bot.ModeEdit:
-		if st := c.editableNamed(f, txt); st != nil {
-			c.edit(st.ID)
-			return
-		}
-	}
-	st := f.step(c.s.Step)
-	if st == nil {
-		if c.tryFAQ(txt, false) {
-			return
-		}
-		c.say(c.sc.Texts["not_understood"])
-		c.prompt()
-		return
-	}
-	// Only a sentence that ends as a question is tried on the FAQ before it is read as an
-	// answer: 「いつになるかわからない」 answers 「運用開始はいつ」, and at a free-text step
-	// 「何度も断られた」 is an answer. Other text that is not understood is tried after.
-	if endsAsQuestion(txt) && c.tryFAQ(txt, false) {
-		return
-	}
-	if st.Optional && c.isWord(txt, c.sc.Words.Skip) {
-		c.command("skip")
-		return
-	}
-	if st.Input == "multi" && c.isWord(txt, c.sc.Words.Resume) && len(c.s.Picks) > 0 {
-		c.command("done")
-		return
-	}
-	c.answer(f, st, txt, false)
-}
-
-func (c *turn) isWord(txt string, words []string) bool {
-	w := strings.TrimRight(txt, "。.!！ ")
-	return slices.ContainsFunc(words, func(x string) bool { return strings.EqualFold(w, x) })
 }
 
 // answer takes an answer to st: tapped is a choice value, otherwise typed text. An answer
@@ -153,7 +61,7 @@ func (c *turn) answer(f *Flow, st *Step, in string, tapped bool) {
 			return
 		}
 		c.say(retry)
-		c.askStep()
+		c.prompt()
 		return
 	}
 	if st.Input == "multi" {
@@ -162,7 +70,7 @@ func (c *turn) answer(f *Flow, st *Step, in string, tapped bool) {
 	}
 	if st.Require != "" && value != st.Require {
 		c.say(st.Retry)
-		c.askStep()
+		c.prompt()
 		return
 	}
 	c.s.Set(st.ID, value)
@@ -410,10 +318,10 @@ func (c *turn) pick(st *Step, values ...string) {
 	}
 	c.s.Picks = cur
 	if len(cur) == len(st.Choices) {
-		c.command("done")
+		c.donePicking(c.flow(), st)
 		return
 	}
-	c.askStep()
+	c.prompt()
 }
 
 func picks(v string) []string {
@@ -452,19 +360,19 @@ func (c *turn) back() {
 	if st := f.step(c.s.Step); st != nil && st.Input == "multi" && c.s.Mode == bot.ModeStep {
 		if p := c.s.Picks; len(p) > 0 {
 			c.s.Picks = p[:len(p)-1]
-			c.askStep()
+			c.prompt()
 			return
 		}
 	}
 	if len(c.s.Trail) == 0 && c.s.Editing && c.s.Mode == bot.ModeStep {
 		// A question opened from the confirmation screen: back to the screen.
 		c.s.Mode, c.s.Step, c.s.Picks, c.s.Editing = bot.ModeConfirm, "", nil, false
-		c.askStep()
+		c.prompt()
 		return
 	}
 	if len(c.s.Trail) == 0 {
 		c.say(c.sc.Texts["back_first"])
-		c.askStep()
+		c.prompt()
 		return
 	}
 	c.s.Mode, c.s.Picks = bot.ModeStep, nil
@@ -473,58 +381,27 @@ func (c *turn) back() {
 	if st := f.step(c.s.Step); st != nil && st.Input == "multi" {
 		c.s.Picks = picks(c.s.Answers[st.ID])
 	}
-	c.askStep()
+	c.prompt()
 }
 
-// flowCommand runs a command that belongs to a flow's state; false when none does.
-func (c *turn) flowCommand(name string) bool {
-	f := c.flow()
-	switch {
-	case name == "skip" && f != nil:
-		if st := f.step(c.s.Step); st != nil && st.Optional {
-			c.s.Set(st.ID, "")
-			c.s.Trail = append(c.s.Trail, st.ID)
-			c.next(f)
-			return true
-		}
-	case name == "done" && f != nil:
-		st := f.step(c.s.Step)
-		if st == nil || st.Input != "multi" {
-			return false
-		}
-		if len(c.s.Picks) == 0 {
-			c.say(c.sc.Texts["multi_empty"])
-			c.askStep()
-			return true
-		}
-		c.s.Set(st.ID, strings.Join(c.s.Picks, ","))
-		c.s.Picks = nil
-		c.s.Trail = append(c.s.Trail, st.ID)
-		c.next(f)
-		return true
-	case name == "send" && f != nil && c.s.Mode == bot.ModeConfirm:
-		c.send(f)
-		return true
-	case name == "edit" && f != nil && c.s.Mode == bot.ModeConfirm:
-		c.s.Mode, c.s.Page = bot.ModeEdit, 0
-		c.editMenu(f)
-		return true
-	case name == "editmore" && f != nil && c.s.Mode == bot.ModeEdit:
-		c.s.Page++
-		c.editMenu(f)
-		return true
-	case name == "another":
-		c.s.End()
-		c.startFlow("checklist", nil)
-		return true
-	case name == "compare":
-		c.compare()
-		return true
-	case strings.HasPrefix(name, "prefill:"):
-		c.prefill(strings.TrimPrefix(name, "prefill:"))
-		return true
+// skip leaves the optional step st unanswered and moves on.
+func (c *turn) skip(f *Flow, st *Step) {
+	c.s.Set(st.ID, "")
+	c.s.Trail = append(c.s.Trail, st.ID)
+	c.next(f)
+}
+
+// donePicking ends the multiple choice st with the choices picked, or asks for one.
+func (c *turn) donePicking(f *Flow, st *Step) {
+	if len(c.s.Picks) == 0 {
+		c.say(c.sc.Texts["multi_empty"])
+		c.prompt()
+		return
 	}
-	return false
+	c.s.Set(st.ID, strings.Join(c.s.Picks, ","))
+	c.s.Picks = nil
+	c.s.Trail = append(c.s.Trail, st.ID)
+	c.next(f)
 }
 
 // finish ends a flow whose questions are all answered.
@@ -534,7 +411,7 @@ func (c *turn) finish(f *Flow) {
 		c.finishChecklist(f)
 	case "report":
 		c.s.Mode, c.s.Step = bot.ModeConfirm, ""
-		c.confirm(f)
+		c.prompt()
 	default:
 		c.s.End()
 		c.menu(c.sc.Texts["menu_again"])
@@ -563,26 +440,6 @@ func (c *turn) editableNamed(f *Flow, txt string) *Step {
 	return nil
 }
 
-// editMenu offers the fields of the confirmation screen to change. When they are more than
-// fit in one row of quick replies, they come in pages, with a choice for the next one.
-func (c *turn) editMenu(f *Flow) {
-	fields := c.editable(f)
-	per := maxChoices - 2
-	page := c.s.Page
-	if page < 0 || page*per >= len(fields) {
-		page = 0
-	}
-	var ch []bot.Choice
-	for _, st := range fields[page*per : min(len(fields), (page+1)*per)] {
-		ch = append(ch, bot.Choice{Label: st.Label, Value: editPrefix + st.ID})
-	}
-	if len(fields) > per {
-		ch = append(ch, bot.Choice{Label: f.Texts["edit_more_choice"], Value: cmd("editmore")})
-	}
-	ch = append(ch, bot.Choice{Label: c.sc.Texts["back_choice_confirm"], Value: cmd("back")})
-	c.ask(f.Texts["edit_which"], ch)
-}
-
 // edit asks one field again from the confirmation screen. The answer it has stays until a
 // new one is given, so 戻る returns to the screen with nothing lost; after the new answer,
 // any question that now applies and is unanswered (the follow-up of a category added) is
@@ -600,7 +457,7 @@ func (c *turn) edit(id string) {
 	}
 	c.s.Mode, c.s.Step, c.s.Picks, c.s.Page = bot.ModeStep, id, nil, 0
 	c.s.Trail, c.s.Editing = nil, true
-	c.askStep()
+	c.prompt()
 }
 
 // formatAmountValue stores an amount as "yen" or "yen/m", "yen/y", with "~" for approx.
