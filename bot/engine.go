@@ -9,6 +9,8 @@ import (
 	"fmt"
 	"log/slog"
 	"time"
+
+	"deskbot/japan"
 )
 
 // Store keeps the conversations: each one's inbox of events in arrival order, its lease,
@@ -344,8 +346,8 @@ func (e *Engine) decide(ctx context.Context, t *Turn) (out Outcome, err error) {
 	return e.brain.Decide(ctx, t)
 }
 
-// JST is Japan time, in which the desk counts days and receipt numbers.
-var JST = time.FixedZone("JST", 9*60*60)
+// JST is Japan time (japan.Zone), in which the desk counts days and receipt numbers.
+var JST = japan.Zone
 
 // LogID returns a short, stable pseudonym of a conversation for the log, so lines of one
 // conversation can be followed without writing the user's id.

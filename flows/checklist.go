@@ -1,7 +1,6 @@
 package flows
 
 import (
-	"fmt"
 	"maps"
 	"slices"
 	"strconv"
@@ -10,6 +9,7 @@ import (
 
 	"deskbot/bot"
 	"deskbot/flows/parse"
+	"deskbot/japan"
 )
 
 // maxRecords is how many finished checklists a clinic keeps (one per vendor asked).
@@ -148,10 +148,10 @@ func (c *turn) attention(f *Flow, cat string, a map[string]string) string {
 	case catNoVendor:
 		return f.Texts["attention_no_vendor"]
 	case catSlow:
-		return fill(f.Texts["attention_slow"], "date", jpDate(operationDeadline(f)),
+		return fill(f.Texts["attention_slow"], "date", japan.Date(operationDeadline(f)),
 			"start", c.display(f.step(ckStart), a[ckStart]))
 	case catOverCap:
-		return fill(f.Texts["attention_over_cap"], "cap", yen(f.Caps[a[ckFacility]]),
+		return fill(f.Texts["attention_over_cap"], "cap", japan.Yen(f.Caps[a[ckFacility]]),
 			"amount", c.display(f.step(ckCostIntr), a[ckCostIntr]))
 	}
 	return ""
@@ -163,7 +163,7 @@ func (c *turn) deadlinesAhead(f *Flow) string {
 	var lines []string
 	for _, dl := range f.Deadlines {
 		d, _ := time.ParseInLocation(time.DateOnly, dl.Date, bot.JST)
-		days := daysUntil(c.now, d)
+		days := japan.DaysUntil(c.now, d)
 		if days < 0 {
 			continue
 		}
@@ -171,7 +171,7 @@ func (c *turn) deadlinesAhead(f *Flow) string {
 		if days == 0 {
 			left = f.Texts["due_today"]
 		}
-		lines = append(lines, fill(f.Texts["deadline_line"], "date", jpDate(d), "text", dl.Text, "left", left))
+		lines = append(lines, fill(f.Texts["deadline_line"], "date", japan.Date(d), "text", dl.Text, "left", left))
 	}
 	if len(lines) == 0 {
 		return f.Texts["deadlines_passed"]
@@ -281,7 +281,7 @@ func (c *turn) display(st *Step, v string) string {
 		}
 	case "when":
 		if d, err := time.ParseInLocation(time.DateOnly, v, bot.JST); err == nil {
-			return jpDate(d)
+			return japan.Date(d)
 		}
 	}
 	return v
@@ -289,7 +289,7 @@ func (c *turn) display(st *Step, v string) string {
 
 // amountText writes an amount as the clinic reads it: 月額約1万5,000円.
 func (c *turn) amountText(a parse.Amount) string {
-	s := yen(a.Yen)
+	s := japan.Yen(a.Yen)
 	if a.Approx {
 		s = fill(c.sc.Texts["amount_approx"], "amount", s)
 	}
@@ -313,29 +313,4 @@ func cardText(card *bot.Card) string {
 		b.WriteString("\n⚠ " + n)
 	}
 	return b.String()
-}
-
-// jpDate writes a date in both calendars: 2023年3月31日（令和5年3月31日）.
-func jpDate(d time.Time) string {
-	if d.IsZero() {
-		return ""
-	}
-	y, m, day := d.Date()
-	return fmt.Sprintf("%d年%d月%d日（%s%d月%d日）", y, m, day, reiwa(y), m, day)
-}
-
-func reiwa(y int) string {
-	if y == 2019 {
-		return "令和元年"
-	}
-	return fmt.Sprintf("令和%d年", y-2018)
-}
-
-// daysUntil counts calendar days in Japan from now to d: 0 on the day itself, negative
-// once it has passed.
-func daysUntil(now, d time.Time) int {
-	n := now.In(bot.JST)
-	today := time.Date(n.Year(), n.Month(), n.Day(), 0, 0, 0, 0, bot.JST)
-	day := time.Date(d.Year(), d.Month(), d.Day(), 0, 0, 0, 0, bot.JST)
-	return int(day.Sub(today).Hours() / 24)
 }

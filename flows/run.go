@@ -2,7 +2,6 @@ package flows
 
 import (
 	"errors"
-	"fmt"
 	"slices"
 	"strconv"
 	"strings"
@@ -494,28 +493,4 @@ func amountValue(v string) (parse.Amount, bool) {
 	}
 	a.Yen = n
 	return a, true
-}
-
-// yen formats an amount in the way Japanese offices write it: 42万9,000円.
-func yen(n int64) string {
-	if n >= 10000 {
-		man, rest := n/10000, n%10000
-		if rest == 0 {
-			return fmt.Sprintf("%s万円", group(man))
-		}
-		return fmt.Sprintf("%s万%s円", group(man), group(rest))
-	}
-	return group(n) + "円"
-}
-
-func group(n int64) string {
-	s := strconv.FormatInt(n, 10)
-	var b strings.Builder
-	for i, r := range s {
-		if i > 0 && (len(s)-i)%3 == 0 {
-			b.WriteByte(',')
-		}
-		b.WriteRune(r)
-	}
-	return b.String()
 }
