@@ -110,7 +110,7 @@ var inputs = []string{"choice", "multi", "text", "yen", "when", "prefecture", "c
 // textKeys are the common texts the code says; a knowledge base must define each.
 var textKeys = []string{
 	"welcome", "menu", "menu_again", "expired", "cancelled", "back_first", "unsupported", "desk_reply", "handoff_closed_by_desk",
-	"resume_offer", "resume_choice", "resumed", "stale_choice", "not_understood",
+	"resume_choice", "resumed", "stale_choice", "not_understood",
 	"faq_prompt", "faq_unsure", "faq_more", "handoff_choice", "menu_choice",
 	"handoff_ask", "handoff_opened", "handoff_sent", "handoff_closed", "handoff_close_choice",
 	"skip_choice", "too_long", "empty",

@@ -1,5 +1,5 @@
 // Package flows is what the desk says and asks: the main menu, the quote checklist, the
-// obstacle report, FAQ answers and the handoff to a person. Desk implements bot.Brain as a
+// obstacle report, FAQ answers and the handoff to a person. Brain implements bot.Brain as a
 // pure function of the session, the event and the clock; the texts, steps and choices are
 // data (flows/*.yaml and faq/*.yaml of the knowledge base), the Japanese parsers live in
 // flows/parse and the FAQ matcher in flows/faq.
@@ -56,26 +56,37 @@ func (k *Knowledge) MainMenu() []bot.Choice {
 	return out
 }
 
-// Desk is the conversation logic. It is safe for concurrent use; Swap replaces the
-// knowledge base between turns, for edits without a restart.
-type Desk struct {
+// Brain is the conversation logic, the clinic's side of the desk (slack.Desk is the staff's
+// side). It is safe for concurrent use; Swap replaces the knowledge base between turns, for
+// edits without a restart.
+type Brain struct {
 	k atomic.Pointer[Knowledge]
 }
 
-var _ bot.Brain = (*Desk)(nil)
+var _ bot.Brain = (*Brain)(nil)
 
-// NewDesk returns a desk speaking from k.
-func NewDesk(k *Knowledge) *Desk {
-	d := &Desk{}
+// NewBrain returns a brain speaking from k.
+func NewBrain(k *Knowledge) *Brain {
+	d := &Brain{}
 	d.k.Store(k)
 	return d
 }
 
-// Swap makes the desk speak from k from the next turn on.
-func (d *Desk) Swap(k *Knowledge) { d.k.Store(k) }
+// Desk is the former name of Brain.
+//
+// Deprecated: use Brain; slack.Desk is the desk staff's side.
+type Desk = Brain
+
+// NewDesk is the former name of NewBrain.
+//
+// Deprecated: use NewBrain.
+func NewDesk(k *Knowledge) *Brain { return NewBrain(k) }
+
+// Swap makes the brain speak from k from the next turn on.
+func (d *Brain) Swap(k *Knowledge) { d.k.Store(k) }
 
 // Knowledge returns the knowledge base in use.
-func (d *Desk) Knowledge() *Knowledge { return d.k.Load() }
+func (d *Brain) Knowledge() *Knowledge { return d.k.Load() }
 
 // Choice values. Commands work from any state; answers name the step they answer, so a
 // choice tapped on an old message is recognised as stale instead of answering the wrong
@@ -94,7 +105,7 @@ var menuActions = []string{"checklist", "report", "faq", "handoff"}
 const maxInput = 5000
 
 // Decide implements bot.Brain.
-func (d *Desk) Decide(ctx context.Context, t *bot.Turn) (bot.Outcome, error) {
+func (d *Brain) Decide(ctx context.Context, t *bot.Turn) (bot.Outcome, error) {
 	c := &turn{ctx: ctx, k: d.k.Load(), t: t, s: t.Session, now: t.Now}
 	c.sc = c.k.Script
 	c.settle()
@@ -431,11 +442,11 @@ func (c *turn) faqChoices(a *faq.Answer) []bot.Choice {
 	}
 	if a != nil {
 		switch a.Offer {
-		case "checklist", "report":
+		case faq.OfferChecklist, faq.OfferReport:
 			if f := c.sc.Flows[a.Offer]; f != nil {
 				ch = append(ch, bot.Choice{Label: f.Title, Value: cmd(a.Offer)})
 			}
-		case "handoff":
+		case faq.OfferHandoff:
 			ch = append(ch, bot.Choice{Label: c.sc.Texts["handoff_choice"], Value: cmd("handoff")})
 		}
 		for _, r := range a.Related {

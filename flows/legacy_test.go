@@ -20,7 +20,7 @@ func TestLegacySessionsGoOn(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	d := flows.NewDesk(k)
+	d := flows.NewBrain(k)
 	now := time.Date(2022, 11, 15, 10, 0, 0, 0, bot.JST)
 	for _, tc := range []struct {
 		name, session string

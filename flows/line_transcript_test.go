@@ -82,7 +82,7 @@ func newLINEChannel(t *testing.T) *lineChannel {
 	c := &lineChannel{clock: bottest.NewClock(time.Date(2022, 11, 15, 10, 0, 0, 0, bot.JST)), api: bottest.NewLINEAPI(t), user: "Utranscript"}
 	c.store = store.NewMemory(c.clock.Now)
 	c.sender = line.NewSender("token", c.api.URL, nil, log)
-	c.engine = &recordingEngine{Engine: bot.NewEngine(bot.Config{Store: c.store, Brain: flows.NewDesk(k), Now: c.clock.Now,
+	c.engine = &recordingEngine{Engine: bot.NewEngine(bot.Config{Store: c.store, Brain: flows.NewBrain(k), Now: c.clock.Now,
 		TTL: 168 * time.Hour, Log: log, Deliver: c.sender.Deliver})}
 	h := line.NewHandler(lineSecret, c.engine, c.sender, log)
 	h.LoadingAfter = 0

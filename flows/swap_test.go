@@ -44,7 +44,7 @@ func TestSwapDropsCurrentQuestion(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	d := flows.NewDesk(k)
+	d := flows.NewBrain(k)
 	now := time.Date(2022, 11, 15, 10, 0, 0, 0, bot.JST)
 	s := &bot.Session{Conversation: "line:Uswap", Flow: "checklist", Step: "work_clinic",
 		Answers: map[string]string{"facility_type": "clinic", "vendor": "A", "can_do": "yes", "model": "none", "cost_intro": "unknown", "cost_maint": "unknown"},

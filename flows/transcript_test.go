@@ -99,7 +99,7 @@ func newHarness(t *testing.T) *harness {
 	}
 	c := bottest.NewClock(time.Date(2022, 11, 15, 10, 0, 0, 0, bot.JST))
 	st := store.NewMemory(c.Now)
-	e := bot.NewEngine(bot.Config{Store: st, Brain: flows.NewDesk(k), Now: c.Now, TTL: 168 * time.Hour})
+	e := bot.NewEngine(bot.Config{Store: st, Brain: flows.NewBrain(k), Now: c.Now, TTL: 168 * time.Hour})
 	return &harness{t: t, clock: c, store: st, engine: e, conv: "line:Utranscript"}
 }
 

@@ -94,7 +94,7 @@ type app struct {
 	cfg    *Config
 	log    *slog.Logger
 	store  Store
-	desk   *flows.Desk
+	brain  *flows.Brain
 	engine *bot.Engine
 	// line sends to LINE users; nil when LINE is not configured.
 	line *line.Sender
@@ -141,7 +141,7 @@ func newApp(cfg *Config, name string, stderr io.Writer) (*app, error) {
 	if err != nil {
 		return nil, err
 	}
-	a.desk = flows.NewDesk(k)
+	a.brain = flows.NewBrain(k)
 	store.SetRedisLog(log)
 	switch {
 	case cfg.RedisURL != "":
@@ -173,7 +173,7 @@ func newApp(cfg *Config, name string, stderr io.Writer) (*app, error) {
 		a.line = line.NewSender(cfg.LineAccessToken, cfg.LineAPIBaseURL, nil, log)
 		deliver = a.line.Deliver
 	}
-	a.engine = bot.NewEngine(bot.Config{Store: a.store, Brain: a.desk, Deliver: deliver, Now: cfg.Clock(),
+	a.engine = bot.NewEngine(bot.Config{Store: a.store, Brain: a.brain, Deliver: deliver, Now: cfg.Clock(),
 		TTL: cfg.SessionTTL, Log: log, Observe: observeTurn})
 	return a, nil
 }

@@ -53,7 +53,7 @@ func newChatChannel(t *testing.T) *chatChannel {
 	// As newApp wires it, on the transcript's clock.
 	st := store.NewMemory(c.clock.Now)
 	a.store = st
-	a.engine = bot.NewEngine(bot.Config{Store: st, Brain: a.desk, Now: c.clock.Now, TTL: a.cfg.SessionTTL, Log: a.log, Observe: observeTurn})
+	a.engine = bot.NewEngine(bot.Config{Store: st, Brain: a.brain, Now: c.clock.Now, TTL: a.cfg.SessionTTL, Log: a.log, Observe: observeTurn})
 	c.term = newTerminal(a, bufio.NewWriter(&c.out), threadNotifier{&c.thread})
 	return c
 }

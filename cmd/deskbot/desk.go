@@ -38,7 +38,7 @@ func (a *app) slackDesk(ctx context.Context) (*slack.Desk, error) {
 // category and facility type choices.
 func (a *app) reportLabels() bot.Labels {
 	var l bot.Labels
-	f := a.desk.Knowledge().Script.Flows["report"]
+	f := a.brain.Knowledge().Script.Flows["report"]
 	if f == nil {
 		return l
 	}

@@ -24,8 +24,7 @@ var JST = japan.Zone
 
 // When is a day as ParseWhen read it.
 type When struct {
-	Date         time.Time // midnight JST of the civil date
-	FromDuration bool      // computed as now + a duration (「3か月」「半年後」「すぐ」), not named
+	Date time.Time // midnight JST of the civil date
 }
 
 // ParseWhen reads the day something will happen — the bot asks when operation will start —
@@ -175,7 +174,7 @@ func matchWhen(t string, today time.Time) (When, error) {
 	}
 
 	if d, ok := immediate[t]; ok {
-		return When{Date: today.AddDate(0, 0, d), FromDuration: true}, nil
+		return When{Date: today.AddDate(0, 0, d)}, nil
 	}
 	switch t {
 	case "月末", "今月末", "今月中":
@@ -185,7 +184,7 @@ func matchWhen(t string, today time.Time) (When, error) {
 	case "年明け", "年明け早々":
 		return civil(y+1, 1, 31)
 	case "半年":
-		return When{Date: addMonths(today, 6), FromDuration: true}, nil
+		return When{Date: addMonths(today, 6)}, nil
 	}
 	if m := reYMD.FindStringSubmatch(t); m != nil {
 		year, err := yearOf(m[1], m[2], m[3], m[4], y)
@@ -260,7 +259,7 @@ func matchWhen(t string, today time.Time) (When, error) {
 		return civil(y, 12, 31)
 	}
 	if m := reDurYM.FindStringSubmatch(t); m != nil {
-		return When{Date: addMonths(today, atoi(m[1])*12+atoi(m[2])), FromDuration: true}, nil
+		return When{Date: addMonths(today, atoi(m[1])*12+atoi(m[2]))}, nil
 	}
 	if m := reDur.FindStringSubmatch(t); m != nil {
 		v, err := strconv.ParseFloat(m[1], 64)
@@ -294,7 +293,7 @@ func matchWhen(t string, today time.Time) (When, error) {
 			}
 			d = addMonths(today, whole).AddDate(0, 0, days)
 		}
-		return When{Date: d, FromDuration: true}, nil
+		return When{Date: d}, nil
 	}
 	return When{}, errNoMatch
 }
