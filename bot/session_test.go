@@ -2,6 +2,7 @@ package bot_test
 
 import (
 	"encoding/json"
+	"fmt"
 	"testing"
 	"time"
 
@@ -79,5 +80,29 @@ func TestSessionRoundTrip(t *testing.T) {
 	}
 	if _, err := bot.Mode(200).MarshalText(); err == nil {
 		t.Error("an unknown mode encoded")
+	}
+}
+
+// A handoff notice written before its context was typed may still wait in an outbox: it
+// decodes into the typed context.
+func TestHandoffContextDecodesLegacy(t *testing.T) {
+	for _, tc := range []struct{ json, want string }{
+		{`{"id":"H-1","kind":"handoff","conv":"line:U","time":"2022-11-15T10:00:00Z","context":[{"label":"flow","value":"見積チェック"},{"label":"step","value":"業者の名前は？"},{"label":"answers","value":"2"}]}`,
+			"&{Flow:見積チェック Question:業者の名前は？ Answers:2}"},
+		{`{"id":"H-1","kind":"handoff","conv":"line:U","time":"2022-11-15T10:00:00Z","context":{"flow":"障害の報告","answers":8}}`,
+			"&{Flow:障害の報告 Question: Answers:8}"},
+		{`{"id":"H-1","kind":"handoff","conv":"line:U","time":"2022-11-15T10:00:00Z"}`, "<nil>"},
+	} {
+		var n bot.Notice
+		if err := json.Unmarshal([]byte(tc.json), &n); err != nil {
+			t.Fatal(err)
+		}
+		if got := fmt.Sprintf("%+v", n.Context); got != tc.want {
+			t.Errorf("context of %s = %s, want %s", tc.json, got, tc.want)
+		}
+	}
+	var n bot.Notice
+	if err := json.Unmarshal([]byte(`{"context":[{"label":1}]}`), &n); err == nil {
+		t.Error("a malformed legacy context decoded")
 	}
 }

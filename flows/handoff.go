@@ -58,7 +58,7 @@ func (c *turn) handoffChoices() []bot.Choice {
 
 // handoffContext tells the desk where the clinic was: the suspended flow, its step and
 // how many answers it had given. The answers themselves stay in the session.
-func (c *turn) handoffContext() []bot.Field {
+func (c *turn) handoffContext() *bot.HandoffContext {
 	fr, ok := c.s.Suspended()
 	if !ok {
 		return nil
@@ -67,11 +67,11 @@ func (c *turn) handoffContext() []bot.Field {
 	if f == nil {
 		return nil
 	}
-	ctx := []bot.Field{{Label: "flow", Value: f.Title}}
-	if st := f.step(fr.Step); st != nil {
-		ctx = append(ctx, bot.Field{Label: "step", Value: st.Ask})
+	w := &bot.HandoffContext{Flow: f.Title, Answers: len(fr.Answers)}
+	if st := f.step(fr.Step); st != nil && fr.Mode == bot.ModeStep {
+		w.Question = st.Ask
 	}
-	return append(ctx, bot.Field{Label: "answers", Value: strconv.Itoa(len(fr.Answers))})
+	return w
 }
 
 // closeHandoff tells the desk an open handoff ended; it does not change the state.

@@ -262,7 +262,7 @@ func (h *harness) check(arg string) error {
 	case "notice":
 		words := strings.Join(fields[2:], " ")
 		for _, n := range h.notices {
-			if string(n.Kind) == fields[1] && strings.Contains(fmt.Sprintf("%+v %+v", n, n.Report), words) {
+			if string(n.Kind) == fields[1] && strings.Contains(fmt.Sprintf("%+v %+v %+v", n, n.Report, n.Context), words) {
 				return nil
 			}
 		}

@@ -136,8 +136,11 @@ func noticeSummary(n bot.Notice, l bot.Labels) string {
 		}
 	case bot.NoticeHandoff:
 		fmt.Fprintf(&b, "担当者への相談 %s：%s", n.Thread, n.Text)
-		for _, f := range n.Context {
-			fmt.Fprintf(&b, "\n    %s：%s", f.Label, f.Value)
+		if w := n.Context; w != nil {
+			fmt.Fprintf(&b, "\n    手続き：%s（回答済み%d項目）", w.Flow, w.Answers)
+			if w.Question != "" {
+				fmt.Fprintf(&b, "\n    質問：%s", w.Question)
+			}
 		}
 	case bot.NoticeHandoffMessage:
 		fmt.Fprintf(&b, "相談 %s への追加：%s", n.Thread, n.Text)
