@@ -132,7 +132,7 @@ type Notice struct {
 	// Context says where the clinic was when it asked for a person (NoticeHandoff); nil
 	// when it was at no flow.
 	Context *HandoffContext `json:"context,omitempty"`
-	Report  *Report `json:"report,omitempty"`
+	Report  *Report         `json:"report,omitempty"`
 }
 
 // HandoffContext is where the clinic was when it asked for a person. The answers
