@@ -43,7 +43,7 @@ const (
 // as well as tapped.
 func (c *turn) finishChecklist(f *Flow) {
 	answers := maps.Clone(c.s.Answers)
-	c.say(f.Texts["saved"])
+	c.say(f.Texts.Saved)
 	id := c.keep(f, answers)
 	c.s.Start(f.ID, "", nil)
 	c.s.Mode, c.s.Record = bot.ModeSummary, id
@@ -61,11 +61,11 @@ func (c *turn) keep(f *Flow, answers map[string]string) string {
 		return r.Flow == f.ID && vendorKey(r.Answers[ckVendor]) == vendor
 	}); i >= 0 {
 		c.s.Records = slices.Delete(c.s.Records, i, i+1)
-		c.say(fill(f.Texts["replaced"], "vendor", answers[ckVendor]))
+		c.say(fill(f.Texts.Replaced, "vendor", answers[ckVendor]))
 	}
 	c.s.Records = append(c.s.Records, bot.Record{ID: id, Flow: f.ID, Answers: answers, Time: c.now})
 	for len(c.s.Records) > maxRecords {
-		c.say(fill(f.Texts["records_full"], "max", strconv.Itoa(maxRecords), "vendor", c.s.Records[0].Answers[ckVendor]))
+		c.say(fill(f.Texts.RecordsFull, "max", strconv.Itoa(maxRecords), "vendor", c.s.Records[0].Answers[ckVendor]))
 		c.s.Records = slices.Delete(c.s.Records, 0, 1)
 	}
 	return id
@@ -112,20 +112,20 @@ func vendorKey(name string) string {
 // ahead of now and, as notes, what needs attention.
 func (c *turn) summary(f *Flow, rec bot.Record) *bot.Card {
 	a := rec.Answers
-	card := &bot.Card{Title: fill(f.Texts["summary_title"], "vendor", a[ckVendor])}
+	card := &bot.Card{Title: fill(f.Texts.SummaryTitle, "vendor", a[ckVendor])}
 	card.Rows = c.answerRows(f, a)
-	readers := f.Texts["free_readers_clinic"]
+	readers := f.Texts.FreeReadersClinic
 	if a[ckFacility] == facilityHospital {
-		readers = f.Texts["free_readers_hospital"]
+		readers = f.Texts.FreeReadersHospital
 	}
 	card.Rows = append(card.Rows,
-		bot.Field{Label: f.Texts["readers_label"], Value: readers},
-		bot.Field{Label: f.Texts["next_steps"], Value: c.deadlinesAhead(f)})
+		bot.Field{Label: f.Texts.ReadersLabel, Value: readers},
+		bot.Field{Label: f.Texts.NextSteps, Value: c.deadlinesAhead(f)})
 	for _, cat := range checklistProblems(f, a) {
 		card.Notes = append(card.Notes, c.attention(f, cat, a))
 	}
 	if len(card.Notes) == 0 {
-		card.Notes = append(card.Notes, f.Texts["attention_none"])
+		card.Notes = append(card.Notes, f.Texts.AttentionNone)
 	}
 	card.Text = cardText(card)
 	return card
@@ -146,12 +146,12 @@ func (c *turn) answerRows(f *Flow, a map[string]string) []bot.Field {
 func (c *turn) attention(f *Flow, cat string, a map[string]string) string {
 	switch cat {
 	case catNoVendor:
-		return f.Texts["attention_no_vendor"]
+		return f.Texts.AttentionNoVendor
 	case catSlow:
-		return fill(f.Texts["attention_slow"], "date", japan.Date(operationDeadline(f)),
+		return fill(f.Texts.AttentionSlow, "date", japan.Date(operationDeadline(f)),
 			"start", c.display(f.step(ckStart), a[ckStart]))
 	case catOverCap:
-		return fill(f.Texts["attention_over_cap"], "cap", japan.Yen(f.Caps[a[ckFacility]]),
+		return fill(f.Texts.AttentionOverCap, "cap", japan.Yen(f.Caps[a[ckFacility]]),
 			"amount", c.display(f.step(ckCostIntr), a[ckCostIntr]))
 	}
 	return ""
@@ -167,14 +167,14 @@ func (c *turn) deadlinesAhead(f *Flow) string {
 		if days < 0 {
 			continue
 		}
-		left := fill(f.Texts["days_left"], "days", strconv.Itoa(days))
+		left := fill(f.Texts.DaysLeft, "days", strconv.Itoa(days))
 		if days == 0 {
-			left = f.Texts["due_today"]
+			left = f.Texts.DueToday
 		}
-		lines = append(lines, fill(f.Texts["deadline_line"], "date", japan.Date(d), "text", dl.Text, "left", left))
+		lines = append(lines, fill(f.Texts.DeadlineLine, "date", japan.Date(d), "text", dl.Text, "left", left))
 	}
 	if len(lines) == 0 {
-		return f.Texts["deadlines_passed"]
+		return f.Texts.DeadlinesPassed
 	}
 	return strings.Join(lines, "\n")
 }
@@ -226,12 +226,12 @@ func (c *turn) compare() {
 		return
 	}
 	c.s.End()
-	c.menu(c.sc.Texts["menu_again"])
+	c.menu(c.sc.Texts.MenuAgain)
 }
 
 // comparison is the card of compare.
 func (c *turn) comparison(f *Flow, recs []bot.Record) *bot.Card {
-	card := &bot.Card{Title: fill(f.Texts["compare_title"], "count", strconv.Itoa(len(recs)))}
+	card := &bot.Card{Title: fill(f.Texts.CompareTitle, "count", strconv.Itoa(len(recs)))}
 	for _, st := range f.Steps {
 		if !st.Compare {
 			continue
@@ -239,7 +239,7 @@ func (c *turn) comparison(f *Flow, recs []bot.Record) *bot.Card {
 		var lines []string
 		for _, rec := range recs {
 			if v, ok := rec.Answers[st.ID]; ok && st.applies(rec.Answers) {
-				lines = append(lines, fill(f.Texts["compare_line"], "vendor", rec.Answers[ckVendor], "value", c.display(st, v)))
+				lines = append(lines, fill(f.Texts.CompareLine, "vendor", rec.Answers[ckVendor], "value", c.display(st, v)))
 			}
 		}
 		if len(lines) > 0 {
@@ -250,14 +250,14 @@ func (c *turn) comparison(f *Flow, recs []bot.Record) *bot.Card {
 	var lines []string
 	for _, rec := range recs {
 		if found := checklistProblems(f, rec.Answers); len(found) > 0 {
-			lines = append(lines, fill(f.Texts["compare_line"], "vendor", rec.Answers[ckVendor],
+			lines = append(lines, fill(f.Texts.CompareLine, "vendor", rec.Answers[ckVendor],
 				"value", c.optionLabels(cats, found)))
 		}
 	}
 	if len(lines) == 0 {
-		lines = append(lines, c.sc.Texts["none"])
+		lines = append(lines, c.sc.Texts.None)
 	}
-	card.Rows = append(card.Rows, bot.Field{Label: f.Texts["attention_mark"], Value: strings.Join(lines, "\n")})
+	card.Rows = append(card.Rows, bot.Field{Label: f.Texts.AttentionMark, Value: strings.Join(lines, "\n")})
 	card.Text = cardText(card)
 	return card
 }
@@ -265,7 +265,7 @@ func (c *turn) comparison(f *Flow, recs []bot.Record) *bot.Card {
 // display renders a stored answer for a card.
 func (c *turn) display(st *Step, v string) string {
 	if v == "" {
-		return c.sc.Texts["none"]
+		return c.sc.Texts.None
 	}
 	for _, o := range st.Choices {
 		if o.Value == v {
@@ -291,13 +291,13 @@ func (c *turn) display(st *Step, v string) string {
 func (c *turn) amountText(a parse.Amount) string {
 	s := japan.Yen(a.Yen)
 	if a.Approx {
-		s = fill(c.sc.Texts["amount_approx"], "amount", s)
+		s = fill(c.sc.Texts.AmountApprox, "amount", s)
 	}
 	switch a.Period {
 	case parse.Monthly:
-		s = fill(c.sc.Texts["amount_monthly"], "amount", s)
+		s = fill(c.sc.Texts.AmountMonthly, "amount", s)
 	case parse.Yearly:
-		s = fill(c.sc.Texts["amount_yearly"], "amount", s)
+		s = fill(c.sc.Texts.AmountYearly, "amount", s)
 	}
 	return s
 }

@@ -65,6 +65,12 @@ func TestLoadScriptProblems(t *testing.T) {
 			"      input: code\n      optional: true\n      editable: true\n", `flows/report.yaml:112: unknown key "editable"`},
 		{"a missing flow text", "flows/checklist.yaml", "    due_today: 本日まで\n", "",
 			`flow "checklist": text "due_today" is missing`},
+		{"a missing common text", "flows/common.yaml", "  empty: 何も入力されていないようです。\n", "",
+			`flows: common text "empty" is missing`},
+		{"a misspelt common text", "flows/common.yaml", "  empty: ", "  emtpy: ",
+			`flows/common.yaml:52: unknown key "emtpy"`},
+		{"a misspelt flow text", "flows/checklist.yaml", "    due_today: ", "    due_todya: ",
+			`unknown key "due_todya"`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -110,20 +110,20 @@ func (d *Brain) Decide(ctx context.Context, t *bot.Turn) (bot.Outcome, error) {
 	c.sc = c.k.Script
 	c.settle()
 	if t.Expired {
-		c.say(c.sc.Texts["expired"])
+		c.say(c.sc.Texts.Expired)
 	}
 	switch t.Event.Kind {
 	case bot.FollowEvent:
 		c.closeHandoff()
 		c.s.End()
-		c.say(c.sc.Texts["welcome"])
-		c.menu(c.sc.Texts["menu"])
+		c.say(c.sc.Texts.Welcome)
+		c.menu(c.sc.Texts.Menu)
 	case bot.UnfollowEvent:
 		c.closeHandoff()
 		c.s.End()
 		c.s.Records = nil
 	case bot.UnsupportedEvent:
-		c.say(c.sc.Texts["unsupported"])
+		c.say(c.sc.Texts.Unsupported)
 		c.prompt()
 	case bot.ChoiceEvent:
 		c.choice(t.Event.Text)
@@ -204,7 +204,7 @@ func (c *turn) menu(lead string) { c.out = append(c.out, c.menuMessage(lead)) }
 func (c *turn) menuMessage(lead string) bot.Message {
 	choices := c.k.MainMenu()
 	if len(c.checklists()) > 1 && len(choices) < maxChoices {
-		choices = append(choices, bot.Choice{Label: c.sc.Flows["checklist"].Texts["compare_choice"], Value: cmd("compare")})
+		choices = append(choices, bot.Choice{Label: c.sc.Flows["checklist"].Texts.CompareChoice, Value: cmd("compare")})
 	}
 	return bot.Message{Text: lead, Choices: choices}
 }
@@ -212,13 +212,13 @@ func (c *turn) menuMessage(lead string) bot.Message {
 // text handles a typed message.
 func (c *turn) text(raw string) {
 	if utf8.RuneCountInString(raw) > maxInput {
-		c.say(fill(c.sc.Texts["too_long"], "max", strconv.Itoa(maxInput)))
+		c.say(fill(c.sc.Texts.TooLong, "max", strconv.Itoa(maxInput)))
 		c.prompt()
 		return
 	}
 	txt := parse.Normalize(raw)
 	if txt == "" {
-		c.say(c.sc.Texts["empty"])
+		c.say(c.sc.Texts.Empty)
 		c.prompt()
 		return
 	}
@@ -276,13 +276,13 @@ func (c *turn) choice(v string) {
 		step, val, _ := strings.Cut(strings.TrimPrefix(v, ansPrefix), ":")
 		f := c.flow()
 		if f == nil || step != c.s.Step {
-			c.say(c.sc.Texts["stale_choice"])
+			c.say(c.sc.Texts.StaleChoice)
 			c.prompt()
 			return
 		}
 		c.answer(f, f.step(step), val, true)
 	default:
-		c.say(c.sc.Texts["stale_choice"])
+		c.say(c.sc.Texts.StaleChoice)
 		c.prompt()
 	}
 }
@@ -293,23 +293,23 @@ func (c *turn) command(name string) {
 	case "menu":
 		c.closeHandoff()
 		c.s.End()
-		c.menu(c.sc.Texts["menu"])
+		c.menu(c.sc.Texts.Menu)
 	case "cancel":
 		if (c.atMenu() || c.s.Mode == bot.ModeSummary) && len(c.s.Stack) == 0 {
 			c.s.End() // at the summary the checklist is already kept: nothing to cancel
-			c.menu(c.sc.Texts["menu"])
+			c.menu(c.sc.Texts.Menu)
 			return
 		}
 		c.closeHandoff()
 		// Only the innermost flow is cancelled: one suspended under it comes back.
 		c.s.Leave()
 		if _, ok := c.s.Suspended(); ok {
-			c.say(c.sc.Texts["cancelled"])
+			c.say(c.sc.Texts.Cancelled)
 			c.resumeQuietly()
 			return
 		}
 		c.s.End()
-		c.menu(c.sc.Texts["cancelled"])
+		c.menu(c.sc.Texts.Cancelled)
 	case "back":
 		c.back()
 	case "handoff":
@@ -317,7 +317,7 @@ func (c *turn) command(name string) {
 	case "faq":
 		c.s.Suspend()
 		c.s.Enter(bot.ModeFAQ)
-		c.ask(c.sc.Texts["faq_prompt"], c.faqTopics())
+		c.ask(c.sc.Texts.FAQPrompt, c.faqTopics())
 	case "resume":
 		c.resume()
 	case "close":
@@ -348,7 +348,7 @@ func (c *turn) command(name string) {
 		if c.screen().tap(c, name) {
 			return
 		}
-		c.say(c.sc.Texts["stale_choice"])
+		c.say(c.sc.Texts.StaleChoice)
 		c.prompt()
 	}
 }
@@ -365,7 +365,7 @@ func (c *turn) idleText(txt string) {
 		c.unsure()
 		return
 	}
-	c.menu(c.sc.Texts["menu"])
+	c.menu(c.sc.Texts.Menu)
 }
 
 // faqText answers a message typed in FAQ mode. With a flow suspended under the FAQ, a
@@ -418,7 +418,7 @@ func (c *turn) offers(id, flow string) bool {
 func (c *turn) answerFAQ(id string) {
 	a, ok := c.k.FAQ.Answer(id, c.now)
 	if !ok {
-		c.say(c.sc.Texts["stale_choice"])
+		c.say(c.sc.Texts.StaleChoice)
 		c.prompt()
 		return
 	}
@@ -428,7 +428,7 @@ func (c *turn) answerFAQ(id string) {
 	}
 	c.s.Topic = id
 	c.say(a.Text)
-	c.ask(c.sc.Texts["faq_more"], c.faqChoices(&a))
+	c.ask(c.sc.Texts.FAQMore, c.faqChoices(&a))
 }
 
 // faqChoices are the choices after an answer: resume a suspended flow first, then the
@@ -437,7 +437,7 @@ func (c *turn) faqChoices(a *faq.Answer) []bot.Choice {
 	var ch []bot.Choice
 	if f, ok := c.s.Suspended(); ok {
 		if fl := c.sc.Flows[f.Flow]; fl != nil {
-			ch = append(ch, bot.Choice{Label: fill(c.sc.Texts["resume_choice"], "flow", fl.Title), Value: cmd("resume")})
+			ch = append(ch, bot.Choice{Label: fill(c.sc.Texts.ResumeChoice, "flow", fl.Title), Value: cmd("resume")})
 		}
 	}
 	if a != nil {
@@ -447,7 +447,7 @@ func (c *turn) faqChoices(a *faq.Answer) []bot.Choice {
 				ch = append(ch, bot.Choice{Label: f.Title, Value: cmd(a.Offer)})
 			}
 		case faq.OfferHandoff:
-			ch = append(ch, bot.Choice{Label: c.sc.Texts["handoff_choice"], Value: cmd("handoff")})
+			ch = append(ch, bot.Choice{Label: c.sc.Texts.HandoffChoice, Value: cmd("handoff")})
 		}
 		for _, r := range a.Related {
 			if len(ch) >= maxChoices-1 {
@@ -456,7 +456,7 @@ func (c *turn) faqChoices(a *faq.Answer) []bot.Choice {
 			ch = append(ch, bot.Choice{Label: r.Title, Value: faqPrefix + r.ID})
 		}
 	}
-	return append(ch, bot.Choice{Label: c.sc.Texts["menu_choice"], Value: cmd("menu")})
+	return append(ch, bot.Choice{Label: c.sc.Texts.MenuChoice, Value: cmd("menu")})
 }
 
 // faqTopics offers the FAQ's topics to tap, as many as fit.
@@ -468,19 +468,19 @@ func (c *turn) faqTopics() []bot.Choice {
 		}
 		ch = append(ch, bot.Choice{Label: t.Title, Value: faqPrefix + t.ID})
 	}
-	return append(ch, bot.Choice{Label: c.sc.Texts["menu_choice"], Value: cmd("menu")})
+	return append(ch, bot.Choice{Label: c.sc.Texts.MenuChoice, Value: cmd("menu")})
 }
 
 // unsure says plainly that the desk does not know, and offers a person.
 func (c *turn) unsure() {
-	ch := []bot.Choice{{Label: c.sc.Texts["handoff_choice"], Value: cmd("handoff")}}
+	ch := []bot.Choice{{Label: c.sc.Texts.HandoffChoice, Value: cmd("handoff")}}
 	if f, ok := c.s.Suspended(); ok {
 		if fl := c.sc.Flows[f.Flow]; fl != nil {
-			ch = append(ch, bot.Choice{Label: fill(c.sc.Texts["resume_choice"], "flow", fl.Title), Value: cmd("resume")})
+			ch = append(ch, bot.Choice{Label: fill(c.sc.Texts.ResumeChoice, "flow", fl.Title), Value: cmd("resume")})
 		}
 	}
-	ch = append(ch, bot.Choice{Label: c.sc.Texts["menu_choice"], Value: cmd("menu")})
-	c.ask(c.sc.Texts["faq_unsure"], ch)
+	ch = append(ch, bot.Choice{Label: c.sc.Texts.MenuChoice, Value: cmd("menu")})
+	c.ask(c.sc.Texts.FAQUnsure, ch)
 }
 
 // resume returns to the suspended flow at the step it left.
@@ -488,7 +488,7 @@ func (c *turn) resume() {
 	c.closeHandoff()
 	c.s.Leave()
 	if !c.resumeQuietly() {
-		c.menu(c.sc.Texts["menu_again"])
+		c.menu(c.sc.Texts.MenuAgain)
 	}
 }
 
@@ -497,7 +497,7 @@ func (c *turn) resumeQuietly() bool {
 		return false
 	}
 	if f := c.flow(); f != nil {
-		c.say(fill(c.sc.Texts["resumed"], "flow", f.Title))
+		c.say(fill(c.sc.Texts.Resumed, "flow", f.Title))
 	}
 	c.prompt()
 	return true

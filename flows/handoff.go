@@ -39,7 +39,7 @@ func (c *turn) handoffMessage(txt string) {
 		ID: thread + "-" + strconv.FormatInt(c.s.Version+1, 10), Kind: bot.NoticeHandoffMessage,
 		Conversation: c.s.Conversation, Time: c.now, Thread: thread, Text: txt,
 	})
-	c.ask(c.sc.Texts["handoff_sent"], c.handoffChoices())
+	c.ask(c.sc.Texts.HandoffSent, c.handoffChoices())
 }
 
 // endHandoff is the clinic ending a handoff (or the wait for its question): the desk is
@@ -48,12 +48,12 @@ func (c *turn) endHandoff() {
 	c.closeHandoff()
 	c.s.Leave()
 	if !c.resumeQuietly() {
-		c.menu(c.sc.Texts["menu_again"])
+		c.menu(c.sc.Texts.MenuAgain)
 	}
 }
 
 func (c *turn) handoffChoices() []bot.Choice {
-	return []bot.Choice{{Label: c.sc.Texts["handoff_close_choice"], Value: cmd("close")}}
+	return []bot.Choice{{Label: c.sc.Texts.HandoffCloseChoice, Value: cmd("close")}}
 }
 
 // handoffContext tells the desk where the clinic was: the suspended flow, its step and
@@ -84,14 +84,14 @@ func (c *turn) closeHandoff() {
 		ID: thread + "-closed", Kind: bot.NoticeHandoffClosed, Conversation: c.s.Conversation,
 		Time: c.now, Thread: thread,
 	})
-	c.say(c.sc.Texts["handoff_closed"])
+	c.say(c.sc.Texts.HandoffClosed)
 }
 
 // deskReply passes on what desk staff wrote in the conversation's thread. The clinic's
 // state is left as it is: an open handoff offers to close, a flow in progress asks its
 // question again so the clinic knows where it was.
 func (c *turn) deskReply(text string) {
-	msg := fill(c.sc.Texts["desk_reply"], "text", text)
+	msg := fill(c.sc.Texts.DeskReply, "text", text)
 	switch {
 	case c.s.Mode == bot.ModeHandoffOpen:
 		c.ask(msg, c.handoffChoices())
@@ -110,9 +110,9 @@ func (c *turn) deskClose(thread string) {
 	if c.s.Mode != bot.ModeHandoffOpen || c.s.Thread != thread {
 		return
 	}
-	c.say(c.sc.Texts["handoff_closed_by_desk"])
+	c.say(c.sc.Texts.HandoffClosedByDesk)
 	c.s.Leave()
 	if !c.resumeQuietly() {
-		c.menu(c.sc.Texts["menu_again"])
+		c.menu(c.sc.Texts.MenuAgain)
 	}
 }

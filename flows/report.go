@@ -35,9 +35,9 @@ func (c *turn) send(f *Flow) {
 	r := c.buildReport(f, id)
 	c.notices = append(c.notices, bot.Notice{ID: id, Kind: bot.NoticeReport, Conversation: c.s.Conversation, Time: c.now, Report: &r})
 	c.s.Leave()
-	c.say(fill(f.Texts["sent"], "receipt", id))
+	c.say(fill(f.Texts.Sent, "receipt", id))
 	if !c.resumeQuietly() {
-		c.menu(c.sc.Texts["menu_again"])
+		c.menu(c.sc.Texts.MenuAgain)
 	}
 }
 
@@ -66,7 +66,7 @@ func (c *turn) buildReport(f *Flow, id string) bot.Report {
 func (c *turn) prefill(id string) {
 	rec, ok := c.record(id)
 	if !ok {
-		c.say(c.sc.Texts["stale_choice"])
+		c.say(c.sc.Texts.StaleChoice)
 		c.prompt()
 		return
 	}
@@ -90,7 +90,7 @@ func (c *turn) prefill(id string) {
 	c.s.Start(rp.ID, "", answers)
 	c.s.From = id
 	c.say(rp.Start)
-	c.say(fill(rp.Texts["prefilled"], "fields", strings.Join(filled, "、"), "count", strconv.Itoa(len(filled))))
+	c.say(fill(rp.Texts.Prefilled, "fields", strings.Join(filled, "、"), "count", strconv.Itoa(len(filled))))
 	c.next(rp)
 }
 

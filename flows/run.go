@@ -99,7 +99,7 @@ func (c *turn) recheck(f *Flow, st *Step) {
 		}
 		if _, retry, _ := c.understand(o, v, false); retry != "" {
 			delete(c.s.Answers, o.ID)
-			c.say(f.Texts["code_recheck"])
+			c.say(f.Texts.CodeRecheck)
 		}
 	}
 }
@@ -116,7 +116,7 @@ func (c *turn) understand(st *Step, in string, tapped bool) (value, retry string
 		if o, ok := optionByValue(st, in); ok {
 			return o.Value, "", false
 		}
-		return "", c.sc.Texts["stale_choice"], false
+		return "", c.sc.Texts.StaleChoice, false
 	}
 	if o, ok := namedOption(st, in); ok {
 		return o.Value, "", false
@@ -132,27 +132,28 @@ func (c *turn) understand(st *Step, in string, tapped bool) (value, retry string
 
 // read reads typed text by the input kind of st.
 func (c *turn) read(st *Step, in string) (value, retry string, vague bool) {
-	vagueRetry := func(k string) (string, string, bool) {
+	t := &c.sc.Texts
+	vagueRetry := func(text string) (string, string, bool) {
 		if st.Retry != "" {
 			return "", st.Retry, true
 		}
-		return "", c.sc.Texts[k], true
+		return "", text, true
 	}
-	refuse := func(k string) (string, string, bool) { return "", c.sc.Texts[k], false }
+	refuse := func(text string) (string, string, bool) { return "", text, false }
 	switch st.Input {
 	case "choice", "confirm":
-		return vagueRetry("not_understood")
+		return vagueRetry(t.NotUnderstood)
 	case "multi":
-		return vagueRetry("multi_retry")
+		return vagueRetry(t.MultiRetry)
 	case "yesno":
-		return vagueRetry("yesno_retry")
+		return vagueRetry(t.YesnoRetry)
 	case "text":
 		limit := st.Max
 		if limit == 0 {
 			limit = 200
 		}
 		if utf8.RuneCountInString(in) > limit {
-			return "", fill(c.sc.Texts["too_long"], "max", strconv.Itoa(limit)), false
+			return "", fill(c.sc.Texts.TooLong, "max", strconv.Itoa(limit)), false
 		}
 		return in, "", false
 	case "yen":
@@ -161,31 +162,31 @@ func (c *turn) read(st *Step, in string) (value, retry string, vague bool) {
 		case err == nil:
 			return formatAmountValue(a), "", false
 		case errors.Is(err, parse.ErrNegative):
-			return refuse("yen_negative")
+			return refuse(t.YenNegative)
 		case errors.Is(err, parse.ErrZero):
-			return refuse("yen_zero")
+			return refuse(t.YenZero)
 		case errors.Is(err, parse.ErrTooLarge):
-			return refuse("yen_too_large")
+			return refuse(t.YenTooLarge)
 		}
-		return vagueRetry("yen_retry")
+		return vagueRetry(t.YenRetry)
 	case "when":
 		w, err := parse.ParseWhen(in, c.now)
 		switch {
 		case err == nil:
 			return w.Date.Format(time.DateOnly), "", false
 		case errors.Is(err, parse.ErrInvalidDate):
-			return refuse("when_invalid")
+			return refuse(t.WhenInvalid)
 		case errors.Is(err, parse.ErrPast):
-			return refuse("when_past")
+			return refuse(t.WhenPast)
 		case errors.Is(err, parse.ErrTooFar):
-			return refuse("when_far")
+			return refuse(t.WhenFar)
 		}
-		return vagueRetry("when_retry")
+		return vagueRetry(t.WhenRetry)
 	case "prefecture":
 		if p, ok := parse.ParsePrefecture(in); ok {
 			return p.Name, "", false
 		}
-		return vagueRetry("prefecture_retry")
+		return vagueRetry(t.PrefectureRetry)
 	case "code":
 		return c.readCode(in)
 	case "contact":
@@ -195,9 +196,9 @@ func (c *turn) read(st *Step, in string) (value, retry string, vague bool) {
 		if e, err := parse.ParseEmail(in); err == nil {
 			return e, "", false
 		}
-		return vagueRetry("contact_retry")
+		return vagueRetry(t.ContactRetry)
 	}
-	return vagueRetry("not_understood")
+	return vagueRetry(t.NotUnderstood)
 }
 
 // readCode reads a 医療機関コード against the prefecture answered before it, which also
@@ -211,19 +212,19 @@ func (c *turn) readCode(in string) (value, retry string, vague bool) {
 	switch {
 	case err == nil && code.Table == 4:
 		// A pharmacy's code: this desk takes reports of clinics and hospitals, 医科 or 歯科.
-		return "", c.sc.Texts["code_table"], false
+		return "", c.sc.Texts.CodeTable, false
 	case err == nil:
 		return code.String(), "", false
 	case errors.Is(err, parse.ErrCheckDigit):
-		return "", c.sc.Texts["code_check"], false
+		return "", c.sc.Texts.CodeCheck, false
 	case errors.Is(err, parse.ErrCodePrefecture):
-		return "", fill(c.sc.Texts["code_prefecture"], "prefecture", pref.Name), false
+		return "", fill(c.sc.Texts.CodePrefecture, "prefecture", pref.Name), false
 	case errors.Is(err, parse.ErrCodeTable):
-		return "", c.sc.Texts["code_table"], false
+		return "", c.sc.Texts.CodeTable, false
 	case errors.Is(err, parse.ErrNeedPrefecture):
-		return "", c.sc.Texts["code_need_prefecture"], false
+		return "", c.sc.Texts.CodeNeedPrefecture, false
 	}
-	return "", c.sc.Texts["code_retry"], true
+	return "", c.sc.Texts.CodeRetry, true
 }
 
 // optionByValue finds the option of a tapped value.
@@ -370,7 +371,7 @@ func (c *turn) back() {
 		return
 	}
 	if len(c.s.Trail) == 0 {
-		c.say(c.sc.Texts["back_first"])
+		c.say(c.sc.Texts.BackFirst)
 		c.prompt()
 		return
 	}
@@ -393,7 +394,7 @@ func (c *turn) skip(f *Flow, st *Step) {
 // donePicking ends the multiple choice st with the choices picked, or asks for one.
 func (c *turn) donePicking(f *Flow, st *Step) {
 	if len(c.s.Picks) == 0 {
-		c.say(c.sc.Texts["multi_empty"])
+		c.say(c.sc.Texts.MultiEmpty)
 		c.prompt()
 		return
 	}
@@ -413,7 +414,7 @@ func (c *turn) finish(f *Flow) {
 		c.prompt()
 	default:
 		c.s.End()
-		c.menu(c.sc.Texts["menu_again"])
+		c.menu(c.sc.Texts.MenuAgain)
 	}
 }
 
@@ -450,7 +451,7 @@ func (c *turn) edit(id string) {
 		st = f.step(id)
 	}
 	if st == nil || c.s.Mode != bot.ModeEdit || !st.Edit || !st.applies(c.s.Answers) {
-		c.say(c.sc.Texts["stale_choice"])
+		c.say(c.sc.Texts.StaleChoice)
 		c.prompt()
 		return
 	}

@@ -122,7 +122,7 @@ func (c *turn) settle() {
 // The main menu.
 
 func (menuScreen) view(c *turn) []bot.Message {
-	return []bot.Message{c.menuMessage(c.sc.Texts["menu_again"])}
+	return []bot.Message{c.menuMessage(c.sc.Texts.MenuAgain)}
 }
 
 func (menuScreen) text(c *turn, txt string) { c.idleText(txt) }
@@ -148,11 +148,11 @@ func (questionScreen) view(c *turn) []bot.Message {
 	}
 	text := st.Ask
 	if st.Input == "multi" && len(picked) > 0 {
-		text = fill(c.sc.Texts["multi_more"], "picked", c.optionLabels(st, picked))
-		ch = append([]bot.Choice{{Label: c.sc.Texts["multi_done_choice"], Value: cmd("done")}}, ch...)
+		text = fill(c.sc.Texts.MultiMore, "picked", c.optionLabels(st, picked))
+		ch = append([]bot.Choice{{Label: c.sc.Texts.MultiDoneChoice, Value: cmd("done")}}, ch...)
 	}
 	if st.Optional {
-		ch = append(ch, bot.Choice{Label: c.sc.Texts["skip_choice"], Value: cmd("skip")})
+		ch = append(ch, bot.Choice{Label: c.sc.Texts.SkipChoice, Value: cmd("skip")})
 	}
 	if len(ch) > maxChoices {
 		ch = ch[:maxChoices]
@@ -207,12 +207,12 @@ func (questionScreen) tap(c *turn, name string) bool {
 
 func (confirmScreen) view(c *turn) []bot.Message {
 	f := c.flow()
-	card := &bot.Card{Title: f.Texts["confirm_title"], Rows: c.answerRows(f, c.s.Answers)}
+	card := &bot.Card{Title: f.Texts.ConfirmTitle, Rows: c.answerRows(f, c.s.Answers)}
 	card.Text = cardText(card)
-	return []bot.Message{{Card: card}, {Text: f.Texts["confirm_ask"], Choices: []bot.Choice{
-		{Label: f.Texts["send_choice"], Value: cmd("send")},
-		{Label: f.Texts["edit_choice"], Value: cmd("edit")},
-		{Label: f.Texts["cancel_choice"], Value: cmd("cancel")},
+	return []bot.Message{{Card: card}, {Text: f.Texts.ConfirmAsk, Choices: []bot.Choice{
+		{Label: f.Texts.SendChoice, Value: cmd("send")},
+		{Label: f.Texts.EditChoice, Value: cmd("edit")},
+		{Label: f.Texts.CancelChoice, Value: cmd("cancel")},
 	}}}
 }
 
@@ -248,10 +248,10 @@ func (editScreen) view(c *turn) []bot.Message {
 		ch = append(ch, bot.Choice{Label: st.Label, Value: editPrefix + st.ID})
 	}
 	if len(fields) > per {
-		ch = append(ch, bot.Choice{Label: f.Texts["edit_more_choice"], Value: cmd("editmore")})
+		ch = append(ch, bot.Choice{Label: f.Texts.EditMoreChoice, Value: cmd("editmore")})
 	}
-	ch = append(ch, bot.Choice{Label: c.sc.Texts["back_choice_confirm"], Value: cmd("back")})
-	return []bot.Message{{Text: f.Texts["edit_which"], Choices: ch}}
+	ch = append(ch, bot.Choice{Label: c.sc.Texts.BackChoiceConfirm, Value: cmd("back")})
+	return []bot.Message{{Text: f.Texts.EditWhich, Choices: ch}}
 }
 
 // text on the field list picks a field by its name, on any page; anything else may be a
@@ -279,17 +279,17 @@ func (editScreen) tap(c *turn, name string) bool {
 func (summaryScreen) view(c *turn) []bot.Message {
 	f := c.flow()
 	id := c.s.Record
-	text := f.Texts["summary_ask"]
+	text := f.Texts.SummaryAsk
 	var ch []bot.Choice
 	if rec, ok := c.record(id); ok && len(checklistProblems(f, rec.Answers)) > 0 {
-		text = f.Texts["report_offer"]
-		ch = append(ch, bot.Choice{Label: f.Texts["report_choice"], Value: cmd("prefill:" + id)})
+		text = f.Texts.ReportOffer
+		ch = append(ch, bot.Choice{Label: f.Texts.ReportChoice, Value: cmd("prefill:" + id)})
 	}
-	ch = append(ch, bot.Choice{Label: f.Texts["another_choice"], Value: cmd("another")})
+	ch = append(ch, bot.Choice{Label: f.Texts.AnotherChoice, Value: cmd("another")})
 	if len(c.checklists()) > 1 {
-		ch = append(ch, bot.Choice{Label: f.Texts["compare_choice"], Value: cmd("compare")})
+		ch = append(ch, bot.Choice{Label: f.Texts.CompareChoice, Value: cmd("compare")})
 	}
-	ch = append(ch, bot.Choice{Label: c.sc.Texts["menu_choice"], Value: cmd("menu")})
+	ch = append(ch, bot.Choice{Label: c.sc.Texts.MenuChoice, Value: cmd("menu")})
 	return []bot.Message{{Text: text, Choices: ch}}
 }
 
@@ -305,7 +305,7 @@ func (summaryScreen) tap(*turn, string) bool { return false }
 // The FAQ.
 
 func (faqScreen) view(c *turn) []bot.Message {
-	return []bot.Message{{Text: c.sc.Texts["faq_more"], Choices: c.faqChoices(nil)}}
+	return []bot.Message{{Text: c.sc.Texts.FAQMore, Choices: c.faqChoices(nil)}}
 }
 
 func (faqScreen) text(c *turn, txt string) { c.faqText(txt) }
@@ -315,7 +315,7 @@ func (faqScreen) tap(*turn, string) bool { return false }
 // Asking what to ask a person: the text typed opens the thread at the desk.
 
 func (handoffAskScreen) view(c *turn) []bot.Message {
-	return []bot.Message{{Text: c.sc.Texts["handoff_ask"], Choices: []bot.Choice{{Label: c.sc.Texts["menu_choice"], Value: cmd("menu")}}}}
+	return []bot.Message{{Text: c.sc.Texts.HandoffAsk, Choices: []bot.Choice{{Label: c.sc.Texts.MenuChoice, Value: cmd("menu")}}}}
 }
 
 func (handoffAskScreen) text(c *turn, txt string) { c.openHandoff(txt) }
@@ -326,7 +326,7 @@ func (handoffAskScreen) tap(*turn, string) bool { return false }
 // and menu words, which close it.
 
 func (handoffOpenScreen) view(c *turn) []bot.Message {
-	return []bot.Message{{Text: c.sc.Texts["handoff_opened"], Choices: c.handoffChoices()}}
+	return []bot.Message{{Text: c.sc.Texts.HandoffOpened, Choices: c.handoffChoices()}}
 }
 
 func (handoffOpenScreen) text(c *turn, txt string) {
@@ -346,7 +346,7 @@ func (c *turn) notAnAnswer(txt string) {
 	if c.tryFAQ(txt, false) {
 		return
 	}
-	c.say(c.sc.Texts["not_understood"])
+	c.say(c.sc.Texts.NotUnderstood)
 	c.prompt()
 }
 
