@@ -161,8 +161,8 @@ func (c *turn) attention(f *Flow, cat string, a map[string]string) string {
 // that all have passed.
 func (c *turn) deadlinesAhead(f *Flow) string {
 	var lines []string
-	for _, dl := range f.Deadlines {
-		d, _ := time.ParseInLocation(time.DateOnly, dl.Date, bot.JST)
+	for _, dl := range f.deadlines {
+		d := dl.Date
 		days := japan.DaysUntil(c.now, d)
 		if days < 0 {
 			continue
@@ -171,7 +171,7 @@ func (c *turn) deadlinesAhead(f *Flow) string {
 		if days == 0 {
 			left = f.Texts.DueToday
 		}
-		lines = append(lines, fill(f.Texts.DeadlineLine, "date", japan.Date(d), "text", dl.Text, "left", left))
+		lines = append(lines, fill(f.Texts.DeadlineLine, "date", japan.Date(d), "text", dl.Label, "left", left))
 	}
 	if len(lines) == 0 {
 		return f.Texts.DeadlinesPassed
@@ -203,10 +203,9 @@ func checklistProblems(f *Flow, a map[string]string) []string {
 
 // operationDeadline is the day by which operation must start for the subsidy.
 func operationDeadline(f *Flow) time.Time {
-	for _, dl := range f.Deadlines {
+	for _, dl := range f.deadlines {
 		if dl.Operation {
-			d, _ := time.ParseInLocation(time.DateOnly, dl.Date, bot.JST)
-			return d
+			return dl.Date
 		}
 	}
 	return time.Time{}

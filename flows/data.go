@@ -7,10 +7,11 @@ import (
 	"reflect"
 	"slices"
 	"strings"
-	"time"
 	"unicode/utf8"
 
 	"go.yaml.in/yaml/v3"
+
+	"deskbot/flows/faq"
 )
 
 // Script is everything the desk can say outside the FAQ: the common texts, the global
@@ -41,20 +42,15 @@ type Flow struct {
 	Texts FlowTexts `yaml:"texts"`
 	// Caps are the subsidy caps by facility type value, in yen (the checklist).
 	Caps map[string]int64 `yaml:"caps"`
-	// Deadlines are the dates the checklist's next steps count down to.
-	Deadlines []Deadline `yaml:"deadlines"`
+	// Deadlines name the dates the checklist's next steps count down to, by id in the FAQ's
+	// shared list; Load resolves them into deadlines.
+	Deadlines []string `yaml:"deadlines"`
+
+	deadlines []faq.Deadline
 
 	file      string
 	capsLine  int
 	textsLine int
-}
-
-// Deadline is a dated step of the subsidy schedule.
-type Deadline struct {
-	Date string `yaml:"date"`
-	Text string `yaml:"text"`
-	// Operation marks the date by which operation must start for the subsidy.
-	Operation bool `yaml:"operation"`
 }
 
 // Step is one question of a flow and the kind of answer it takes.
@@ -415,11 +411,6 @@ func (s *Script) validate() []error {
 				bad(f.file, f.textsLine, "flow %q: text %q is missing", f.ID, k)
 			}
 		}
-		for _, dl := range f.Deadlines {
-			if _, err := time.Parse(time.DateOnly, dl.Date); err != nil || dl.Text == "" {
-				bad(f.file, 1, "flow %q: deadline %q needs a date YYYY-MM-DD and a text", f.ID, dl.Date)
-			}
-		}
 		seen := map[string]bool{}
 		for _, st := range f.Steps {
 			switch {
@@ -623,4 +614,22 @@ func fill(text string, kv ...string) string {
 		pairs = append(pairs, "{"+kv[i]+"}", kv[i+1])
 	}
 	return strings.NewReplacer(pairs...).Replace(text)
+}
+
+// resolveDeadlines finds the deadlines each flow names in the FAQ's shared list; an id the
+// list lacks is an error naming the flow's file.
+func (s *Script) resolveDeadlines(kb *faq.KB) error {
+	var errs []error
+	for _, f := range s.Flows {
+		f.deadlines = f.deadlines[:0]
+		for _, id := range f.Deadlines {
+			d, ok := kb.Deadline(id)
+			if !ok {
+				errs = append(errs, fmt.Errorf("%s: flow %q: deadline %q is not in the FAQ's deadlines: list", f.file, f.ID, id))
+				continue
+			}
+			f.deadlines = append(f.deadlines, d)
+		}
+	}
+	return errors.Join(errs...)
 }

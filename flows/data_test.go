@@ -85,3 +85,15 @@ func TestLoadScriptProblems(t *testing.T) {
 		})
 	}
 }
+
+// The checklist names its deadlines in the FAQ's shared list; an id the list lacks is
+// refused with the flow's file.
+func TestLoadUnknownDeadline(t *testing.T) {
+	fsys := withFile(t, "flows/checklist.yaml", func(s string) string {
+		return strings.Replace(s, "subsidy-contract,", "subsidy-contracts,", 1)
+	})
+	_, err := flows.Load(fsys)
+	if err == nil || !strings.Contains(err.Error(), `flows/checklist.yaml: flow "checklist": deadline "subsidy-contracts" is not in the FAQ's deadlines: list`) {
+		t.Errorf("Load = %v", err)
+	}
+}

@@ -33,6 +33,9 @@ func Load(fsys fs.FS) (*Knowledge, error) {
 	if serr != nil || ferr != nil {
 		return nil, joinErrs(serr, ferr)
 	}
+	if err := s.resolveDeadlines(kb); err != nil {
+		return nil, err
+	}
 	return &Knowledge{Script: s, FAQ: kb}, nil
 }
 

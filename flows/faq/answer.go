@@ -1,7 +1,6 @@
 package faq
 
 import (
-	"cmp"
 	"fmt"
 	"strings"
 	"time"
@@ -29,7 +28,7 @@ func (kb *KB) Answer(id string, now time.Time) (Answer, bool) {
 	}
 	a := Answer{ID: t.ID, Title: t.Title, Text: t.Answer, Offer: t.Offer}
 	if len(t.Deadlines) > 0 {
-		a.Text += "\n\n" + deadlineParagraph(t.Deadlines, now)
+		a.Text += "\n\n" + kb.countdown.paragraph(t.Deadlines, now)
 	}
 	for _, r := range t.Related {
 		if rt, ok := kb.Topic(r); ok {
@@ -39,27 +38,16 @@ func (kb *KB) Answer(id string, now time.Time) (Answer, bool) {
 	return a, true
 }
 
-// deadlineParagraph is, for example:
+// paragraph is, for example:
 //
 //	2022年11月15日（令和4年11月15日）時点の状況です。
 //	・1機種の申込締切：2022年10月30日（令和4年10月30日）　締切済み（在庫がある限り、締切後も申し込めます）
 //	・残り4機種の申込締切：2022年11月30日（令和4年11月30日）　あと15日
-func deadlineParagraph(ds []Deadline, now time.Time) string {
+func (c Countdown) paragraph(ds []Deadline, now time.Time) string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "%s時点の状況です。", japan.Date(now))
+	b.WriteString(strings.ReplaceAll(c.AsOf, "{date}", japan.Date(now)))
 	for _, d := range ds {
-		fmt.Fprintf(&b, "\n・%s：%s　", d.Label, japan.Date(d.Date))
-		switch days := japan.DaysUntil(now, d.Date); {
-		case days > 0:
-			fmt.Fprintf(&b, "あと%d日", days)
-		case days == 0:
-			b.WriteString("本日")
-		default:
-			b.WriteString(cmp.Or(d.Passed, "締切済み"))
-			if d.Note != "" {
-				fmt.Fprintf(&b, "（%s）", d.Note)
-			}
-		}
+		fmt.Fprintf(&b, "\n・%s：%s　%s", d.Label, japan.Date(d.Date), c.Status(d, now))
 	}
 	return b.String()
 }
