@@ -188,7 +188,8 @@ func checklistProblems(f *Flow, a map[string]string) []string {
 	if a[ckCanDo] == canDoNo {
 		cats = append(cats, catNoVendor)
 	}
-	if cost, ok := amountValue(a[ckCostIntr]); ok {
+	var cost parse.Amount
+	if cost.UnmarshalText([]byte(a[ckCostIntr])) == nil {
 		if limit, has := f.Caps[a[ckFacility]]; has && cost.Yen > limit {
 			cats = append(cats, catOverCap)
 		}
@@ -275,7 +276,8 @@ func (c *turn) display(st *Step, v string) string {
 	case "multi":
 		return c.optionLabels(st, picks(v))
 	case "yen":
-		if a, ok := amountValue(v); ok {
+		var a parse.Amount
+		if a.UnmarshalText([]byte(v)) == nil {
 			return c.amountText(a)
 		}
 	case "when":

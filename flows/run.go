@@ -160,7 +160,7 @@ func (c *turn) read(st *Step, in string) (value, retry string, vague bool) {
 		a, err := parse.ParseYen(in)
 		switch {
 		case err == nil:
-			return formatAmountValue(a), "", false
+			return a.String(), "", false
 		case errors.Is(err, parse.ErrNegative):
 			return refuse(t.YenNegative)
 		case errors.Is(err, parse.ErrZero):
@@ -458,40 +458,4 @@ func (c *turn) edit(id string) {
 	c.s.Mode, c.s.Step, c.s.Picks, c.s.Page = bot.ModeStep, id, nil, 0
 	c.s.Trail, c.s.Editing = nil, true
 	c.prompt()
-}
-
-// formatAmountValue stores an amount as "yen" or "yen/m", "yen/y", with "~" for approx.
-func formatAmountValue(a parse.Amount) string {
-	v := strconv.FormatInt(a.Yen, 10)
-	switch a.Period {
-	case parse.Monthly:
-		v += "/m"
-	case parse.Yearly:
-		v += "/y"
-	}
-	if a.Approx {
-		v = "~" + v
-	}
-	return v
-}
-
-// amountValue reads a stored amount back.
-func amountValue(v string) (parse.Amount, bool) {
-	var a parse.Amount
-	if v == "" {
-		return a, false
-	}
-	v, a.Approx = strings.CutPrefix(v, "~")
-	switch {
-	case strings.HasSuffix(v, "/m"):
-		a.Period, v = parse.Monthly, strings.TrimSuffix(v, "/m")
-	case strings.HasSuffix(v, "/y"):
-		a.Period, v = parse.Yearly, strings.TrimSuffix(v, "/y")
-	}
-	n, err := strconv.ParseInt(v, 10, 64)
-	if err != nil {
-		return a, false
-	}
-	a.Yen = n
-	return a, true
 }
