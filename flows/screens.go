@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"deskbot/bot"
+	"deskbot/flows/faq"
 )
 
 // The conversation is at one screen at a time, named by the session's Mode (at
@@ -302,10 +303,18 @@ func (summaryScreen) text(c *turn, txt string) {
 
 func (summaryScreen) tap(*turn, string) bool { return false }
 
-// The FAQ.
+// The FAQ: its topic list, or, after an answer, what may follow it — the flow put aside,
+// the flow the answer points to, related topics, the menu.
 
 func (faqScreen) view(c *turn) []bot.Message {
-	return []bot.Message{{Text: c.sc.Texts.FAQMore, Choices: c.faqChoices(nil)}}
+	if c.s.Topic == "" {
+		return []bot.Message{{Text: c.sc.Texts.FAQPrompt, Choices: c.faqTopics()}}
+	}
+	var after *faq.Answer
+	if a, ok := c.k.FAQ.Answer(c.s.Topic, c.now); ok {
+		after = &a
+	}
+	return []bot.Message{{Text: c.sc.Texts.FAQMore, Choices: c.faqChoices(after)}}
 }
 
 func (faqScreen) text(c *turn, txt string) { c.faqText(txt) }
