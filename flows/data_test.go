@@ -10,6 +10,16 @@ import (
 	"deskbot/flows/kb"
 )
 
+// embedded is the embedded knowledge base, loaded.
+func embedded(t testing.TB) *flows.Knowledge {
+	t.Helper()
+	k, err := flows.Load(kb.Embedded())
+	if err != nil {
+		t.Fatalf("load knowledge: %v", err)
+	}
+	return k
+}
+
 // withFile is the embedded knowledge base with one file replaced, as a desk overlay would.
 func withFile(t *testing.T, name string, edit func(string) string) fs.FS {
 	t.Helper()

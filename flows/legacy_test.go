@@ -9,18 +9,13 @@ import (
 
 	"deskbot/bot"
 	"deskbot/flows"
-	"deskbot/flows/kb"
 )
 
 // A session written by the code before the modes were typed goes on where it was: a
 // multiple choice with picks, an open handoff, the confirmation screen of a report
 // pre-filled from a kept checklist.
 func TestLegacySessionsGoOn(t *testing.T) {
-	k, err := flows.Load(kb.Embedded())
-	if err != nil {
-		t.Fatal(err)
-	}
-	d := flows.NewBrain(k)
+	d := flows.NewBrain(embedded(t))
 	now := time.Date(2022, 11, 15, 10, 0, 0, 0, bot.JST)
 	for _, tc := range []struct {
 		name, session string

@@ -2,8 +2,6 @@ package flows_test
 
 import (
 	"context"
-	"os"
-	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
@@ -11,35 +9,16 @@ import (
 
 	"deskbot/bot"
 	"deskbot/flows"
-	"deskbot/flows/kb"
 )
 
 // A knowledge base edited between two turns may drop the question a clinic is at: the
 // conversation goes on at the next question not answered, with the answers kept, and
 // nothing of the old question is offered.
 func TestSwapDropsCurrentQuestion(t *testing.T) {
-	k, err := flows.Load(kb.Embedded())
-	if err != nil {
-		t.Fatal(err)
-	}
-	orig, err := os.ReadFile("kb/flows/checklist.yaml")
-	if err != nil {
-		t.Fatal(err)
-	}
-	edited := regexp.MustCompile(`(?s)\n    - id: work_clinic\n.*?\n\n`).ReplaceAllString(string(orig), "\n")
-	if edited == string(orig) {
-		t.Fatal("the test's edit changed nothing")
-	}
-	dir := t.TempDir()
-	os.MkdirAll(filepath.Join(dir, "flows"), 0o755)
-	if err := os.WriteFile(filepath.Join(dir, "flows", "checklist.yaml"), []byte(edited), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	fsys, err := kb.Open(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	k2, err := flows.Load(fsys)
+	k := embedded(t)
+	k2, err := flows.Load(withFile(t, "flows/checklist.yaml", func(s string) string {
+		return regexp.MustCompile(`(?s)\n    - id: work_clinic\n.*?\n\n`).ReplaceAllString(s, "\n")
+	}))
 	if err != nil {
 		t.Fatal(err)
 	}

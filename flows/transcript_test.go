@@ -13,9 +13,9 @@ import (
 
 	"deskbot/bot"
 	"deskbot/bot/bottest"
+	"deskbot/bot/line/linetest"
 	"deskbot/bot/transcript"
 	"deskbot/flows"
-	"deskbot/flows/kb"
 	"deskbot/store"
 )
 
@@ -59,8 +59,9 @@ func TestTranscripts(t *testing.T) {
 	for _, f := range files {
 		name := strings.TrimSuffix(filepath.Base(f), ".txt")
 		t.Run("line/"+name, func(t *testing.T) {
-			c := newLINEChannel(t)
-			bottest.RunTranscript(t, f, c.clock, c, nil, false)
+			clock := bottest.NewClock(time.Date(2022, 11, 15, 10, 0, 0, 0, bot.JST))
+			c := linetest.NewChannel(t, flows.NewBrain(embedded(t)), store.NewMemory(clock.Now), clock.Now)
+			bottest.RunTranscript(t, f, clock, c, nil, false)
 		})
 	}
 }
@@ -93,10 +94,7 @@ type harness struct {
 
 func newHarness(t *testing.T) *harness {
 	t.Helper()
-	k, err := flows.Load(kb.Embedded())
-	if err != nil {
-		t.Fatalf("load knowledge: %v", err)
-	}
+	k := embedded(t)
 	c := bottest.NewClock(time.Date(2022, 11, 15, 10, 0, 0, 0, bot.JST))
 	st := store.NewMemory(c.Now)
 	e := bot.NewEngine(bot.Config{Store: st, Brain: flows.NewBrain(k), Now: c.Now, TTL: 168 * time.Hour})

@@ -1,4 +1,9 @@
-package flows_test
+// Package linetest drives conversations through the LINE channel as LINE would: signed
+// webhook bodies to line.Handler, the real SDK client of line.Sender sending to the
+// recording fake of the Messaging API (bottest.LINEAPI), every call checked against LINE's
+// limits and read back into what the clinic sees. It is the LINE channel of the golden
+// transcripts (bottest.RunTranscript).
+package linetest
 
 import (
 	"bytes"
@@ -22,26 +27,27 @@ import (
 	"deskbot/bot/bottest"
 	"deskbot/bot/line"
 	"deskbot/bot/transcript"
-	"deskbot/flows"
-	"deskbot/flows/kb"
-	"deskbot/store"
 )
 
-const lineSecret = "transcript-channel-secret"
+const secret = "transcript-channel-secret"
 
-// lineChannel drives a transcript through the LINE webhook: signed webhook bodies to
-// line.Handler, the real SDK client of line.Sender sending to the recording fake of the
-// Messaging API, desk replies pushed as bot/slack pushes them. What the clinic received is
-// read back from the calls the fake recorded, each checked against LINE's limits.
-type lineChannel struct {
-	clock  *bottest.Clock
+// Store is what the channel needs of a store: the engine's, and the outbox's to learn the
+// thread of a handoff opened.
+type Store interface {
+	bot.Store
+	bot.Outbox
+}
+
+// Channel is the LINE channel of a transcript; it implements bottest.Channel.
+type Channel struct {
+	store  Store
 	api    *bottest.LINEAPI
-	store  *store.Memory
 	engine *recordingEngine
 	sender *line.Sender
 	srv    *httptest.Server
 	user   string
 	n      int
+	now    func() time.Time
 	// quick maps the labels of the last quick replies to their postback data.
 	quick map[string]string
 	// thread is the thread of the last handoff opened, for [desk-close].
@@ -72,19 +78,17 @@ func (e *recordingEngine) taken() []bot.Message {
 	return m
 }
 
-func newLINEChannel(t *testing.T) *lineChannel {
+// NewChannel serves a webhook for brain on st, with now the clock of the engine (st's
+// should be the same), until the test ends. Desk replies and closes are applied as
+// bot/slack applies them: the engine, then a push.
+func NewChannel(t testing.TB, brain bot.Brain, st Store, now func() time.Time) *Channel {
 	t.Helper()
-	k, err := flows.Load(kb.Embedded())
-	if err != nil {
-		t.Fatal(err)
-	}
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	c := &lineChannel{clock: bottest.NewClock(time.Date(2022, 11, 15, 10, 0, 0, 0, bot.JST)), api: bottest.NewLINEAPI(t), user: "Utranscript"}
-	c.store = store.NewMemory(c.clock.Now)
+	c := &Channel{store: st, api: bottest.NewLINEAPI(t), user: "Utranscript", now: now}
 	c.sender = line.NewSender("token", c.api.URL, nil, log)
-	c.engine = &recordingEngine{Engine: bot.NewEngine(bot.Config{Store: c.store, Brain: flows.NewBrain(k), Now: c.clock.Now,
+	c.engine = &recordingEngine{Engine: bot.NewEngine(bot.Config{Store: st, Brain: brain, Now: now,
 		TTL: 168 * time.Hour, Log: log, Deliver: c.sender.Deliver})}
-	h := line.NewHandler(lineSecret, c.engine, c.sender, log)
+	h := line.NewHandler(secret, c.engine, c.sender, log)
 	h.LoadingAfter = 0
 	c.srv = httptest.NewServer(h)
 	t.Cleanup(func() { c.srv.Close(); c.sender.Close() })
@@ -92,7 +96,7 @@ func newLINEChannel(t *testing.T) *lineChannel {
 }
 
 // Act implements bottest.Channel.
-func (c *lineChannel) Act(t testing.TB, l transcript.Line) string {
+func (c *Channel) Act(t testing.TB, l transcript.Line) string {
 	t.Helper()
 	var msgs []bot.Message
 	switch l.Kind {
@@ -149,13 +153,13 @@ func (c *lineChannel) Act(t testing.TB, l transcript.Line) string {
 }
 
 // event builds one webhook event of the channel's user; id "" gives a fresh one.
-func (c *lineChannel) event(typ, id string, fields map[string]any) map[string]any {
+func (c *Channel) event(typ, id string, fields map[string]any) map[string]any {
 	c.n++
 	if id == "" {
 		id = fmt.Sprintf("01GHTRANSCRIPT%05d", c.n)
 	}
 	e := map[string]any{
-		"type": typ, "mode": "active", "timestamp": c.clock.Now().UnixMilli(),
+		"type": typ, "mode": "active", "timestamp": c.now().UnixMilli(),
 		"source":          map[string]any{"type": "user", "userId": c.user},
 		"webhookEventId":  id,
 		"deliveryContext": map[string]any{"isRedelivery": false},
@@ -170,12 +174,12 @@ func (c *lineChannel) event(typ, id string, fields map[string]any) map[string]an
 }
 
 // post signs and posts one event and returns the messages the engine answered with.
-func (c *lineChannel) post(t testing.TB, ev map[string]any) []bot.Message {
+func (c *Channel) post(t testing.TB, ev map[string]any) []bot.Message {
 	t.Helper()
 	body, _ := json.Marshal(map[string]any{"destination": "Ubot", "events": []any{ev}})
 	req, _ := http.NewRequest("POST", c.srv.URL, bytes.NewReader(body))
 	req.Header.Set("Content-Type", "application/json")
-	req.Header.Set("X-Line-Signature", bottest.SignLINE(lineSecret, body))
+	req.Header.Set("X-Line-Signature", bottest.SignLINE(secret, body))
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
 		t.Fatal(err)
@@ -188,7 +192,7 @@ func (c *lineChannel) post(t testing.TB, ev map[string]any) []bot.Message {
 }
 
 // notices takes the notices of the turn from the outbox, keeping the last handoff's thread.
-func (c *lineChannel) notices(t testing.TB) {
+func (c *Channel) notices(t testing.TB) {
 	ds, err := c.store.Claim(context.Background(), "test", 100, time.Hour)
 	if err != nil {
 		t.Fatal(err)
@@ -203,7 +207,7 @@ func (c *lineChannel) notices(t testing.TB) {
 
 // received waits for the calls to the Messaging API that carry msgs, checks each against
 // LINE's limits and returns what they say, read back from the JSON LINE received.
-func (c *lineChannel) received(t testing.TB, msgs []bot.Message) []bot.Message {
+func (c *Channel) received(t testing.TB, msgs []bot.Message) []bot.Message {
 	t.Helper()
 	rendered, err := line.Render(msgs)
 	if err != nil {
@@ -223,9 +227,27 @@ func (c *lineChannel) received(t testing.TB, msgs []bot.Message) []bot.Message {
 	return got
 }
 
-// decode checks one reply or push against the Messaging API's rules by decoding it with
-// the SDK's own types, and returns its messages as the clinic sees them.
-func (c *lineChannel) decode(t testing.TB, r bottest.Request) []bot.Message {
+// decode checks one reply or push against the Messaging API's rules and returns its
+// messages as the clinic sees them, keeping the quick replies of the last.
+func (c *Channel) decode(t testing.TB, r bottest.Request) []bot.Message {
+	t.Helper()
+	msgs, quick := Decode(t, r)
+	if raw := r.JSON(); raw["replyToken"] == nil && raw["to"] != c.user {
+		t.Fatalf("%s: neither a reply token nor the user", r.Path)
+	}
+	if quick != nil {
+		c.quick = quick
+	}
+	return msgs
+}
+
+// Decode checks a reply or push body against the Messaging API's rules by decoding it with
+// the SDK's own types — 1 to 5 messages, texts of at most 5,000 characters, flex altText of
+// at most 400 and no "flex":0, 1 to 13 quick replies, each a postback action with a label of
+// at most 20 characters and data of at most 300 bytes — and returns its messages as the
+// clinic sees them, with the quick replies of the last message that has any (label to
+// data; nil for none).
+func Decode(t testing.TB, r bottest.Request) ([]bot.Message, map[string]string) {
 	t.Helper()
 	var raw struct {
 		ReplyToken string            `json:"replyToken"`
@@ -238,10 +260,11 @@ func (c *lineChannel) decode(t testing.TB, r bottest.Request) []bot.Message {
 	if n := len(raw.Messages); n == 0 || n > 5 {
 		t.Fatalf("%s: %d messages in one call; LINE takes 1 to 5", r.Path, n)
 	}
-	if raw.ReplyToken == "" && raw.To != c.user {
-		t.Fatalf("%s: neither a reply token nor the user", r.Path)
+	if raw.ReplyToken == "" && raw.To == "" {
+		t.Fatalf("%s: neither replyToken nor to", r.Path)
 	}
 	var out []bot.Message
+	var quick map[string]string
 	for i, m := range raw.Messages {
 		msg, err := messaging_api.UnmarshalMessage(m)
 		if err != nil {
@@ -270,7 +293,7 @@ func (c *lineChannel) decode(t testing.TB, r bottest.Request) []bot.Message {
 			if len(qr.Items) == 0 || len(qr.Items) > 13 {
 				t.Errorf("%d quick reply items; LINE takes 1 to 13", len(qr.Items))
 			}
-			c.quick = map[string]string{}
+			quick = map[string]string{}
 			for _, it := range qr.Items {
 				pb, ok := it.Action.(messaging_api.PostbackAction)
 				if it.Type != "action" || !ok {
@@ -279,13 +302,13 @@ func (c *lineChannel) decode(t testing.TB, r bottest.Request) []bot.Message {
 				if pb.Label == "" || utf8.RuneCountInString(pb.Label) > 20 || pb.Data == "" || len(pb.Data) > 300 || pb.DisplayText == "" {
 					t.Errorf("quick reply action %+v breaks LINE's limits", pb)
 				}
-				c.quick[pb.Label] = pb.Data
+				quick[pb.Label] = pb.Data
 				bm.Choices = append(bm.Choices, bot.Choice{Label: pb.Label, Value: pb.Data})
 			}
 		}
 		out = append(out, bm)
 	}
-	return out
+	return out, quick
 }
 
 // bubbleCard reads a card back from the Flex bubble line.Render builds: the header's
