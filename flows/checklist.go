@@ -288,10 +288,14 @@ func (c *turn) display(st *Step, v string) string {
 	return v
 }
 
-// amountText writes an amount as the clinic reads it: 月額約1万5,000円.
+// amountText writes an amount as the clinic reads it, in the terms it was given:
+// 月額約1万5,000円, 40万円〜45万円, 50万円（税込）.
 func (c *turn) amountText(a parse.Amount) string {
 	s := japan.Yen(a.Yen)
-	if a.Approx {
+	switch {
+	case a.Low > 0:
+		s = fill(c.sc.Texts.AmountRange, "low", japan.Yen(a.Low), "high", s)
+	case a.Approx:
 		s = fill(c.sc.Texts.AmountApprox, "amount", s)
 	}
 	switch a.Period {
@@ -299,6 +303,12 @@ func (c *turn) amountText(a parse.Amount) string {
 		s = fill(c.sc.Texts.AmountMonthly, "amount", s)
 	case parse.Yearly:
 		s = fill(c.sc.Texts.AmountYearly, "amount", s)
+	}
+	switch a.Tax {
+	case parse.TaxIncluded:
+		s = fill(c.sc.Texts.AmountTaxIncluded, "amount", s)
+	case parse.TaxExcluded:
+		s = fill(c.sc.Texts.AmountTaxExcluded, "amount", s)
 	}
 	return s
 }

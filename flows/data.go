@@ -158,6 +158,9 @@ type Texts struct {
 	AmountApprox        string `yaml:"amount_approx"`
 	AmountMonthly       string `yaml:"amount_monthly"`
 	AmountYearly        string `yaml:"amount_yearly"`
+	AmountRange         string `yaml:"amount_range"`
+	AmountTaxIncluded   string `yaml:"amount_tax_included"`
+	AmountTaxExcluded   string `yaml:"amount_tax_excluded"`
 }
 
 // FlowTexts are the texts of a flow's texts:; which of them a flow must set depends on its

@@ -13,6 +13,8 @@ func TestAmountStoredForm(t *testing.T) {
 		{Amount{Yen: 429000}, "429000"},
 		{Amount{Yen: 15000, Period: Monthly, Approx: true}, "~15000/m"},
 		{Amount{Yen: 120000, Period: Yearly}, "120000/y"},
+		{Amount{Yen: 600000, Low: 500000, Approx: true, Tax: TaxExcluded}, "~500000-600000@ex"},
+		{Amount{Yen: 3300, Period: Monthly, Tax: TaxIncluded}, "3300/m@in"},
 	} {
 		if got := tc.a.String(); got != tc.text {
 			t.Errorf("%+v stored as %q, want %q", tc.a, got, tc.text)
@@ -22,7 +24,7 @@ func TestAmountStoredForm(t *testing.T) {
 			t.Errorf("%q read back as %+v, %v; want %+v", tc.text, back, err, tc.a)
 		}
 	}
-	for _, bad := range []string{"", "~", "/m", "abc", "12万", "-5", "+5", "5/w", "unknown"} {
+	for _, bad := range []string{"", "~", "/m", "abc", "12万", "-5", "+5", "5/w", "unknown", "-5-6", "5--6", "5-", "5@tax", "@in"} {
 		a := Amount{Yen: 1}
 		if err := a.UnmarshalText([]byte(bad)); !errors.Is(err, ErrStoredAmount) || a.Yen != 1 {
 			t.Errorf("%q read as %+v, %v; want ErrStoredAmount and no change", bad, a, err)

@@ -73,10 +73,13 @@ func FuzzParseYen(f *testing.F) {
 		}
 		// Written out plainly, the amount reads back the same.
 		text := []string{"", "月額", "年額"}[a.Period]
-		if a.Approx {
+		if a.Approx && a.Low == 0 {
 			text += "約"
 		}
-		text += strconv.FormatInt(a.Yen, 10) + "円"
+		if a.Low > 0 {
+			text += strconv.FormatInt(a.Low, 10) + "〜"
+		}
+		text += strconv.FormatInt(a.Yen, 10) + "円" + []string{"", "（税込）", "（税抜）"}[a.Tax]
 		if b, err := ParseYen(text); err != nil || b != a {
 			t.Fatalf("ParseYen(%q) = %+v but ParseYen(%q) = %+v, %v", s, a, text, b, err)
 		}

@@ -39,11 +39,22 @@ func (p Period) String() string {
 	return "Once"
 }
 
+// Tax says whether an amount includes consumption tax, as the clinic said it.
+type Tax uint8
+
+const (
+	TaxUnsaid   Tax = iota // neither 税込 nor 税抜 was said
+	TaxIncluded            // 税込, 税込み
+	TaxExcluded            // 税抜, 税抜き, 税別
+)
+
 // Amount is an amount of yen as ParseYen read it.
 type Amount struct {
-	Yen    int64  // 1 ≤ Yen ≤ MaxYen, rounded to the yen
+	Yen    int64  // 1 ≤ Yen ≤ MaxYen, rounded to the yen; a range's upper end
+	Low    int64  // a range's lower end (「50〜60万円」: 500000); 0 when not a range
 	Period Period // how often it is paid
 	Approx bool   // said to be approximate (約, くらい, 程度…) or given as a range
+	Tax    Tax    // whether tax is included, as said
 }
 
 // PerYear is the amount paid in a year: Monthly ×12; Yearly and Once as they are.
@@ -57,8 +68,9 @@ func (a Amount) PerYear() int64 {
 // ParseYen reads an amount of yen: 「65万円」「42万9千円」「４２９，０００円」「¥429,000」
 // 「1.5万」「0.5百万」「二十万円」 (kanji numerals, positional or with 十百千万億), with a period
 // (「月額1万5千円」「月1.5万」「年12万」「12万/年」) and hedges (「約50万」「50万くらい」
-// 「100万円程度」). A range (「50〜60万円」「50万から60万」) gives its upper end, Approx: the bot
-// compares amounts against a cap, and the upper end is the safe side.
+// 「100万円程度」) and tax (「税込50万円」「50万円（税抜）」). A range (「50〜60万円」「50万から
+// 60万」) gives its upper end as Yen, with Low and Approx: the bot compares amounts against a
+// cap, and the upper end is the safe side.
 //
 // Words around the amount are allowed when the amount says it is money (円, ¥, 万…):
 // 「保守料は月額1万円です」. A bare number (「429000」) must stand alone, and a number glued to
@@ -155,6 +167,7 @@ func ParseYen(s string) (Amount, error) {
 		}
 		e = hi
 		a.Approx = true
+		a.Low = (lo.micro + micro/2) / micro
 	default:
 		return Amount{}, ErrNotAmount
 	}
@@ -164,6 +177,7 @@ func ParseYen(s string) (Amount, error) {
 		return Amount{}, err
 	}
 	a.Period = period
+	a.Tax = amountTax(text)
 	for _, w := range approxWords {
 		if strings.Contains(text, w) {
 			a.Approx = true
@@ -210,6 +224,20 @@ var (
 	timeWords = strings.NewReplacer("今月", "", "来月", "", "先月", "", "月末", "", "月初", "",
 		"年内", "", "年末", "", "今年", "", "来年", "", "去年", "", "昨年", "", "年度末", "")
 )
+
+// amountTax finds what the text around the amount says of tax; both, or neither, is
+// TaxUnsaid.
+func amountTax(text string) Tax {
+	in := strings.Contains(text, "税込")
+	ex := strings.Contains(text, "税抜") || strings.Contains(text, "税別")
+	switch {
+	case in && !ex:
+		return TaxIncluded
+	case ex && !in:
+		return TaxExcluded
+	}
+	return TaxUnsaid
+}
 
 // amountPeriod finds the period in the text around the amount.
 func amountPeriod(text string) (Period, error) {
