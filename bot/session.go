@@ -1,7 +1,6 @@
 package bot
 
 import (
-	"encoding/json"
 	"fmt"
 	"maps"
 	"slices"
@@ -18,7 +17,7 @@ import (
 // flow is a typed field of its own (Picks, Page, From, Record, Topic, Thread), never a
 // key among the answers. Sessions written before the modes were typed (flow "faq" or
 // "handoff", steps "_confirm", "_edit", "_summary", answers "_picks", "_page", "_from",
-// "_record", "_id", "thread") are read into the typed fields when decoded.
+// "_record", "_id", "thread") are read into the typed fields by Migrate.
 type Session struct {
 	// Conversation is the key of the session; set by the store.
 	Conversation string `json:"-"`
@@ -212,13 +211,12 @@ func (s *Session) Set(step, value string) {
 	s.Answers[step] = value
 }
 
-// UnmarshalJSON decodes a session, reading one written before the modes were typed into
-// the typed fields (see Session).
-func (s *Session) UnmarshalJSON(b []byte) error {
-	type plain Session
-	if err := json.Unmarshal(b, (*plain)(s)); err != nil {
-		return err
-	}
+// Migrate reads a session written before the modes were typed (see Session) into the
+// typed fields, leaving no "_" key among the answers; a session of today it leaves as it
+// is, at the cost of a look at its answers' keys. The brain calls it at the start of every
+// turn: sessions live for days, so one written by the previous version may come back.
+// (It is not a custom UnmarshalJSON, which would make every load scan the JSON twice.)
+func (s *Session) Migrate() {
 	f := s.frame()
 	if upgrade(&f) {
 		s.place(f)
@@ -233,7 +231,6 @@ func (s *Session) UnmarshalJSON(b []byte) error {
 			delete(r.Answers, legacyID)
 		}
 	}
-	return nil
 }
 
 // Keys and names of sessions written before the modes were typed.

@@ -51,6 +51,7 @@ func TestSessionDecodesLegacy(t *testing.T) {
 			if err := json.Unmarshal([]byte(tc.json), &got); err != nil {
 				t.Fatal(err)
 			}
+			got.Migrate()
 			if d := cmp.Diff(tc.want, got); d != "" {
 				t.Errorf("decoded (-want +got):\n%s", d)
 			}
@@ -58,7 +59,7 @@ func TestSessionDecodesLegacy(t *testing.T) {
 	}
 }
 
-// A typed session survives its own encoding, mode by name.
+// A typed session survives its own encoding, mode by name, and Migrate leaves it as it is.
 func TestSessionRoundTrip(t *testing.T) {
 	s := bot.Session{Mode: bot.ModeEdit, Flow: "report", Page: 2, Picks: []string{"slow"}, From: "1", Editing: true,
 		Answers: map[string]string{"details": "x"}, Stack: []bot.Frame{{Mode: bot.ModeSummary, Flow: "checklist", Record: "1"}},
@@ -71,6 +72,7 @@ func TestSessionRoundTrip(t *testing.T) {
 	if err := json.Unmarshal(b, &got); err != nil {
 		t.Fatal(err)
 	}
+	got.Migrate()
 	if d := cmp.Diff(s, got); d != "" {
 		t.Errorf("round trip (-want +got):\n%s\n%s", d, b)
 	}

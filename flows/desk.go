@@ -111,6 +111,7 @@ const maxInput = 5000
 func (d *Brain) Decide(ctx context.Context, t *bot.Turn) (bot.Outcome, error) {
 	c := &turn{ctx: ctx, k: d.k.Load(), t: t, s: t.Session, now: t.Now}
 	c.sc = c.k.Script
+	c.s.Migrate()
 	c.settle()
 	if t.Expired {
 		c.say(c.sc.Texts.Expired)
