@@ -5,7 +5,10 @@
 package bot
 
 import (
+	"bytes"
+	"encoding/json"
 	"errors"
+	"strconv"
 	"time"
 )
 
@@ -128,11 +131,48 @@ type Notice struct {
 	Thread string `json:"thread,omitempty"`
 	// Text is the clinic's message, for handoff notices.
 	Text string `json:"text,omitempty"`
-	// Context describes where the clinic was when it asked for a person.
-	Context []Field `json:"context,omitempty"`
-	Report  *Report `json:"report,omitempty"`
+	// Context says where the clinic was when it asked for a person (NoticeHandoff); nil
+	// when it was at no flow.
+	Context *HandoffContext `json:"context,omitempty"`
+	Report  *Report         `json:"report,omitempty"`
 	// Period is the span a digest notice covers.
 	Period *Period `json:"period,omitempty"`
+}
+
+// HandoffContext is where the clinic was when it asked for a person. The answers
+// themselves stay in the session.
+type HandoffContext struct {
+	// Flow is the title of the flow the clinic left.
+	Flow string `json:"flow"`
+	// Question is the question it was at; "" at a screen that asks none (the confirmation).
+	Question string `json:"question,omitempty"`
+	// Answers is how many answers it had given in that flow.
+	Answers int `json:"answers"`
+}
+
+// UnmarshalJSON reads a context, also in the labelled fields ("flow", "step", "answers")
+// that notices carried before it was typed, which may still wait in an outbox.
+func (h *HandoffContext) UnmarshalJSON(b []byte) error {
+	if t := bytes.TrimSpace(b); len(t) > 0 && t[0] == '[' {
+		var fields []Field
+		if err := json.Unmarshal(t, &fields); err != nil {
+			return err
+		}
+		*h = HandoffContext{}
+		for _, f := range fields {
+			switch f.Label {
+			case "flow":
+				h.Flow = f.Value
+			case "step":
+				h.Question = f.Value
+			case "answers":
+				h.Answers, _ = strconv.Atoi(f.Value)
+			}
+		}
+		return nil
+	}
+	type plain HandoffContext
+	return json.Unmarshal(b, (*plain)(h))
 }
 
 // Report is a finished obstacle report.

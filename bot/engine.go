@@ -9,6 +9,8 @@ import (
 	"fmt"
 	"log/slog"
 	"time"
+
+	"deskbot/japan"
 )
 
 // Store keeps the conversations: each one's inbox of events in arrival order, its lease,
@@ -103,6 +105,12 @@ type Turn struct {
 	Expired bool
 
 	receipts func(ctx context.Context) (string, error)
+}
+
+// NewTurn returns the turn of ev on session s at now, for a Brain driven apart from the
+// engine (tests, tools); receipts draws the receipt numbers of Turn.Receipt.
+func NewTurn(ev Event, s *Session, now time.Time, receipts func(ctx context.Context) (string, error)) *Turn {
+	return &Turn{Event: ev, Session: s, Now: now, receipts: receipts}
 }
 
 // Receipt draws a new receipt number for a report, R-YYYYMMDD-NNNN by the day of t.Now in
@@ -349,8 +357,8 @@ func (e *Engine) decide(ctx context.Context, t *Turn) (out Outcome, err error) {
 	return e.brain.Decide(ctx, t)
 }
 
-// JST is Japan time, in which the desk counts days and receipt numbers.
-var JST = time.FixedZone("JST", 9*60*60)
+// JST is Japan time (japan.Zone), in which the desk counts days and receipt numbers.
+var JST = japan.Zone
 
 // LogID returns a short, stable pseudonym of a conversation for the log, so lines of one
 // conversation can be followed without writing the user's id.

@@ -23,7 +23,7 @@ func BenchmarkDeskTurn(b *testing.B) {
 		b.Fatal(err)
 	}
 	now := func() time.Time { return time.Date(2022, 11, 15, 10, 0, 0, 0, bot.JST) }
-	e := bot.NewEngine(bot.Config{Store: store.NewMemory(nil), Brain: flows.NewDesk(k), Now: now,
+	e := bot.NewEngine(bot.Config{Store: store.NewMemory(nil), Brain: flows.NewBrain(k), Now: now,
 		Log: slog.New(slog.NewTextHandler(io.Discard, nil))})
 	script := []string{"メニュー", "見積チェック", "診療所", "さくらシステム", "対応できる", "なし", "50万円",
 		"月額1万5千円", "LAN配線", "端末設置", "3か月", "メニュー"}

@@ -1,7 +1,7 @@
 package flows
 
 import (
-	"fmt"
+	"maps"
 	"slices"
 	"strconv"
 	"strings"
@@ -9,6 +9,7 @@ import (
 
 	"deskbot/bot"
 	"deskbot/flows/parse"
+	"deskbot/japan"
 )
 
 // maxRecords is how many finished checklists a clinic keeps (one per vendor asked).
@@ -41,35 +42,30 @@ const (
 // vendor, a comparison. The summary is a state of its own so that its choices can be typed
 // as well as tapped.
 func (c *turn) finishChecklist(f *Flow) {
-	answers := make(map[string]string, len(c.s.Answers))
-	for k, v := range c.s.Answers {
-		if !strings.HasPrefix(k, "_") {
-			answers[k] = v
-		}
-	}
-	c.say(f.Texts["saved"])
+	answers := maps.Clone(c.s.Answers)
+	c.say(f.Texts.Saved)
 	id := c.keep(f, answers)
-	c.s.Start(f.ID, stepSummary, map[string]string{keyRecord: id})
+	c.s.Start(f.ID, "", nil)
+	c.s.Mode, c.s.Record = bot.ModeSummary, id
 	rec, _ := c.record(id)
 	c.out = append(c.out, bot.Message{Card: c.summary(f, rec)})
-	c.summaryPrompt(f)
+	c.prompt()
 }
 
 // keep stores a finished checklist as a record and returns its id. A checklist of a vendor
 // already kept replaces that one; beyond maxRecords the oldest goes. Either is said.
 func (c *turn) keep(f *Flow, answers map[string]string) string {
 	id := c.nextRecordID()
-	answers[keyID] = id
 	vendor := vendorKey(answers[ckVendor])
 	if i := slices.IndexFunc(c.s.Records, func(r bot.Record) bool {
 		return r.Flow == f.ID && vendorKey(r.Answers[ckVendor]) == vendor
 	}); i >= 0 {
 		c.s.Records = slices.Delete(c.s.Records, i, i+1)
-		c.say(fill(f.Texts["replaced"], "vendor", answers[ckVendor]))
+		c.say(fill(f.Texts.Replaced, "vendor", answers[ckVendor]))
 	}
-	c.s.Records = append(c.s.Records, bot.Record{Flow: f.ID, Answers: answers, Time: c.now})
+	c.s.Records = append(c.s.Records, bot.Record{ID: id, Flow: f.ID, Answers: answers, Time: c.now})
 	for len(c.s.Records) > maxRecords {
-		c.say(fill(f.Texts["records_full"], "max", strconv.Itoa(maxRecords), "vendor", c.s.Records[0].Answers[ckVendor]))
+		c.say(fill(f.Texts.RecordsFull, "max", strconv.Itoa(maxRecords), "vendor", c.s.Records[0].Answers[ckVendor]))
 		c.s.Records = slices.Delete(c.s.Records, 0, 1)
 	}
 	return id
@@ -80,7 +76,7 @@ func (c *turn) keep(f *Flow, answers map[string]string) string {
 func (c *turn) nextRecordID() string {
 	n := 0
 	for _, r := range c.s.Records {
-		if i, err := strconv.Atoi(r.Answers[keyID]); err == nil && i > n {
+		if i, err := strconv.Atoi(r.ID); err == nil && i > n {
 			n = i
 		}
 	}
@@ -89,7 +85,7 @@ func (c *turn) nextRecordID() string {
 
 // record returns the kept record with that id.
 func (c *turn) record(id string) (bot.Record, bool) {
-	i := slices.IndexFunc(c.s.Records, func(r bot.Record) bool { return id != "" && r.Answers[keyID] == id })
+	i := slices.IndexFunc(c.s.Records, func(r bot.Record) bool { return id != "" && r.ID == id })
 	if i < 0 {
 		return bot.Record{}, false
 	}
@@ -112,42 +108,24 @@ func vendorKey(name string) string {
 	return strings.ToLower(strings.ReplaceAll(parse.Normalize(name), " ", ""))
 }
 
-// summaryPrompt offers what can follow the summary: the pre-filled report when something
-// needs attention, another vendor, the comparison once two are kept, the menu.
-func (c *turn) summaryPrompt(f *Flow) {
-	id := c.s.Answers[keyRecord]
-	text := f.Texts["summary_ask"]
-	var ch []bot.Choice
-	if rec, ok := c.record(id); ok && len(checklistProblems(f, rec.Answers)) > 0 {
-		text = f.Texts["report_offer"]
-		ch = append(ch, bot.Choice{Label: f.Texts["report_choice"], Value: cmd("prefill:" + id)})
-	}
-	ch = append(ch, bot.Choice{Label: f.Texts["another_choice"], Value: cmd("another")})
-	if len(c.checklists()) > 1 {
-		ch = append(ch, bot.Choice{Label: f.Texts["compare_choice"], Value: cmd("compare")})
-	}
-	ch = append(ch, bot.Choice{Label: c.sc.Texts["menu_choice"], Value: cmd("menu")})
-	c.ask(text, ch)
-}
-
 // summary computes the checklist's card: the answers, the free readers, the deadlines still
 // ahead of now and, as notes, what needs attention.
 func (c *turn) summary(f *Flow, rec bot.Record) *bot.Card {
 	a := rec.Answers
-	card := &bot.Card{Title: fill(f.Texts["summary_title"], "vendor", a[ckVendor])}
+	card := &bot.Card{Title: fill(f.Texts.SummaryTitle, "vendor", a[ckVendor])}
 	card.Rows = c.answerRows(f, a)
-	readers := f.Texts["free_readers_clinic"]
+	readers := f.Texts.FreeReadersClinic
 	if a[ckFacility] == facilityHospital {
-		readers = f.Texts["free_readers_hospital"]
+		readers = f.Texts.FreeReadersHospital
 	}
 	card.Rows = append(card.Rows,
-		bot.Field{Label: f.Texts["readers_label"], Value: readers},
-		bot.Field{Label: f.Texts["next_steps"], Value: c.deadlinesAhead(f)})
+		bot.Field{Label: f.Texts.ReadersLabel, Value: readers},
+		bot.Field{Label: f.Texts.NextSteps, Value: c.deadlinesAhead(f)})
 	for _, cat := range checklistProblems(f, a) {
 		card.Notes = append(card.Notes, c.attention(f, cat, a))
 	}
 	if len(card.Notes) == 0 {
-		card.Notes = append(card.Notes, f.Texts["attention_none"])
+		card.Notes = append(card.Notes, f.Texts.AttentionNone)
 	}
 	card.Text = cardText(card)
 	return card
@@ -168,12 +146,12 @@ func (c *turn) answerRows(f *Flow, a map[string]string) []bot.Field {
 func (c *turn) attention(f *Flow, cat string, a map[string]string) string {
 	switch cat {
 	case catNoVendor:
-		return f.Texts["attention_no_vendor"]
+		return f.Texts.AttentionNoVendor
 	case catSlow:
-		return fill(f.Texts["attention_slow"], "date", jpDate(operationDeadline(f)),
+		return fill(f.Texts.AttentionSlow, "date", japan.Date(operationDeadline(f)),
 			"start", c.display(f.step(ckStart), a[ckStart]))
 	case catOverCap:
-		return fill(f.Texts["attention_over_cap"], "cap", yen(f.Caps[a[ckFacility]]),
+		return fill(f.Texts.AttentionOverCap, "cap", japan.Yen(f.Caps[a[ckFacility]]),
 			"amount", c.display(f.step(ckCostIntr), a[ckCostIntr]))
 	}
 	return ""
@@ -183,20 +161,20 @@ func (c *turn) attention(f *Flow, cat string, a map[string]string) string {
 // that all have passed.
 func (c *turn) deadlinesAhead(f *Flow) string {
 	var lines []string
-	for _, dl := range f.Deadlines {
-		d, _ := time.ParseInLocation(time.DateOnly, dl.Date, bot.JST)
-		days := daysUntil(c.now, d)
+	for _, dl := range f.deadlines {
+		d := dl.Date
+		days := japan.DaysUntil(c.now, d)
 		if days < 0 {
 			continue
 		}
-		left := fill(f.Texts["days_left"], "days", strconv.Itoa(days))
+		left := fill(f.Texts.DaysLeft, "days", strconv.Itoa(days))
 		if days == 0 {
-			left = f.Texts["due_today"]
+			left = f.Texts.DueToday
 		}
-		lines = append(lines, fill(f.Texts["deadline_line"], "date", jpDate(d), "text", dl.Text, "left", left))
+		lines = append(lines, fill(f.Texts.DeadlineLine, "date", japan.Date(d), "text", dl.Label, "left", left))
 	}
 	if len(lines) == 0 {
-		return f.Texts["deadlines_passed"]
+		return f.Texts.DeadlinesPassed
 	}
 	return strings.Join(lines, "\n")
 }
@@ -210,7 +188,8 @@ func checklistProblems(f *Flow, a map[string]string) []string {
 	if a[ckCanDo] == canDoNo {
 		cats = append(cats, catNoVendor)
 	}
-	if cost, ok := amountValue(a[ckCostIntr]); ok {
+	var cost parse.Amount
+	if cost.UnmarshalText([]byte(a[ckCostIntr])) == nil {
 		if limit, has := f.Caps[a[ckFacility]]; has && cost.Yen > limit {
 			cats = append(cats, catOverCap)
 		}
@@ -225,10 +204,9 @@ func checklistProblems(f *Flow, a map[string]string) []string {
 
 // operationDeadline is the day by which operation must start for the subsidy.
 func operationDeadline(f *Flow) time.Time {
-	for _, dl := range f.Deadlines {
+	for _, dl := range f.deadlines {
 		if dl.Operation {
-			d, _ := time.ParseInLocation(time.DateOnly, dl.Date, bot.JST)
-			return d
+			return dl.Date
 		}
 	}
 	return time.Time{}
@@ -243,17 +221,17 @@ func (c *turn) compare() {
 	if len(recs) > 0 {
 		c.out = append(c.out, bot.Message{Card: c.comparison(f, recs)})
 	}
-	if c.s.Flow != "" && c.s.Step != stepSummary {
+	if !c.atMenu() && c.s.Mode != bot.ModeSummary {
 		c.prompt()
 		return
 	}
 	c.s.End()
-	c.menu(c.sc.Texts["menu_again"])
+	c.menu(c.sc.Texts.MenuAgain)
 }
 
 // comparison is the card of compare.
 func (c *turn) comparison(f *Flow, recs []bot.Record) *bot.Card {
-	card := &bot.Card{Title: fill(f.Texts["compare_title"], "count", strconv.Itoa(len(recs)))}
+	card := &bot.Card{Title: fill(f.Texts.CompareTitle, "count", strconv.Itoa(len(recs)))}
 	for _, st := range f.Steps {
 		if !st.Compare {
 			continue
@@ -261,7 +239,7 @@ func (c *turn) comparison(f *Flow, recs []bot.Record) *bot.Card {
 		var lines []string
 		for _, rec := range recs {
 			if v, ok := rec.Answers[st.ID]; ok && st.applies(rec.Answers) {
-				lines = append(lines, fill(f.Texts["compare_line"], "vendor", rec.Answers[ckVendor], "value", c.display(st, v)))
+				lines = append(lines, fill(f.Texts.CompareLine, "vendor", rec.Answers[ckVendor], "value", c.display(st, v)))
 			}
 		}
 		if len(lines) > 0 {
@@ -272,14 +250,14 @@ func (c *turn) comparison(f *Flow, recs []bot.Record) *bot.Card {
 	var lines []string
 	for _, rec := range recs {
 		if found := checklistProblems(f, rec.Answers); len(found) > 0 {
-			lines = append(lines, fill(f.Texts["compare_line"], "vendor", rec.Answers[ckVendor],
-				"value", c.optionLabels(cats, strings.Join(found, ","))))
+			lines = append(lines, fill(f.Texts.CompareLine, "vendor", rec.Answers[ckVendor],
+				"value", c.optionLabels(cats, found)))
 		}
 	}
 	if len(lines) == 0 {
-		lines = append(lines, c.sc.Texts["none"])
+		lines = append(lines, c.sc.Texts.None)
 	}
-	card.Rows = append(card.Rows, bot.Field{Label: f.Texts["attention_mark"], Value: strings.Join(lines, "\n")})
+	card.Rows = append(card.Rows, bot.Field{Label: f.Texts.AttentionMark, Value: strings.Join(lines, "\n")})
 	card.Text = cardText(card)
 	return card
 }
@@ -287,7 +265,7 @@ func (c *turn) comparison(f *Flow, recs []bot.Record) *bot.Card {
 // display renders a stored answer for a card.
 func (c *turn) display(st *Step, v string) string {
 	if v == "" {
-		return c.sc.Texts["none"]
+		return c.sc.Texts.None
 	}
 	for _, o := range st.Choices {
 		if o.Value == v {
@@ -296,30 +274,41 @@ func (c *turn) display(st *Step, v string) string {
 	}
 	switch st.Input {
 	case "multi":
-		return c.optionLabels(st, v)
+		return c.optionLabels(st, picks(v))
 	case "yen":
-		if a, ok := amountValue(v); ok {
+		var a parse.Amount
+		if a.UnmarshalText([]byte(v)) == nil {
 			return c.amountText(a)
 		}
 	case "when":
 		if d, err := time.ParseInLocation(time.DateOnly, v, bot.JST); err == nil {
-			return jpDate(d)
+			return japan.Date(d)
 		}
 	}
 	return v
 }
 
-// amountText writes an amount as the clinic reads it: 月額約1万5,000円.
+// amountText writes an amount as the clinic reads it, in the terms it was given:
+// 月額約1万5,000円, 40万円〜45万円, 50万円（税込）.
 func (c *turn) amountText(a parse.Amount) string {
-	s := yen(a.Yen)
-	if a.Approx {
-		s = fill(c.sc.Texts["amount_approx"], "amount", s)
+	s := japan.Yen(a.Yen)
+	switch {
+	case a.Low > 0:
+		s = fill(c.sc.Texts.AmountRange, "low", japan.Yen(a.Low), "high", s)
+	case a.Approx:
+		s = fill(c.sc.Texts.AmountApprox, "amount", s)
 	}
 	switch a.Period {
 	case parse.Monthly:
-		s = fill(c.sc.Texts["amount_monthly"], "amount", s)
+		s = fill(c.sc.Texts.AmountMonthly, "amount", s)
 	case parse.Yearly:
-		s = fill(c.sc.Texts["amount_yearly"], "amount", s)
+		s = fill(c.sc.Texts.AmountYearly, "amount", s)
+	}
+	switch a.Tax {
+	case parse.TaxIncluded:
+		s = fill(c.sc.Texts.AmountTaxIncluded, "amount", s)
+	case parse.TaxExcluded:
+		s = fill(c.sc.Texts.AmountTaxExcluded, "amount", s)
 	}
 	return s
 }
@@ -335,29 +324,4 @@ func cardText(card *bot.Card) string {
 		b.WriteString("\n⚠ " + n)
 	}
 	return b.String()
-}
-
-// jpDate writes a date in both calendars: 2023年3月31日（令和5年3月31日）.
-func jpDate(d time.Time) string {
-	if d.IsZero() {
-		return ""
-	}
-	y, m, day := d.Date()
-	return fmt.Sprintf("%d年%d月%d日（%s%d月%d日）", y, m, day, reiwa(y), m, day)
-}
-
-func reiwa(y int) string {
-	if y == 2019 {
-		return "令和元年"
-	}
-	return fmt.Sprintf("令和%d年", y-2018)
-}
-
-// daysUntil counts calendar days in Japan from now to d: 0 on the day itself, negative
-// once it has passed.
-func daysUntil(now, d time.Time) int {
-	n := now.In(bot.JST)
-	today := time.Date(n.Year(), n.Month(), n.Day(), 0, 0, 0, 0, bot.JST)
-	day := time.Date(d.Year(), d.Month(), d.Day(), 0, 0, 0, 0, bot.JST)
-	return int(day.Sub(today).Hours() / 24)
 }

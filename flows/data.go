@@ -7,16 +7,17 @@ import (
 	"reflect"
 	"slices"
 	"strings"
-	"time"
 	"unicode/utf8"
 
 	"go.yaml.in/yaml/v3"
+
+	"deskbot/flows/faq"
 )
 
 // Script is everything the desk can say outside the FAQ: the common texts, the global
 // words, the main menu and the flows. It is loaded from flows/*.yaml of a knowledge base.
 type Script struct {
-	Texts map[string]string
+	Texts Texts
 	Words Words
 	Menu  []Option
 	Flows map[string]*Flow
@@ -34,27 +35,22 @@ type Words struct {
 
 // Flow is one conversation flow: an ordered list of steps, each a question.
 type Flow struct {
-	ID    string            `yaml:"id"`
-	Title string            `yaml:"title"`
-	Start string            `yaml:"start"`
-	Steps []*Step           `yaml:"steps"`
-	Texts map[string]string `yaml:"texts"`
+	ID    string    `yaml:"id"`
+	Title string    `yaml:"title"`
+	Start string    `yaml:"start"`
+	Steps []*Step   `yaml:"steps"`
+	Texts FlowTexts `yaml:"texts"`
 	// Caps are the subsidy caps by facility type value, in yen (the checklist).
 	Caps map[string]int64 `yaml:"caps"`
-	// Deadlines are the dates the checklist's next steps count down to.
-	Deadlines []Deadline `yaml:"deadlines"`
+	// Deadlines name the dates the checklist's next steps count down to, by id in the FAQ's
+	// shared list; Load resolves them into deadlines.
+	Deadlines []string `yaml:"deadlines"`
+
+	deadlines []faq.Deadline
 
 	file      string
 	capsLine  int
 	textsLine int
-}
-
-// Deadline is a dated step of the subsidy schedule.
-type Deadline struct {
-	Date string `yaml:"date"`
-	Text string `yaml:"text"`
-	// Operation marks the date by which operation must start for the subsidy.
-	Operation bool `yaml:"operation"`
 }
 
 // Step is one question of a flow and the kind of answer it takes.
@@ -107,19 +103,103 @@ type Option struct {
 // inputs are the kinds of answer a step can take.
 var inputs = []string{"choice", "multi", "text", "yen", "when", "prefecture", "code", "contact", "yesno", "confirm"}
 
-// textKeys are the common texts the code says; a knowledge base must define each.
-var textKeys = []string{
-	"welcome", "menu", "menu_again", "expired", "cancelled", "back_first", "unsupported", "desk_reply", "handoff_closed_by_desk",
-	"resume_offer", "resume_choice", "resumed", "stale_choice", "not_understood",
-	"faq_prompt", "faq_unsure", "faq_more", "handoff_choice", "menu_choice",
-	"handoff_ask", "handoff_opened", "handoff_sent", "handoff_closed", "handoff_close_choice",
-	"skip_choice", "too_long", "empty",
-	"yen_retry", "yen_negative", "yen_zero", "yen_too_large",
-	"when_retry", "when_invalid", "when_past", "when_far",
-	"prefecture_retry", "code_retry", "code_check", "code_prefecture", "code_need_prefecture",
-	"contact_retry", "yesno_retry", "multi_more", "multi_done_choice", "multi_empty",
-	"back_choice_confirm", "none", "code_table", "multi_retry", "amount_approx",
-	"amount_monthly", "amount_yearly",
+// Texts are the common texts the code says, the texts: of flows/*.yaml, one field each: a
+// knowledge base must set every one (validate), and a key no field takes is an error
+// (checkKeys), so a text the code needs cannot be misspelt on either side.
+type Texts struct {
+	Welcome             string `yaml:"welcome"`
+	Menu                string `yaml:"menu"`
+	MenuAgain           string `yaml:"menu_again"`
+	Expired             string `yaml:"expired"`
+	Cancelled           string `yaml:"cancelled"`
+	BackFirst           string `yaml:"back_first"`
+	Unsupported         string `yaml:"unsupported"`
+	ResumeChoice        string `yaml:"resume_choice"`
+	Resumed             string `yaml:"resumed"`
+	StaleChoice         string `yaml:"stale_choice"`
+	NotUnderstood       string `yaml:"not_understood"`
+	FAQPrompt           string `yaml:"faq_prompt"`
+	FAQMore             string `yaml:"faq_more"`
+	FAQUnsure           string `yaml:"faq_unsure"`
+	HandoffChoice       string `yaml:"handoff_choice"`
+	MenuChoice          string `yaml:"menu_choice"`
+	HandoffAsk          string `yaml:"handoff_ask"`
+	HandoffOpened       string `yaml:"handoff_opened"`
+	HandoffSent         string `yaml:"handoff_sent"`
+	HandoffClosed       string `yaml:"handoff_closed"`
+	HandoffCloseChoice  string `yaml:"handoff_close_choice"`
+	HandoffClosedByDesk string `yaml:"handoff_closed_by_desk"`
+	DeskReply           string `yaml:"desk_reply"`
+	SkipChoice          string `yaml:"skip_choice"`
+	TooLong             string `yaml:"too_long"`
+	Empty               string `yaml:"empty"`
+	None                string `yaml:"none"`
+	BackChoiceConfirm   string `yaml:"back_choice_confirm"`
+	YenRetry            string `yaml:"yen_retry"`
+	YenNegative         string `yaml:"yen_negative"`
+	YenZero             string `yaml:"yen_zero"`
+	YenTooLarge         string `yaml:"yen_too_large"`
+	WhenRetry           string `yaml:"when_retry"`
+	WhenInvalid         string `yaml:"when_invalid"`
+	WhenPast            string `yaml:"when_past"`
+	WhenFar             string `yaml:"when_far"`
+	PrefectureRetry     string `yaml:"prefecture_retry"`
+	CodeRetry           string `yaml:"code_retry"`
+	CodeCheck           string `yaml:"code_check"`
+	CodePrefecture      string `yaml:"code_prefecture"`
+	CodeTable           string `yaml:"code_table"`
+	CodeNeedPrefecture  string `yaml:"code_need_prefecture"`
+	ContactRetry        string `yaml:"contact_retry"`
+	YesnoRetry          string `yaml:"yesno_retry"`
+	MultiMore           string `yaml:"multi_more"`
+	MultiDoneChoice     string `yaml:"multi_done_choice"`
+	MultiEmpty          string `yaml:"multi_empty"`
+	MultiRetry          string `yaml:"multi_retry"`
+	AmountApprox        string `yaml:"amount_approx"`
+	AmountMonthly       string `yaml:"amount_monthly"`
+	AmountYearly        string `yaml:"amount_yearly"`
+	AmountRange         string `yaml:"amount_range"`
+	AmountTaxIncluded   string `yaml:"amount_tax_included"`
+	AmountTaxExcluded   string `yaml:"amount_tax_excluded"`
+}
+
+// FlowTexts are the texts of a flow's texts:; which of them a flow must set depends on its
+// id (flowTexts).
+type FlowTexts struct {
+	Saved               string `yaml:"saved"`
+	Replaced            string `yaml:"replaced"`
+	RecordsFull         string `yaml:"records_full"`
+	SummaryTitle        string `yaml:"summary_title"`
+	ReadersLabel        string `yaml:"readers_label"`
+	FreeReadersClinic   string `yaml:"free_readers_clinic"`
+	FreeReadersHospital string `yaml:"free_readers_hospital"`
+	NextSteps           string `yaml:"next_steps"`
+	DeadlineLine        string `yaml:"deadline_line"`
+	DaysLeft            string `yaml:"days_left"`
+	DueToday            string `yaml:"due_today"`
+	DeadlinesPassed     string `yaml:"deadlines_passed"`
+	AttentionNone       string `yaml:"attention_none"`
+	AttentionNoVendor   string `yaml:"attention_no_vendor"`
+	AttentionSlow       string `yaml:"attention_slow"`
+	AttentionOverCap    string `yaml:"attention_over_cap"`
+	AttentionMark       string `yaml:"attention_mark"`
+	ReportOffer         string `yaml:"report_offer"`
+	SummaryAsk          string `yaml:"summary_ask"`
+	ReportChoice        string `yaml:"report_choice"`
+	AnotherChoice       string `yaml:"another_choice"`
+	CompareChoice       string `yaml:"compare_choice"`
+	CompareTitle        string `yaml:"compare_title"`
+	CompareLine         string `yaml:"compare_line"`
+	Prefilled           string `yaml:"prefilled"`
+	ConfirmTitle        string `yaml:"confirm_title"`
+	ConfirmAsk          string `yaml:"confirm_ask"`
+	SendChoice          string `yaml:"send_choice"`
+	EditChoice          string `yaml:"edit_choice"`
+	CancelChoice        string `yaml:"cancel_choice"`
+	EditWhich           string `yaml:"edit_which"`
+	EditMoreChoice      string `yaml:"edit_more_choice"`
+	CodeRecheck         string `yaml:"code_recheck"`
+	Sent                string `yaml:"sent"`
 }
 
 // flowTexts are texts a flow of that id must define.
@@ -140,7 +220,7 @@ func LoadScript(fsys fs.FS) (*Script, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Script{Texts: map[string]string{}, Flows: map[string]*Flow{}}
+	s := &Script{Flows: map[string]*Flow{}}
 	var errs []error
 	for _, name := range names {
 		b, err := fs.ReadFile(fsys, name)
@@ -159,10 +239,10 @@ func LoadScript(fsys fs.FS) (*Script, error) {
 
 // fileDoc is the shape of one flows/*.yaml file: common parts, a flow, or both.
 type fileDoc struct {
-	Texts map[string]string `yaml:"texts"`
-	Words *Words            `yaml:"words"`
-	Menu  []Option          `yaml:"menu"`
-	Flow  *Flow             `yaml:"flow"`
+	Texts *Texts   `yaml:"texts"`
+	Words *Words   `yaml:"words"`
+	Menu  []Option `yaml:"menu"`
+	Flow  *Flow    `yaml:"flow"`
 }
 
 func (s *Script) add(name string, b []byte) []error {
@@ -179,11 +259,18 @@ func (s *Script) add(name string, b []byte) []error {
 	if err := root.Content[0].Decode(&doc); err != nil {
 		return append(errs, fmt.Errorf("%s: %w", name, err))
 	}
-	for k, v := range doc.Texts {
-		if _, dup := s.Texts[k]; dup {
-			errs = append(errs, fmt.Errorf("%s: text %q defined twice", name, k))
+	if doc.Texts != nil {
+		// Common texts may be spread over files, each set once.
+		have, add := reflect.ValueOf(&s.Texts).Elem(), reflect.ValueOf(doc.Texts).Elem()
+		for i := range add.NumField() {
+			if add.Field(i).String() == "" {
+				continue
+			}
+			if have.Field(i).String() != "" {
+				errs = append(errs, fmt.Errorf("%s: text %q defined twice", name, yamlName(have.Type().Field(i))))
+			}
+			have.Field(i).Set(add.Field(i))
 		}
-		s.Texts[k] = v
 	}
 	if doc.Words != nil {
 		s.Words = *doc.Words
@@ -226,6 +313,12 @@ func checkKeys(file string, n *yaml.Node, t reflect.Type, errs *[]error) {
 		}
 		checkKeys(file, n.Content[i+1], f.Type, errs)
 	}
+}
+
+// yamlName is the key of a field in YAML.
+func yamlName(f reflect.StructField) string {
+	name, _, _ := strings.Cut(f.Tag.Get("yaml"), ",")
+	return name
 }
 
 func fieldByTag(t reflect.Type, name string) (reflect.StructField, bool) {
@@ -290,9 +383,10 @@ func (s *Script) validate() []error {
 	bad := func(file string, line int, format string, args ...any) {
 		errs = append(errs, fmt.Errorf("%s:%d: %s", file, line, fmt.Sprintf(format, args...)))
 	}
-	for _, k := range textKeys {
-		if strings.TrimSpace(s.Texts[k]) == "" {
-			errs = append(errs, fmt.Errorf("flows: common text %q is missing", k))
+	texts := reflect.ValueOf(s.Texts)
+	for i := range texts.NumField() {
+		if strings.TrimSpace(texts.Field(i).String()) == "" {
+			errs = append(errs, fmt.Errorf("flows: common text %q is missing", yamlName(texts.Type().Field(i))))
 		}
 	}
 	if len(s.Words.Menu) == 0 || len(s.Words.Cancel) == 0 || len(s.Words.Back) == 0 || len(s.Words.Handoff) == 0 {
@@ -316,13 +410,8 @@ func (s *Script) validate() []error {
 			bad(f.file, 1, "a flow needs id, title and steps")
 		}
 		for _, k := range flowTexts[f.ID] {
-			if strings.TrimSpace(f.Texts[k]) == "" {
+			if v, ok := fieldByTag(reflect.TypeFor[FlowTexts](), k); !ok || strings.TrimSpace(reflect.ValueOf(f.Texts).FieldByIndex(v.Index).String()) == "" {
 				bad(f.file, f.textsLine, "flow %q: text %q is missing", f.ID, k)
-			}
-		}
-		for _, dl := range f.Deadlines {
-			if _, err := time.Parse(time.DateOnly, dl.Date); err != nil || dl.Text == "" {
-				bad(f.file, 1, "flow %q: deadline %q needs a date YYYY-MM-DD and a text", f.ID, dl.Date)
 			}
 		}
 		seen := map[string]bool{}
@@ -528,4 +617,22 @@ func fill(text string, kv ...string) string {
 		pairs = append(pairs, "{"+kv[i]+"}", kv[i+1])
 	}
 	return strings.NewReplacer(pairs...).Replace(text)
+}
+
+// resolveDeadlines finds the deadlines each flow names in the FAQ's shared list; an id the
+// list lacks is an error naming the flow's file.
+func (s *Script) resolveDeadlines(kb *faq.KB) error {
+	var errs []error
+	for _, f := range s.Flows {
+		f.deadlines = f.deadlines[:0]
+		for _, id := range f.Deadlines {
+			d, ok := kb.Deadline(id)
+			if !ok {
+				errs = append(errs, fmt.Errorf("%s: flow %q: deadline %q is not in the FAQ's deadlines: list", f.file, f.ID, id))
+				continue
+			}
+			f.deadlines = append(f.deadlines, d)
+		}
+	}
+	return errors.Join(errs...)
 }

@@ -10,6 +10,16 @@ import (
 	"deskbot/flows/kb"
 )
 
+// embedded is the embedded knowledge base, loaded.
+func embedded(t testing.TB) *flows.Knowledge {
+	t.Helper()
+	k, err := flows.Load(kb.Embedded())
+	if err != nil {
+		t.Fatalf("load knowledge: %v", err)
+	}
+	return k
+}
+
 // withFile is the embedded knowledge base with one file replaced, as a desk overlay would.
 func withFile(t *testing.T, name string, edit func(string) string) fs.FS {
 	t.Helper()
@@ -65,6 +75,12 @@ func TestLoadScriptProblems(t *testing.T) {
 			"      input: code\n      optional: true\n      editable: true\n", `flows/report.yaml:112: unknown key "editable"`},
 		{"a missing flow text", "flows/checklist.yaml", "    due_today: 本日まで\n", "",
 			`flow "checklist": text "due_today" is missing`},
+		{"a missing common text", "flows/common.yaml", "  empty: 何も入力されていないようです。\n", "",
+			`flows: common text "empty" is missing`},
+		{"a misspelt common text", "flows/common.yaml", "  empty: ", "  emtpy: ",
+			`flows/common.yaml:52: unknown key "emtpy"`},
+		{"a misspelt flow text", "flows/checklist.yaml", "    due_today: ", "    due_todya: ",
+			`unknown key "due_todya"`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -77,5 +93,17 @@ func TestLoadScriptProblems(t *testing.T) {
 				t.Errorf("error lacks %q:\n%v", tt.want, err)
 			}
 		})
+	}
+}
+
+// The checklist names its deadlines in the FAQ's shared list; an id the list lacks is
+// refused with the flow's file.
+func TestLoadUnknownDeadline(t *testing.T) {
+	fsys := withFile(t, "flows/checklist.yaml", func(s string) string {
+		return strings.Replace(s, "subsidy-contract,", "subsidy-contracts,", 1)
+	})
+	_, err := flows.Load(fsys)
+	if err == nil || !strings.Contains(err.Error(), `flows/checklist.yaml: flow "checklist": deadline "subsidy-contracts" is not in the FAQ's deadlines: list`) {
+		t.Errorf("Load = %v", err)
 	}
 }

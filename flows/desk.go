@@ -1,5 +1,5 @@
 // Package flows is what the desk says and asks: the main menu, the quote checklist, the
-// obstacle report, FAQ answers and the handoff to a person. Desk implements bot.Brain as a
+// obstacle report, FAQ answers and the handoff to a person. Brain implements bot.Brain as a
 // pure function of the session, the event and the clock; the texts, steps and choices are
 // data (flows/*.yaml and faq/*.yaml of the knowledge base), the Japanese parsers live in
 // flows/parse and the FAQ matcher in flows/faq.
@@ -33,6 +33,9 @@ func Load(fsys fs.FS) (*Knowledge, error) {
 	if serr != nil || ferr != nil {
 		return nil, joinErrs(serr, ferr)
 	}
+	if err := s.resolveDeadlines(kb); err != nil {
+		return nil, err
+	}
 	return &Knowledge{Script: s, FAQ: kb}, nil
 }
 
@@ -56,26 +59,37 @@ func (k *Knowledge) MainMenu() []bot.Choice {
 	return out
 }
 
-// Desk is the conversation logic. It is safe for concurrent use; Swap replaces the
-// knowledge base between turns, for edits without a restart.
-type Desk struct {
+// Brain is the conversation logic, the clinic's side of the desk (slack.Desk is the staff's
+// side). It is safe for concurrent use; Swap replaces the knowledge base between turns, for
+// edits without a restart.
+type Brain struct {
 	k atomic.Pointer[Knowledge]
 }
 
-var _ bot.Brain = (*Desk)(nil)
+var _ bot.Brain = (*Brain)(nil)
 
-// NewDesk returns a desk speaking from k.
-func NewDesk(k *Knowledge) *Desk {
-	d := &Desk{}
+// NewBrain returns a brain speaking from k.
+func NewBrain(k *Knowledge) *Brain {
+	d := &Brain{}
 	d.k.Store(k)
 	return d
 }
 
-// Swap makes the desk speak from k from the next turn on.
-func (d *Desk) Swap(k *Knowledge) { d.k.Store(k) }
+// Desk is the former name of Brain.
+//
+// Deprecated: use Brain; slack.Desk is the desk staff's side.
+type Desk = Brain
+
+// NewDesk is the former name of NewBrain.
+//
+// Deprecated: use NewBrain.
+func NewDesk(k *Knowledge) *Brain { return NewBrain(k) }
+
+// Swap makes the brain speak from k from the next turn on.
+func (d *Brain) Swap(k *Knowledge) { d.k.Store(k) }
 
 // Knowledge returns the knowledge base in use.
-func (d *Desk) Knowledge() *Knowledge { return d.k.Load() }
+func (d *Brain) Knowledge() *Knowledge { return d.k.Load() }
 
 // Choice values. Commands work from any state; answers name the step they answer, so a
 // choice tapped on an old message is recognised as stale instead of answering the wrong
@@ -90,52 +104,30 @@ const (
 // menuActions are the commands a main menu entry may start.
 var menuActions = []string{"checklist", "report", "faq", "handoff"}
 
-// Flow ids that are states rather than flows of the script.
-const (
-	flowFAQ     = "faq"
-	flowHandoff = "handoff"
-)
-
-// Steps that are not questions of the script.
-const (
-	stepConfirm     = "_confirm" // the report's confirmation screen
-	stepEdit        = "_edit"    // its list of fields to change
-	stepSummary     = "_summary" // the checklist's summary, waiting for what comes next
-	stepHandoffAsk  = "ask"
-	stepHandoffOpen = "open"
-)
-
-// Answers that are not answers of a step; they start with "_".
-const (
-	keyPicks  = "_picks"  // the choices picked so far at a multiple choice
-	keyPage   = "_page"   // the page of the confirmation screen's field list
-	keyFrom   = "_from"   // the id of the checklist record a report was pre-filled from
-	keyRecord = "_record" // at the summary: the id of the record it shows
-	keyID     = "_id"     // in a kept record: its id
-)
-
 // maxInput bounds what is read of one message; LINE allows 5,000 characters.
 const maxInput = 5000
 
 // Decide implements bot.Brain.
-func (d *Desk) Decide(ctx context.Context, t *bot.Turn) (bot.Outcome, error) {
+func (d *Brain) Decide(ctx context.Context, t *bot.Turn) (bot.Outcome, error) {
 	c := &turn{ctx: ctx, k: d.k.Load(), t: t, s: t.Session, now: t.Now}
 	c.sc = c.k.Script
+	c.s.Migrate()
+	c.settle()
 	if t.Expired {
-		c.say(c.sc.Texts["expired"])
+		c.say(c.sc.Texts.Expired)
 	}
 	switch t.Event.Kind {
 	case bot.FollowEvent:
 		c.closeHandoff()
 		c.s.End()
-		c.say(c.sc.Texts["welcome"])
-		c.menu(c.sc.Texts["menu"])
+		c.say(c.sc.Texts.Welcome)
+		c.menu(c.sc.Texts.Menu)
 	case bot.UnfollowEvent:
 		c.closeHandoff()
 		c.s.End()
 		c.s.Records = nil
 	case bot.UnsupportedEvent:
-		c.say(c.sc.Texts["unsupported"])
+		c.say(c.sc.Texts.Unsupported)
 		c.prompt()
 	case bot.ChoiceEvent:
 		c.choice(t.Event.Text)
@@ -176,11 +168,20 @@ func (c *turn) ask(text string, choices []bot.Choice) {
 	c.out = append(c.out, bot.Message{Text: text, Choices: choices})
 }
 
-// messages returns what to send, merging plain texts so a turn never needs more than the
-// five messages LINE takes in one call.
-func (c *turn) messages() []bot.Message {
-	out := c.out
-	for len(out) > 5 {
+// messages returns what to send, fitted to one LINE call.
+func (c *turn) messages() []bot.Message { return fit(c.out) }
+
+// maxMessages is how many messages LINE takes in one call.
+const maxMessages = 5
+
+// fit merges plain texts, in order, until at most maxMessages are left: a text without
+// choices is joined to the text after it, the earliest pair first, with a blank line
+// between. Cards and choices are never merged; if they alone are too many, the latest
+// maxMessages are kept. The desk's own knowledge base says at most four messages in a turn;
+// this keeps an edited one within LINE's limit.
+func fit(msgs []bot.Message) []bot.Message {
+	out := msgs
+	for len(out) > maxMessages {
 		merged := false
 		for i := 0; i+1 < len(out); i++ {
 			if out[i].Card == nil && out[i+1].Card == nil && len(out[i].Choices) == 0 {
@@ -191,7 +192,7 @@ func (c *turn) messages() []bot.Message {
 			}
 		}
 		if !merged {
-			out = out[len(out)-5:]
+			out = out[len(out)-maxMessages:]
 		}
 	}
 	return out
@@ -199,26 +200,29 @@ func (c *turn) messages() []bot.Message {
 
 func cmd(name string) string { return cmdPrefix + name }
 
-// menu shows the main menu with a lead text; once the clinic keeps two checklists or more,
-// the comparison of them too.
-func (c *turn) menu(lead string) {
+// menu shows the main menu with a lead text.
+func (c *turn) menu(lead string) { c.out = append(c.out, c.menuMessage(lead)) }
+
+// menuMessage is the main menu with a lead text; once the clinic keeps two checklists or
+// more, with the comparison of them too.
+func (c *turn) menuMessage(lead string) bot.Message {
 	choices := c.k.MainMenu()
 	if len(c.checklists()) > 1 && len(choices) < maxChoices {
-		choices = append(choices, bot.Choice{Label: c.sc.Flows["checklist"].Texts["compare_choice"], Value: cmd("compare")})
+		choices = append(choices, bot.Choice{Label: c.sc.Flows["checklist"].Texts.CompareChoice, Value: cmd("compare")})
 	}
-	c.ask(lead, choices)
+	return bot.Message{Text: lead, Choices: choices}
 }
 
 // text handles a typed message.
 func (c *turn) text(raw string) {
 	if utf8.RuneCountInString(raw) > maxInput {
-		c.say(fill(c.sc.Texts["too_long"], "max", strconv.Itoa(maxInput)))
+		c.say(fill(c.sc.Texts.TooLong, "max", strconv.Itoa(maxInput)))
 		c.prompt()
 		return
 	}
 	txt := parse.Normalize(raw)
 	if txt == "" {
-		c.say(c.sc.Texts["empty"])
+		c.say(c.sc.Texts.Empty)
 		c.prompt()
 		return
 	}
@@ -226,24 +230,11 @@ func (c *turn) text(raw string) {
 		c.choice(v)
 		return
 	}
-	if c.s.Flow == flowHandoff && c.s.Step == stepHandoffOpen {
-		c.handoffText(txt) // everything else typed goes to the person
-		return
-	}
-	if w := c.globalWord(txt); w != "" {
+	if w := c.globalWord(txt); w != "" && c.s.Mode != bot.ModeHandoffOpen {
 		c.command(w)
 		return
 	}
-	switch c.s.Flow {
-	case "":
-		c.idleText(txt)
-	case flowFAQ:
-		c.faqText(txt)
-	case flowHandoff:
-		c.handoffText(txt)
-	default:
-		c.stepText(txt)
-	}
+	c.screen().text(c, txt) // in an open handoff, global words too go to the person
 }
 
 // globalWord returns the command of a global word typed alone.
@@ -266,9 +257,9 @@ func (c *turn) globalWord(txt string) string {
 }
 
 // typedChoice maps text typed instead of tapped to the choice it names, among the choices
-// the current state offers.
+// on screen.
 func (c *turn) typedChoice(txt string) (string, bool) {
-	for _, ch := range c.offered() {
+	for _, ch := range c.onScreen() {
 		if strings.EqualFold(txt, ch.Label) {
 			return ch.Value, true
 		}
@@ -289,13 +280,13 @@ func (c *turn) choice(v string) {
 		step, val, _ := strings.Cut(strings.TrimPrefix(v, ansPrefix), ":")
 		f := c.flow()
 		if f == nil || step != c.s.Step {
-			c.say(c.sc.Texts["stale_choice"])
+			c.say(c.sc.Texts.StaleChoice)
 			c.prompt()
 			return
 		}
 		c.answer(f, f.step(step), val, true)
 	default:
-		c.say(c.sc.Texts["stale_choice"])
+		c.say(c.sc.Texts.StaleChoice)
 		c.prompt()
 	}
 }
@@ -306,93 +297,68 @@ func (c *turn) command(name string) {
 	case "menu":
 		c.closeHandoff()
 		c.s.End()
-		c.menu(c.sc.Texts["menu"])
+		c.menu(c.sc.Texts.Menu)
 	case "cancel":
-		if (c.s.Flow == "" || c.s.Step == stepSummary) && len(c.s.Stack) == 0 {
+		if (c.atMenu() || c.s.Mode == bot.ModeSummary) && len(c.s.Stack) == 0 {
 			c.s.End() // at the summary the checklist is already kept: nothing to cancel
-			c.menu(c.sc.Texts["menu"])
+			c.menu(c.sc.Texts.Menu)
 			return
 		}
 		c.closeHandoff()
 		// Only the innermost flow is cancelled: one suspended under it comes back.
-		c.s.Flow, c.s.Step, c.s.Answers, c.s.Trail = "", "", nil, nil
+		c.s.Leave()
 		if _, ok := c.s.Suspended(); ok {
-			c.say(c.sc.Texts["cancelled"])
+			c.say(c.sc.Texts.Cancelled)
 			c.resumeQuietly()
 			return
 		}
 		c.s.End()
-		c.menu(c.sc.Texts["cancelled"])
+		c.menu(c.sc.Texts.Cancelled)
 	case "back":
 		c.back()
 	case "handoff":
 		c.startHandoff()
 	case "faq":
 		c.s.Suspend()
-		c.s.Start(flowFAQ, "", nil)
-		c.ask(c.sc.Texts["faq_prompt"], c.faqTopics())
+		c.s.Enter(bot.ModeFAQ)
+		c.ask(c.sc.Texts.FAQPrompt, c.faqTopics())
 	case "resume":
 		c.resume()
 	case "close":
-		c.closeHandoff()
-		c.s.Flow, c.s.Step, c.s.Answers = "", "", nil
-		if !c.resumeQuietly() {
-			c.menu(c.sc.Texts["menu_again"])
-		}
+		c.endHandoff()
 	case "checklist", "report":
 		// Started from an FAQ answer, a new flow goes on top of one suspended under the
 		// FAQ, which comes back when the new one ends; the same flow starts afresh.
-		keep := c.s.Flow == flowFAQ
+		keep := c.s.Mode == bot.ModeFAQ
 		if f, ok := c.s.Suspended(); ok && f.Flow == name {
 			keep = false
 		}
 		if keep {
-			c.s.Flow, c.s.Step, c.s.Answers, c.s.Trail = "", "", nil, nil
+			c.s.Leave()
 		} else {
 			c.s.End()
 		}
 		c.startFlow(name, nil)
+	case "another":
+		c.s.End()
+		c.startFlow("checklist", nil)
+	case "compare":
+		c.compare()
 	default:
-		if c.flowCommand(name) {
+		if id, ok := strings.CutPrefix(name, "prefill:"); ok {
+			c.prefill(id)
 			return
 		}
-		c.say(c.sc.Texts["stale_choice"])
+		if c.screen().tap(c, name) {
+			return
+		}
+		c.say(c.sc.Texts.StaleChoice)
 		c.prompt()
 	}
 }
 
-// prompt repeats what the current state is waiting for.
-func (c *turn) prompt() {
-	switch c.s.Flow {
-	case "":
-		c.menu(c.sc.Texts["menu_again"])
-	case flowFAQ:
-		c.ask(c.sc.Texts["faq_more"], c.faqChoices(nil))
-	case flowHandoff:
-		if c.s.Step == stepHandoffAsk {
-			c.ask(c.sc.Texts["handoff_ask"], []bot.Choice{{Label: c.sc.Texts["menu_choice"], Value: cmd("menu")}})
-		} else {
-			c.ask(c.sc.Texts["handoff_opened"], c.handoffChoices())
-		}
-	default:
-		c.askStep()
-	}
-}
-
-// offered returns the choices the current state shows, so typed labels work like taps.
-func (c *turn) offered() []bot.Choice {
-	// prompt may move on from a step the knowledge base no longer has; asking what is
-	// offered must change nothing, so the state is put back as it was.
-	out, notices, s := c.out, c.notices, *c.s.Clone()
-	c.out = nil
-	c.prompt()
-	m := c.out
-	c.out, c.notices, *c.s = out, notices, s
-	if len(m) == 0 {
-		return nil
-	}
-	return m[len(m)-1].Choices
-}
+// atMenu reports whether the conversation is at the main menu.
+func (c *turn) atMenu() bool { return c.s.Mode == bot.ModeStep && c.s.Flow == "" }
 
 // idleText answers a message typed at the menu: a confident FAQ match, or the menu.
 func (c *turn) idleText(txt string) {
@@ -403,7 +369,7 @@ func (c *turn) idleText(txt string) {
 		c.unsure()
 		return
 	}
-	c.menu(c.sc.Texts["menu"])
+	c.menu(c.sc.Texts.Menu)
 }
 
 // faqText answers a message typed in FAQ mode. With a flow suspended under the FAQ, a
@@ -417,7 +383,7 @@ func (c *turn) faqText(txt string) {
 	if fr, ok := c.s.Suspended(); ok && !looksLikeQuestion(txt) {
 		if m := c.k.FAQ.Match(txt); m.ID == "" || c.offers(m.ID, fr.Flow) {
 			c.s.Resume()
-			c.stepText(txt)
+			c.screen().text(c, txt)
 			return
 		}
 	}
@@ -439,7 +405,7 @@ func (c *turn) tryFAQ(txt string, inFAQ bool) bool {
 	}
 	if !inFAQ {
 		c.s.Suspend()
-		c.s.Start(flowFAQ, "", nil)
+		c.s.Enter(bot.ModeFAQ)
 	}
 	c.answerFAQ(m.ID)
 	return true
@@ -456,17 +422,17 @@ func (c *turn) offers(id, flow string) bool {
 func (c *turn) answerFAQ(id string) {
 	a, ok := c.k.FAQ.Answer(id, c.now)
 	if !ok {
-		c.say(c.sc.Texts["stale_choice"])
+		c.say(c.sc.Texts.StaleChoice)
 		c.prompt()
 		return
 	}
-	if c.s.Flow != flowFAQ {
+	if c.s.Mode != bot.ModeFAQ {
 		c.s.Suspend()
-		c.s.Start(flowFAQ, "", nil)
+		c.s.Enter(bot.ModeFAQ)
 	}
-	c.s.Step = id
+	c.s.Topic = id
 	c.say(a.Text)
-	c.ask(c.sc.Texts["faq_more"], c.faqChoices(&a))
+	c.ask(c.sc.Texts.FAQMore, c.faqChoices(&a))
 }
 
 // faqChoices are the choices after an answer: resume a suspended flow first, then the
@@ -475,17 +441,17 @@ func (c *turn) faqChoices(a *faq.Answer) []bot.Choice {
 	var ch []bot.Choice
 	if f, ok := c.s.Suspended(); ok {
 		if fl := c.sc.Flows[f.Flow]; fl != nil {
-			ch = append(ch, bot.Choice{Label: fill(c.sc.Texts["resume_choice"], "flow", fl.Title), Value: cmd("resume")})
+			ch = append(ch, bot.Choice{Label: fill(c.sc.Texts.ResumeChoice, "flow", fl.Title), Value: cmd("resume")})
 		}
 	}
 	if a != nil {
 		switch a.Offer {
-		case "checklist", "report":
+		case faq.OfferChecklist, faq.OfferReport:
 			if f := c.sc.Flows[a.Offer]; f != nil {
 				ch = append(ch, bot.Choice{Label: f.Title, Value: cmd(a.Offer)})
 			}
-		case "handoff":
-			ch = append(ch, bot.Choice{Label: c.sc.Texts["handoff_choice"], Value: cmd("handoff")})
+		case faq.OfferHandoff:
+			ch = append(ch, bot.Choice{Label: c.sc.Texts.HandoffChoice, Value: cmd("handoff")})
 		}
 		for _, r := range a.Related {
 			if len(ch) >= maxChoices-1 {
@@ -494,7 +460,7 @@ func (c *turn) faqChoices(a *faq.Answer) []bot.Choice {
 			ch = append(ch, bot.Choice{Label: r.Title, Value: faqPrefix + r.ID})
 		}
 	}
-	return append(ch, bot.Choice{Label: c.sc.Texts["menu_choice"], Value: cmd("menu")})
+	return append(ch, bot.Choice{Label: c.sc.Texts.MenuChoice, Value: cmd("menu")})
 }
 
 // faqTopics offers the FAQ's topics to tap, as many as fit.
@@ -506,29 +472,27 @@ func (c *turn) faqTopics() []bot.Choice {
 		}
 		ch = append(ch, bot.Choice{Label: t.Title, Value: faqPrefix + t.ID})
 	}
-	return append(ch, bot.Choice{Label: c.sc.Texts["menu_choice"], Value: cmd("menu")})
+	return append(ch, bot.Choice{Label: c.sc.Texts.MenuChoice, Value: cmd("menu")})
 }
 
 // unsure says plainly that the desk does not know, and offers a person.
 func (c *turn) unsure() {
-	ch := []bot.Choice{{Label: c.sc.Texts["handoff_choice"], Value: cmd("handoff")}}
+	ch := []bot.Choice{{Label: c.sc.Texts.HandoffChoice, Value: cmd("handoff")}}
 	if f, ok := c.s.Suspended(); ok {
 		if fl := c.sc.Flows[f.Flow]; fl != nil {
-			ch = append(ch, bot.Choice{Label: fill(c.sc.Texts["resume_choice"], "flow", fl.Title), Value: cmd("resume")})
+			ch = append(ch, bot.Choice{Label: fill(c.sc.Texts.ResumeChoice, "flow", fl.Title), Value: cmd("resume")})
 		}
 	}
-	ch = append(ch, bot.Choice{Label: c.sc.Texts["menu_choice"], Value: cmd("menu")})
-	c.ask(c.sc.Texts["faq_unsure"], ch)
+	ch = append(ch, bot.Choice{Label: c.sc.Texts.MenuChoice, Value: cmd("menu")})
+	c.ask(c.sc.Texts.FAQUnsure, ch)
 }
 
 // resume returns to the suspended flow at the step it left.
 func (c *turn) resume() {
-	if c.s.Flow == flowHandoff {
-		c.closeHandoff()
-	}
-	c.s.Flow, c.s.Step, c.s.Answers, c.s.Trail = "", "", nil, nil
+	c.closeHandoff()
+	c.s.Leave()
 	if !c.resumeQuietly() {
-		c.menu(c.sc.Texts["menu_again"])
+		c.menu(c.sc.Texts.MenuAgain)
 	}
 }
 
@@ -537,7 +501,7 @@ func (c *turn) resumeQuietly() bool {
 		return false
 	}
 	if f := c.flow(); f != nil {
-		c.say(fill(c.sc.Texts["resumed"], "flow", f.Title))
+		c.say(fill(c.sc.Texts.Resumed, "flow", f.Title))
 	}
 	c.prompt()
 	return true

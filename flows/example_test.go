@@ -20,7 +20,7 @@ func ExampleDesk_checklist() {
 		panic(err)
 	}
 	now := func() time.Time { return time.Date(2022, 11, 15, 10, 0, 0, 0, bot.JST) }
-	e := bot.NewEngine(bot.Config{Store: store.NewMemory(now), Brain: flows.NewDesk(k), Now: now,
+	e := bot.NewEngine(bot.Config{Store: store.NewMemory(now), Brain: flows.NewBrain(k), Now: now,
 		Log: slog.New(slog.DiscardHandler)})
 	var last []bot.Message
 	for _, text := range []string{"見積チェック", "診療所", "さくらメディカル", "対応できる", "推奨はない",

@@ -9,52 +9,56 @@ import (
 // startHandoff asks what the clinic wants to ask a person. A flow in progress is suspended
 // and offered again when the handoff closes.
 func (c *turn) startHandoff() {
-	if c.s.Flow == flowHandoff {
+	if c.s.Mode == bot.ModeHandoffAsk || c.s.Mode == bot.ModeHandoffOpen {
 		c.prompt()
 		return
 	}
-	if c.s.Flow == flowFAQ || c.s.Step == stepSummary {
-		c.s.Flow, c.s.Step, c.s.Answers, c.s.Trail = "", "", nil, nil // nothing to come back to
+	if c.s.Mode == bot.ModeFAQ || c.s.Mode == bot.ModeSummary {
+		c.s.Leave() // nothing to come back to
 	}
 	c.s.Suspend()
-	c.s.Start(flowHandoff, stepHandoffAsk, nil)
+	c.s.Enter(bot.ModeHandoffAsk)
 	c.prompt()
 }
 
-// handoffText takes the clinic's question, which opens the thread at the desk, or a
-// further message, which goes into it. Cancel and menu words close the handoff.
-func (c *turn) handoffText(txt string) {
-	switch c.globalWord(txt) {
-	case "cancel", "menu":
-		c.command("close")
-		return
-	}
-	if c.s.Step == stepHandoffAsk {
-		id := handoffID()
-		c.notices = append(c.notices, bot.Notice{
-			ID: id, Kind: bot.NoticeHandoff, Conversation: c.s.Conversation, Time: c.now,
-			Thread: id, Text: txt, Context: c.handoffContext(),
-		})
-		c.s.Step = stepHandoffOpen
-		c.s.Set("thread", id)
-		c.ask(c.sc.Texts["handoff_opened"], c.handoffChoices())
-		return
-	}
-	thread := c.s.Answers["thread"]
+// openHandoff opens a thread at the desk with the clinic's question.
+func (c *turn) openHandoff(txt string) {
+	id := handoffID()
+	c.notices = append(c.notices, bot.Notice{
+		ID: id, Kind: bot.NoticeHandoff, Conversation: c.s.Conversation, Time: c.now,
+		Thread: id, Text: txt, Context: c.handoffContext(),
+	})
+	c.s.Mode, c.s.Thread = bot.ModeHandoffOpen, id
+	c.prompt()
+}
+
+// handoffMessage passes a further message of the clinic into the open thread.
+func (c *turn) handoffMessage(txt string) {
+	thread := c.s.Thread
 	c.notices = append(c.notices, bot.Notice{
 		ID: thread + "-" + strconv.FormatInt(c.s.Version+1, 10), Kind: bot.NoticeHandoffMessage,
 		Conversation: c.s.Conversation, Time: c.now, Thread: thread, Text: txt,
 	})
-	c.ask(c.sc.Texts["handoff_sent"], c.handoffChoices())
+	c.ask(c.sc.Texts.HandoffSent, c.handoffChoices())
+}
+
+// endHandoff is the clinic ending a handoff (or the wait for its question): the desk is
+// told if a thread was open, and a flow suspended under it comes back.
+func (c *turn) endHandoff() {
+	c.closeHandoff()
+	c.s.Leave()
+	if !c.resumeQuietly() {
+		c.menu(c.sc.Texts.MenuAgain)
+	}
 }
 
 func (c *turn) handoffChoices() []bot.Choice {
-	return []bot.Choice{{Label: c.sc.Texts["handoff_close_choice"], Value: cmd("close")}}
+	return []bot.Choice{{Label: c.sc.Texts.HandoffCloseChoice, Value: cmd("close")}}
 }
 
 // handoffContext tells the desk where the clinic was: the suspended flow, its step and
 // how many answers it had given. The answers themselves stay in the session.
-func (c *turn) handoffContext() []bot.Field {
+func (c *turn) handoffContext() *bot.HandoffContext {
 	fr, ok := c.s.Suspended()
 	if !ok {
 		return nil
@@ -63,33 +67,33 @@ func (c *turn) handoffContext() []bot.Field {
 	if f == nil {
 		return nil
 	}
-	ctx := []bot.Field{{Label: "flow", Value: f.Title}}
-	if st := f.step(fr.Step); st != nil {
-		ctx = append(ctx, bot.Field{Label: "step", Value: st.Ask})
+	w := &bot.HandoffContext{Flow: f.Title, Answers: len(fr.Answers)}
+	if st := f.step(fr.Step); st != nil && fr.Mode == bot.ModeStep {
+		w.Question = st.Ask
 	}
-	return append(ctx, bot.Field{Label: "answers", Value: strconv.Itoa(len(fr.Answers))})
+	return w
 }
 
 // closeHandoff tells the desk an open handoff ended; it does not change the state.
 func (c *turn) closeHandoff() {
-	if c.s.Flow != flowHandoff || c.s.Step != stepHandoffOpen {
+	if c.s.Mode != bot.ModeHandoffOpen {
 		return
 	}
-	thread := c.s.Answers["thread"]
+	thread := c.s.Thread
 	c.notices = append(c.notices, bot.Notice{
 		ID: thread + "-closed", Kind: bot.NoticeHandoffClosed, Conversation: c.s.Conversation,
 		Time: c.now, Thread: thread,
 	})
-	c.say(c.sc.Texts["handoff_closed"])
+	c.say(c.sc.Texts.HandoffClosed)
 }
 
 // deskReply passes on what desk staff wrote in the conversation's thread. The clinic's
 // state is left as it is: an open handoff offers to close, a flow in progress asks its
 // question again so the clinic knows where it was.
 func (c *turn) deskReply(text string) {
-	msg := fill(c.sc.Texts["desk_reply"], "text", text)
+	msg := fill(c.sc.Texts.DeskReply, "text", text)
 	switch {
-	case c.s.Flow == flowHandoff && c.s.Step == stepHandoffOpen:
+	case c.s.Mode == bot.ModeHandoffOpen:
 		c.ask(msg, c.handoffChoices())
 	case c.flow() != nil:
 		c.say(msg)
@@ -103,12 +107,12 @@ func (c *turn) deskReply(text string) {
 // told, and a flow suspended under the handoff comes back. A close of another thread, or
 // of a handoff the clinic already closed, changes nothing and says nothing.
 func (c *turn) deskClose(thread string) {
-	if c.s.Flow != flowHandoff || c.s.Step != stepHandoffOpen || c.s.Answers["thread"] != thread {
+	if c.s.Mode != bot.ModeHandoffOpen || c.s.Thread != thread {
 		return
 	}
-	c.say(c.sc.Texts["handoff_closed_by_desk"])
-	c.s.Flow, c.s.Step, c.s.Answers = "", "", nil
+	c.say(c.sc.Texts.HandoffClosedByDesk)
+	c.s.Leave()
 	if !c.resumeQuietly() {
-		c.menu(c.sc.Texts["menu_again"])
+		c.menu(c.sc.Texts.MenuAgain)
 	}
 }

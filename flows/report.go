@@ -24,24 +24,6 @@ const (
 
 var reportFields = []string{rpCategories, rpDetails, rpFacility, rpPrefecture, rpCode, rpFacilityType, rpContact, rpConsent}
 
-// confirm shows everything the report will send, with the choice to send, change a field
-// or stop.
-func (c *turn) confirm(f *Flow) {
-	card := &bot.Card{Title: f.Texts["confirm_title"]}
-	for _, st := range f.Steps {
-		if v, ok := c.s.Answers[st.ID]; ok && st.applies(c.s.Answers) && st.Label != "" {
-			card.Rows = append(card.Rows, bot.Field{Label: st.Label, Value: c.display(st, v)})
-		}
-	}
-	card.Text = cardText(card)
-	c.out = append(c.out, bot.Message{Card: card})
-	c.ask(f.Texts["confirm_ask"], []bot.Choice{
-		{Label: f.Texts["send_choice"], Value: cmd("send")},
-		{Label: f.Texts["edit_choice"], Value: cmd("edit")},
-		{Label: f.Texts["cancel_choice"], Value: cmd("cancel")},
-	})
-}
-
 // send files the report: a receipt number for the clinic, a notice for the desk (written
 // with the session's reset in one commit), and the flow ends.
 func (c *turn) send(f *Flow) {
@@ -52,10 +34,10 @@ func (c *turn) send(f *Flow) {
 	}
 	r := c.buildReport(f, id)
 	c.notices = append(c.notices, bot.Notice{ID: id, Kind: bot.NoticeReport, Conversation: c.s.Conversation, Time: c.now, Report: &r})
-	c.s.Flow, c.s.Step, c.s.Answers, c.s.Trail = "", "", nil, nil
-	c.say(fill(f.Texts["sent"], "receipt", id))
+	c.s.Leave()
+	c.say(fill(f.Texts.Sent, "receipt", id))
 	if !c.resumeQuietly() {
-		c.menu(c.sc.Texts["menu_again"])
+		c.menu(c.sc.Texts.MenuAgain)
 	}
 }
 
@@ -71,7 +53,7 @@ func (c *turn) buildReport(f *Flow, id string) bot.Report {
 			r.Answers = append(r.Answers, bot.Field{Label: st.Label, Value: c.display(st, v)})
 		}
 	}
-	if rec, ok := c.record(a[keyFrom]); ok {
+	if rec, ok := c.record(c.s.From); ok {
 		r.Checklist = c.answerRows(c.sc.Flows["checklist"], rec.Answers)
 	}
 	return r
@@ -84,12 +66,12 @@ func (c *turn) buildReport(f *Flow, id string) bot.Report {
 func (c *turn) prefill(id string) {
 	rec, ok := c.record(id)
 	if !ok {
-		c.say(c.sc.Texts["stale_choice"])
+		c.say(c.sc.Texts.StaleChoice)
 		c.prompt()
 		return
 	}
 	ck, rp := c.sc.Flows["checklist"], c.sc.Flows["report"]
-	answers := map[string]string{keyFrom: id}
+	answers := map[string]string{}
 	if cats := checklistProblems(ck, rec.Answers); len(cats) > 0 {
 		answers[rpCategories] = strings.Join(cats, ",")
 	}
@@ -106,8 +88,9 @@ func (c *turn) prefill(id string) {
 	}
 	c.s.End()
 	c.s.Start(rp.ID, "", answers)
+	c.s.From = id
 	c.say(rp.Start)
-	c.say(fill(rp.Texts["prefilled"], "fields", strings.Join(filled, "、"), "count", strconv.Itoa(len(filled))))
+	c.say(fill(rp.Texts.Prefilled, "fields", strings.Join(filled, "、"), "count", strconv.Itoa(len(filled))))
 	c.next(rp)
 }
 

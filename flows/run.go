@@ -2,7 +2,6 @@ package flows
 
 import (
 	"errors"
-	"fmt"
 	"slices"
 	"strconv"
 	"strings"
@@ -34,103 +33,11 @@ func (c *turn) next(f *Flow) {
 	for _, st := range f.Steps {
 		if _, done := c.s.Answers[st.ID]; !done && st.applies(c.s.Answers) {
 			c.s.Step = st.ID
-			c.askStep()
+			c.prompt()
 			return
 		}
 	}
 	c.finish(f)
-}
-
-// askStep asks the current step's question, with its choices.
-func (c *turn) askStep() {
-	f := c.flow()
-	if f == nil {
-		c.menu(c.sc.Texts["menu_again"])
-		return
-	}
-	switch c.s.Step {
-	case stepConfirm:
-		c.confirm(f)
-		return
-	case stepEdit:
-		c.editMenu(f)
-		return
-	case stepSummary:
-		c.summaryPrompt(f)
-		return
-	}
-	st := f.step(c.s.Step)
-	if st == nil {
-		c.next(f)
-		return
-	}
-	picked := picks(c.s.Answers[keyPicks])
-	var ch []bot.Choice
-	for _, o := range st.Choices {
-		if st.Input == "multi" && slices.Contains(picked, o.Value) {
-			continue
-		}
-		ch = append(ch, bot.Choice{Label: o.Label, Value: ansPrefix + st.ID + ":" + o.Value})
-	}
-	text := st.Ask
-	if st.Input == "multi" && len(picked) > 0 {
-		text = fill(c.sc.Texts["multi_more"], "picked", c.optionLabels(st, c.s.Answers[keyPicks]))
-		ch = append([]bot.Choice{{Label: c.sc.Texts["multi_done_choice"], Value: cmd("done")}}, ch...)
-	}
-	if st.Optional {
-		ch = append(ch, bot.Choice{Label: c.sc.Texts["skip_choice"], Value: cmd("skip")})
-	}
-	if len(ch) > maxChoices {
-		ch = ch[:maxChoices]
-	}
-	c.ask(text, ch)
-}
-
-// stepText handles text typed in a flow: at the summary it leaves the summary and is read
-// as at the menu; on the field list of the confirmation screen a field's name picks it; at a
-// question it is a question for the FAQ, a skip, the end of a multiple choice or an answer.
-func (c *turn) stepText(txt string) {
-	f := c.flow()
-	switch c.s.Step {
-	case stepSummary:
-		c.s.End()
-		c.text(txt) // as typed at the menu: a menu label, a question…
-		return
-	case stepEdit:
-		if st := c.editableNamed(f, txt); st != nil {
-			c.edit(st.ID)
-			return
-		}
-	}
-	st := f.step(c.s.Step)
-	if st == nil {
-		if c.tryFAQ(txt, false) {
-			return
-		}
-		c.say(c.sc.Texts["not_understood"])
-		c.prompt()
-		return
-	}
-	// Only a sentence that ends as a question is tried on the FAQ before it is read as an
-	// answer: 「いつになるかわからない」 answers 「運用開始はいつ」, and at a free-text step
-	// 「何度も断られた」 is an answer. Other text that is not understood is tried after.
-	if endsAsQuestion(txt) && c.tryFAQ(txt, false) {
-		return
-	}
-	if st.Optional && c.isWord(txt, c.sc.Words.Skip) {
-		c.command("skip")
-		return
-	}
-	if st.Input == "multi" && c.isWord(txt, c.sc.Words.Resume) && c.s.Answers[keyPicks] != "" {
-		c.command("done")
-		return
-	}
-	c.answer(f, st, txt, false)
-}
-
-func (c *turn) isWord(txt string, words []string) bool {
-	w := strings.TrimRight(txt, "。.!！ ")
-	return slices.ContainsFunc(words, func(x string) bool { return strings.EqualFold(w, x) })
 }
 
 // answer takes an answer to st: tapped is a choice value, otherwise typed text. An answer
@@ -153,7 +60,7 @@ func (c *turn) answer(f *Flow, st *Step, in string, tapped bool) {
 			return
 		}
 		c.say(retry)
-		c.askStep()
+		c.prompt()
 		return
 	}
 	if st.Input == "multi" {
@@ -162,7 +69,7 @@ func (c *turn) answer(f *Flow, st *Step, in string, tapped bool) {
 	}
 	if st.Require != "" && value != st.Require {
 		c.say(st.Retry)
-		c.askStep()
+		c.prompt()
 		return
 	}
 	c.s.Set(st.ID, value)
@@ -192,7 +99,7 @@ func (c *turn) recheck(f *Flow, st *Step) {
 		}
 		if _, retry, _ := c.understand(o, v, false); retry != "" {
 			delete(c.s.Answers, o.ID)
-			c.say(f.Texts["code_recheck"])
+			c.say(f.Texts.CodeRecheck)
 		}
 	}
 }
@@ -209,7 +116,7 @@ func (c *turn) understand(st *Step, in string, tapped bool) (value, retry string
 		if o, ok := optionByValue(st, in); ok {
 			return o.Value, "", false
 		}
-		return "", c.sc.Texts["stale_choice"], false
+		return "", c.sc.Texts.StaleChoice, false
 	}
 	if o, ok := namedOption(st, in); ok {
 		return o.Value, "", false
@@ -225,60 +132,61 @@ func (c *turn) understand(st *Step, in string, tapped bool) (value, retry string
 
 // read reads typed text by the input kind of st.
 func (c *turn) read(st *Step, in string) (value, retry string, vague bool) {
-	vagueRetry := func(k string) (string, string, bool) {
+	t := &c.sc.Texts
+	vagueRetry := func(text string) (string, string, bool) {
 		if st.Retry != "" {
 			return "", st.Retry, true
 		}
-		return "", c.sc.Texts[k], true
+		return "", text, true
 	}
-	refuse := func(k string) (string, string, bool) { return "", c.sc.Texts[k], false }
+	refuse := func(text string) (string, string, bool) { return "", text, false }
 	switch st.Input {
 	case "choice", "confirm":
-		return vagueRetry("not_understood")
+		return vagueRetry(t.NotUnderstood)
 	case "multi":
-		return vagueRetry("multi_retry")
+		return vagueRetry(t.MultiRetry)
 	case "yesno":
-		return vagueRetry("yesno_retry")
+		return vagueRetry(t.YesnoRetry)
 	case "text":
 		limit := st.Max
 		if limit == 0 {
 			limit = 200
 		}
 		if utf8.RuneCountInString(in) > limit {
-			return "", fill(c.sc.Texts["too_long"], "max", strconv.Itoa(limit)), false
+			return "", fill(c.sc.Texts.TooLong, "max", strconv.Itoa(limit)), false
 		}
 		return in, "", false
 	case "yen":
 		a, err := parse.ParseYen(in)
 		switch {
 		case err == nil:
-			return formatAmountValue(a), "", false
+			return a.String(), "", false
 		case errors.Is(err, parse.ErrNegative):
-			return refuse("yen_negative")
+			return refuse(t.YenNegative)
 		case errors.Is(err, parse.ErrZero):
-			return refuse("yen_zero")
+			return refuse(t.YenZero)
 		case errors.Is(err, parse.ErrTooLarge):
-			return refuse("yen_too_large")
+			return refuse(t.YenTooLarge)
 		}
-		return vagueRetry("yen_retry")
+		return vagueRetry(t.YenRetry)
 	case "when":
 		w, err := parse.ParseWhen(in, c.now)
 		switch {
 		case err == nil:
 			return w.Date.Format(time.DateOnly), "", false
 		case errors.Is(err, parse.ErrInvalidDate):
-			return refuse("when_invalid")
+			return refuse(t.WhenInvalid)
 		case errors.Is(err, parse.ErrPast):
-			return refuse("when_past")
+			return refuse(t.WhenPast)
 		case errors.Is(err, parse.ErrTooFar):
-			return refuse("when_far")
+			return refuse(t.WhenFar)
 		}
-		return vagueRetry("when_retry")
+		return vagueRetry(t.WhenRetry)
 	case "prefecture":
 		if p, ok := parse.ParsePrefecture(in); ok {
 			return p.Name, "", false
 		}
-		return vagueRetry("prefecture_retry")
+		return vagueRetry(t.PrefectureRetry)
 	case "code":
 		return c.readCode(in)
 	case "contact":
@@ -288,9 +196,9 @@ func (c *turn) read(st *Step, in string) (value, retry string, vague bool) {
 		if e, err := parse.ParseEmail(in); err == nil {
 			return e, "", false
 		}
-		return vagueRetry("contact_retry")
+		return vagueRetry(t.ContactRetry)
 	}
-	return vagueRetry("not_understood")
+	return vagueRetry(t.NotUnderstood)
 }
 
 // readCode reads a 医療機関コード against the prefecture answered before it, which also
@@ -304,19 +212,19 @@ func (c *turn) readCode(in string) (value, retry string, vague bool) {
 	switch {
 	case err == nil && code.Table == 4:
 		// A pharmacy's code: this desk takes reports of clinics and hospitals, 医科 or 歯科.
-		return "", c.sc.Texts["code_table"], false
+		return "", c.sc.Texts.CodeTable, false
 	case err == nil:
 		return code.String(), "", false
 	case errors.Is(err, parse.ErrCheckDigit):
-		return "", c.sc.Texts["code_check"], false
+		return "", c.sc.Texts.CodeCheck, false
 	case errors.Is(err, parse.ErrCodePrefecture):
-		return "", fill(c.sc.Texts["code_prefecture"], "prefecture", pref.Name), false
+		return "", fill(c.sc.Texts.CodePrefecture, "prefecture", pref.Name), false
 	case errors.Is(err, parse.ErrCodeTable):
-		return "", c.sc.Texts["code_table"], false
+		return "", c.sc.Texts.CodeTable, false
 	case errors.Is(err, parse.ErrNeedPrefecture):
-		return "", c.sc.Texts["code_need_prefecture"], false
+		return "", c.sc.Texts.CodeNeedPrefecture, false
 	}
-	return "", c.sc.Texts["code_retry"], true
+	return "", c.sc.Texts.CodeRetry, true
 }
 
 // optionByValue finds the option of a tapped value.
@@ -402,18 +310,18 @@ func typedPicks(st *Step, in string) []string {
 
 // pick adds choices to a multi step's picks. Once every choice is picked the step is done.
 func (c *turn) pick(st *Step, values ...string) {
-	cur := picks(c.s.Answers[keyPicks])
+	cur := c.s.Picks
 	for _, v := range values {
 		if !slices.Contains(cur, v) {
 			cur = append(cur, v)
 		}
 	}
-	c.s.Set(keyPicks, strings.Join(cur, ","))
+	c.s.Picks = cur
 	if len(cur) == len(st.Choices) {
-		c.command("done")
+		c.donePicking(c.flow(), st)
 		return
 	}
-	c.askStep()
+	c.prompt()
 }
 
 func picks(v string) []string {
@@ -424,9 +332,9 @@ func picks(v string) []string {
 }
 
 // optionLabels names the picked options of a multi step.
-func (c *turn) optionLabels(st *Step, v string) string {
+func (c *turn) optionLabels(st *Step, picked []string) string {
 	var labels []string
-	for _, p := range picks(v) {
+	for _, p := range picked {
 		if o, ok := optionByValue(st, p); ok {
 			labels = append(labels, o.Label)
 		}
@@ -444,84 +352,56 @@ func (c *turn) back() {
 		c.prompt()
 		return
 	}
-	if c.s.Step == stepEdit {
-		c.s.Step = stepConfirm
-		delete(c.s.Answers, keyPage)
+	if c.s.Mode == bot.ModeEdit {
+		c.s.Mode, c.s.Page = bot.ModeConfirm, 0
 		c.prompt()
 		return
 	}
-	if st := f.step(c.s.Step); st != nil && st.Input == "multi" {
-		if p := picks(c.s.Answers[keyPicks]); len(p) > 0 {
-			c.s.Set(keyPicks, strings.Join(p[:len(p)-1], ","))
-			c.askStep()
+	if st := f.step(c.s.Step); st != nil && st.Input == "multi" && c.s.Mode == bot.ModeStep {
+		if p := c.s.Picks; len(p) > 0 {
+			c.s.Picks = p[:len(p)-1]
+			c.prompt()
 			return
 		}
 	}
-	if len(c.s.Trail) == 0 {
-		c.say(c.sc.Texts["back_first"])
-		c.askStep()
+	if len(c.s.Trail) == 0 && c.s.Editing && c.s.Mode == bot.ModeStep {
+		// A question opened from the confirmation screen: back to the screen.
+		c.s.Mode, c.s.Step, c.s.Picks, c.s.Editing = bot.ModeConfirm, "", nil, false
+		c.prompt()
 		return
 	}
-	delete(c.s.Answers, keyPicks)
+	if len(c.s.Trail) == 0 {
+		c.say(c.sc.Texts.BackFirst)
+		c.prompt()
+		return
+	}
+	c.s.Mode, c.s.Picks = bot.ModeStep, nil
 	c.s.Step = c.s.Trail[len(c.s.Trail)-1]
 	c.s.Trail = c.s.Trail[:len(c.s.Trail)-1]
 	if st := f.step(c.s.Step); st != nil && st.Input == "multi" {
-		c.s.Set(keyPicks, c.s.Answers[st.ID])
+		c.s.Picks = picks(c.s.Answers[st.ID])
 	}
-	c.askStep()
+	c.prompt()
 }
 
-// flowCommand runs a command that belongs to a flow's state; false when none does.
-func (c *turn) flowCommand(name string) bool {
-	f := c.flow()
-	switch {
-	case name == "skip" && f != nil:
-		if st := f.step(c.s.Step); st != nil && st.Optional {
-			c.s.Set(st.ID, "")
-			c.s.Trail = append(c.s.Trail, st.ID)
-			c.next(f)
-			return true
-		}
-	case name == "done" && f != nil:
-		st := f.step(c.s.Step)
-		if st == nil || st.Input != "multi" {
-			return false
-		}
-		if c.s.Answers[keyPicks] == "" {
-			c.say(c.sc.Texts["multi_empty"])
-			c.askStep()
-			return true
-		}
-		c.s.Set(st.ID, c.s.Answers[keyPicks])
-		delete(c.s.Answers, keyPicks)
-		c.s.Trail = append(c.s.Trail, st.ID)
-		c.next(f)
-		return true
-	case name == "send" && f != nil && c.s.Step == stepConfirm:
-		c.send(f)
-		return true
-	case name == "edit" && f != nil && c.s.Step == stepConfirm:
-		c.s.Step = stepEdit
-		delete(c.s.Answers, keyPage)
-		c.editMenu(f)
-		return true
-	case name == "editmore" && f != nil && c.s.Step == stepEdit:
-		page, _ := strconv.Atoi(c.s.Answers[keyPage])
-		c.s.Set(keyPage, strconv.Itoa(page+1))
-		c.editMenu(f)
-		return true
-	case name == "another":
-		c.s.End()
-		c.startFlow("checklist", nil)
-		return true
-	case name == "compare":
-		c.compare()
-		return true
-	case strings.HasPrefix(name, "prefill:"):
-		c.prefill(strings.TrimPrefix(name, "prefill:"))
-		return true
+// skip leaves the optional step st unanswered and moves on.
+func (c *turn) skip(f *Flow, st *Step) {
+	c.s.Set(st.ID, "")
+	c.s.Trail = append(c.s.Trail, st.ID)
+	c.next(f)
+}
+
+// donePicking ends the multiple choice st with the choices picked, or asks for one.
+func (c *turn) donePicking(f *Flow, st *Step) {
+	if len(c.s.Picks) == 0 {
+		c.say(c.sc.Texts.MultiEmpty)
+		c.prompt()
+		return
 	}
-	return false
+	c.s.Set(st.ID, strings.Join(c.s.Picks, ","))
+	c.s.Picks = nil
+	c.s.Trail = append(c.s.Trail, st.ID)
+	c.next(f)
 }
 
 // finish ends a flow whose questions are all answered.
@@ -530,11 +410,11 @@ func (c *turn) finish(f *Flow) {
 	case "checklist":
 		c.finishChecklist(f)
 	case "report":
-		c.s.Step = stepConfirm
-		c.confirm(f)
+		c.s.Mode, c.s.Step = bot.ModeConfirm, ""
+		c.prompt()
 	default:
 		c.s.End()
-		c.menu(c.sc.Texts["menu_again"])
+		c.menu(c.sc.Texts.MenuAgain)
 	}
 }
 
@@ -560,26 +440,6 @@ func (c *turn) editableNamed(f *Flow, txt string) *Step {
 	return nil
 }
 
-// editMenu offers the fields of the confirmation screen to change. When they are more than
-// fit in one row of quick replies, they come in pages, with a choice for the next one.
-func (c *turn) editMenu(f *Flow) {
-	fields := c.editable(f)
-	per := maxChoices - 2
-	page, _ := strconv.Atoi(c.s.Answers[keyPage])
-	if page < 0 || page*per >= len(fields) {
-		page = 0
-	}
-	var ch []bot.Choice
-	for _, st := range fields[page*per : min(len(fields), (page+1)*per)] {
-		ch = append(ch, bot.Choice{Label: st.Label, Value: editPrefix + st.ID})
-	}
-	if len(fields) > per {
-		ch = append(ch, bot.Choice{Label: f.Texts["edit_more_choice"], Value: cmd("editmore")})
-	}
-	ch = append(ch, bot.Choice{Label: c.sc.Texts["back_choice_confirm"], Value: cmd("back")})
-	c.ask(f.Texts["edit_which"], ch)
-}
-
 // edit asks one field again from the confirmation screen. The answer it has stays until a
 // new one is given, so 戻る returns to the screen with nothing lost; after the new answer,
 // any question that now applies and is unanswered (the follow-up of a category added) is
@@ -590,74 +450,12 @@ func (c *turn) edit(id string) {
 	if f != nil {
 		st = f.step(id)
 	}
-	if st == nil || c.s.Step != stepEdit || !st.Edit || !st.applies(c.s.Answers) {
-		c.say(c.sc.Texts["stale_choice"])
+	if st == nil || c.s.Mode != bot.ModeEdit || !st.Edit || !st.applies(c.s.Answers) {
+		c.say(c.sc.Texts.StaleChoice)
 		c.prompt()
 		return
 	}
-	delete(c.s.Answers, keyPicks)
-	delete(c.s.Answers, keyPage)
-	c.s.Trail = append(c.s.Trail, stepConfirm)
-	c.s.Step = id
-	c.askStep()
-}
-
-// formatAmountValue stores an amount as "yen" or "yen/m", "yen/y", with "~" for approx.
-func formatAmountValue(a parse.Amount) string {
-	v := strconv.FormatInt(a.Yen, 10)
-	switch a.Period {
-	case parse.Monthly:
-		v += "/m"
-	case parse.Yearly:
-		v += "/y"
-	}
-	if a.Approx {
-		v = "~" + v
-	}
-	return v
-}
-
-// amountValue reads a stored amount back.
-func amountValue(v string) (parse.Amount, bool) {
-	var a parse.Amount
-	if v == "" {
-		return a, false
-	}
-	v, a.Approx = strings.CutPrefix(v, "~")
-	switch {
-	case strings.HasSuffix(v, "/m"):
-		a.Period, v = parse.Monthly, strings.TrimSuffix(v, "/m")
-	case strings.HasSuffix(v, "/y"):
-		a.Period, v = parse.Yearly, strings.TrimSuffix(v, "/y")
-	}
-	n, err := strconv.ParseInt(v, 10, 64)
-	if err != nil {
-		return a, false
-	}
-	a.Yen = n
-	return a, true
-}
-
-// yen formats an amount in the way Japanese offices write it: 42万9,000円.
-func yen(n int64) string {
-	if n >= 10000 {
-		man, rest := n/10000, n%10000
-		if rest == 0 {
-			return fmt.Sprintf("%s万円", group(man))
-		}
-		return fmt.Sprintf("%s万%s円", group(man), group(rest))
-	}
-	return group(n) + "円"
-}
-
-func group(n int64) string {
-	s := strconv.FormatInt(n, 10)
-	var b strings.Builder
-	for i, r := range s {
-		if i > 0 && (len(s)-i)%3 == 0 {
-			b.WriteByte(',')
-		}
-		b.WriteRune(r)
-	}
-	return b.String()
+	c.s.Mode, c.s.Step, c.s.Picks, c.s.Page = bot.ModeStep, id, nil, 0
+	c.s.Trail, c.s.Editing = nil, true
+	c.prompt()
 }

@@ -1,10 +1,9 @@
 package flows_test
 
 import (
-	"bufio"
 	"context"
+	"flag"
 	"fmt"
-	"os"
 	"path/filepath"
 	"regexp"
 	"slices"
@@ -14,29 +13,28 @@ import (
 
 	"deskbot/bot"
 	"deskbot/bot/bottest"
+	"deskbot/bot/line/linetest"
+	"deskbot/bot/transcript"
 	"deskbot/flows"
-	"deskbot/flows/kb"
 	"deskbot/store"
 )
 
-// Transcripts are conversations written down as the desk would read them, in
-// testdata/transcripts/*.txt, one line an action or an expectation:
+var update = flag.Bool("update", false, "rewrite the golden transcripts from what the engine says")
+
+// Transcripts are conversations written down as the desk would read them: scripts in
+// testdata/transcripts/*.txt in the syntax of package transcript, each with a golden file
+// beside it of exactly what the clinic received (go test -update rewrites them from the
+// engine). Every script runs through the engine directly, with the checks below, and
+// through the signed LINE webhook against the recording fake of the Messaging API, where
+// every call is checked against LINE's limits; cmd/deskbot runs them through `deskbot
+// chat`. Checks, after the action they follow:
 //
-//	now 2022-11-15T10:00:00+09:00   the clock (before the first event)
-//	> text                          the clinic types text
-//	> [tap LABEL]                   the clinic taps the offered choice labelled LABEL
-//	> [follow] / [unfollow]         the account is added / blocked
-//	> [sticker] / [image]           content the bot cannot read
-//	> [event ID] text               typed text with a channel event id (redelivery tests)
-//	> [desk TEXT]                   desk staff answer in the conversation's Slack thread
-//	> [desk-close]                  desk staff close the last handoff opened ([desk-close another]: another one)
 //	< words                         some message of the reply contains words
 //	<! words                        no message of the reply contains words
 //	<? LABEL                        the reply offers a choice labelled LABEL
 //	<?! LABEL                       the reply offers no choice labelled LABEL
 //	<~ REGEXP                       some message of the reply matches the regular expression
 //	<- nothing                      the reply is empty
-//	wait 2h                         time passes
 //	= flow FLOW STEP                the session is in FLOW at STEP ("-" for none)
 //	= empty                         nothing of the conversation is kept in the store
 //	= notice KIND [words]           the turn sent a notice of KIND (to the desk) containing words
@@ -46,19 +44,39 @@ import (
 //	                                ("-": FIELD is empty)
 //	= card words                    some card of the reply (title, rows or notes) contains words
 //	= records N                     the conversation keeps N finished checklists
-//
-// Lines starting with # are comments.
 func TestTranscripts(t *testing.T) {
+	files := transcripts(t)
+	for _, f := range files {
+		name := strings.TrimSuffix(filepath.Base(f), ".txt")
+		t.Run(name, func(t *testing.T) {
+			h := newHarness(t)
+			bottest.RunTranscript(t, f, h.clock, h, h.checkLine, *update)
+		})
+	}
+	if *update {
+		return
+	}
+	for _, f := range files {
+		name := strings.TrimSuffix(filepath.Base(f), ".txt")
+		t.Run("line/"+name, func(t *testing.T) {
+			clock := bottest.NewClock(time.Date(2022, 11, 15, 10, 0, 0, 0, bot.JST))
+			c := linetest.NewChannel(t, flows.NewBrain(embedded(t)), store.NewMemory(clock.Now), clock.Now)
+			bottest.RunTranscript(t, f, clock, c, nil, false)
+		})
+	}
+}
+
+func transcripts(t *testing.T) []string {
+	t.Helper()
 	files, err := filepath.Glob("testdata/transcripts/*.txt")
 	if err != nil || len(files) == 0 {
 		t.Fatalf("no transcripts: %v", err)
 	}
-	for _, f := range files {
-		t.Run(strings.TrimSuffix(filepath.Base(f), ".txt"), func(t *testing.T) { runTranscript(t, f) })
-	}
+	return files
 }
 
-// harness is an engine on a memory store with the embedded knowledge base.
+// harness is an engine on a memory store with the embedded knowledge base: the engine
+// channel of the transcripts.
 type harness struct {
 	t      *testing.T
 	clock  *bottest.Clock
@@ -76,13 +94,10 @@ type harness struct {
 
 func newHarness(t *testing.T) *harness {
 	t.Helper()
-	k, err := flows.Load(kb.Embedded())
-	if err != nil {
-		t.Fatalf("load knowledge: %v", err)
-	}
+	k := embedded(t)
 	c := bottest.NewClock(time.Date(2022, 11, 15, 10, 0, 0, 0, bot.JST))
 	st := store.NewMemory(c.Now)
-	e := bot.NewEngine(bot.Config{Store: st, Brain: flows.NewDesk(k), Now: c.Now, TTL: 168 * time.Hour})
+	e := bot.NewEngine(bot.Config{Store: st, Brain: flows.NewBrain(k), Now: c.Now, TTL: 168 * time.Hour})
 	return &harness{t: t, clock: c, store: st, engine: e, conv: "line:Utranscript"}
 }
 
@@ -95,10 +110,8 @@ func (h *harness) send(ev bot.Event) {
 		h.t.Fatalf("Handle(%v %q): %v", ev.Kind, ev.Text, err)
 	}
 	h.reply = msgs
-	for _, m := range msgs {
-		if len(m.Choices) > 0 {
-			h.offered = m.Choices
-		}
+	if o := transcript.Offered(msgs); len(o) > 0 {
+		h.offered = o
 	}
 	ds, err := h.store.Claim(context.Background(), "test", 100, time.Hour)
 	if err != nil {
@@ -115,17 +128,6 @@ func (h *harness) send(ev bot.Event) {
 		}
 		h.store.Ack(context.Background(), d)
 	}
-}
-
-func (h *harness) tap(label string) {
-	h.t.Helper()
-	for _, c := range h.offered {
-		if c.Label == label {
-			h.send(bot.Event{Kind: bot.ChoiceEvent, Text: c.Value})
-			return
-		}
-	}
-	h.t.Fatalf("no choice %q offered; offered: %s", label, labels(h.offered))
 }
 
 func labels(cs []bot.Choice) string {
@@ -149,59 +151,55 @@ func replyText(msgs []bot.Message) string {
 	return b.String()
 }
 
-func runTranscript(t *testing.T, file string) {
-	f, err := os.Open(file)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	h := newHarness(t)
-	sc := bufio.NewScanner(f)
-	for n := 1; sc.Scan(); n++ {
-		line := strings.TrimSpace(sc.Text())
-		if line == "" || strings.HasPrefix(line, "#") {
-			continue
+// Act implements bottest.Channel.
+func (h *harness) Act(t testing.TB, l transcript.Line) string {
+	t.Helper()
+	switch l.Kind {
+	case transcript.Tap:
+		i := slices.IndexFunc(h.offered, func(c bot.Choice) bool { return c.Label == l.Text })
+		if i < 0 {
+			t.Fatalf("line %d: no choice %q offered; offered: %s", l.N, l.Text, labels(h.offered))
 		}
-		t.Logf("%s:%d: %s", filepath.Base(file), n, line)
-		if err := h.step(line); err != nil {
-			t.Fatalf("%s:%d: %s\n%v\nthe bot said:\n%s", file, n, line, err, replyText(h.reply))
+		h.send(bot.Event{Kind: bot.ChoiceEvent, Text: h.offered[i].Value})
+	case transcript.Follow:
+		h.send(bot.Event{Kind: bot.FollowEvent})
+	case transcript.Unfollow:
+		h.send(bot.Event{Kind: bot.UnfollowEvent})
+	case transcript.Unsupported:
+		h.send(bot.Event{Kind: bot.UnsupportedEvent, Text: l.Text})
+	case transcript.DeskReply:
+		h.send(bot.Event{Kind: bot.DeskReplyEvent, Text: l.Text})
+	case transcript.DeskClose:
+		thread := h.thread
+		if l.Text == "another" {
+			thread = "H-ANOTHER"
 		}
+		h.send(bot.Event{Kind: bot.DeskCloseEvent, Text: thread})
+	case transcript.Redelivery:
+		h.send(bot.Event{Kind: bot.TextEvent, ID: l.ID, Text: l.Text})
+	default:
+		h.send(bot.Event{Kind: bot.TextEvent, Text: l.Text})
 	}
+	var b strings.Builder
+	transcript.Render(&b, h.reply)
+	return b.String()
 }
 
-func (h *harness) step(line string) error {
-	op, arg, _ := strings.Cut(line, " ")
+// checkLine checks one check line against the last reply and the store.
+func (h *harness) checkLine(l transcript.Line) error {
+	op, arg, _ := strings.Cut(l.Raw, " ")
 	arg = strings.TrimSpace(arg)
 	switch op {
-	case "now":
-		ts, err := time.Parse(time.RFC3339, arg)
-		if err != nil {
-			return err
-		}
-		h.clock.Set(ts)
-	case "wait":
-		d, err := time.ParseDuration(arg)
-		if err != nil {
-			return err
-		}
-		h.clock.Advance(d)
-	case ">":
-		return h.act(arg)
 	case "<":
 		if !strings.Contains(replyText(h.reply), arg) {
-			return fmt.Errorf("reply does not contain %q", arg)
+			return fmt.Errorf("reply does not contain %q\nthe bot said:\n%s", arg, replyText(h.reply))
 		}
 	case "<!":
 		if strings.Contains(replyText(h.reply), arg) {
 			return fmt.Errorf("reply contains %q", arg)
 		}
 	case "<?", "<?!":
-		var last []bot.Choice
-		for _, m := range h.reply {
-			if len(m.Choices) > 0 {
-				last = m.Choices
-			}
-		}
+		last := transcript.Offered(h.reply)
 		offers := slices.ContainsFunc(last, func(c bot.Choice) bool { return c.Label == arg })
 		if op == "<?" && !offers {
 			return fmt.Errorf("reply does not offer [%s]; offers %s", arg, labels(last))
@@ -229,31 +227,6 @@ func (h *harness) step(line string) error {
 	return nil
 }
 
-func (h *harness) act(arg string) error {
-	switch {
-	case strings.HasPrefix(arg, "[tap ") && strings.HasSuffix(arg, "]"):
-		h.tap(strings.TrimSuffix(strings.TrimPrefix(arg, "[tap "), "]"))
-	case arg == "[follow]":
-		h.send(bot.Event{Kind: bot.FollowEvent})
-	case strings.HasPrefix(arg, "[desk ") && strings.HasSuffix(arg, "]"):
-		h.send(bot.Event{Kind: bot.DeskReplyEvent, Text: strings.TrimSuffix(strings.TrimPrefix(arg, "[desk "), "]")})
-	case arg == "[desk-close]":
-		h.send(bot.Event{Kind: bot.DeskCloseEvent, Text: h.thread})
-	case arg == "[desk-close another]":
-		h.send(bot.Event{Kind: bot.DeskCloseEvent, Text: "H-ANOTHER"})
-	case arg == "[unfollow]":
-		h.send(bot.Event{Kind: bot.UnfollowEvent})
-	case arg == "[sticker]", arg == "[image]", arg == "[location]":
-		h.send(bot.Event{Kind: bot.UnsupportedEvent, Text: strings.Trim(arg, "[]")})
-	case strings.HasPrefix(arg, "[event "):
-		id, text, _ := strings.Cut(strings.TrimPrefix(arg, "[event "), "]")
-		h.send(bot.Event{Kind: bot.TextEvent, ID: id, Text: strings.TrimSpace(text)})
-	default:
-		h.send(bot.Event{Kind: bot.TextEvent, Text: arg})
-	}
-	return nil
-}
-
 func (h *harness) check(arg string) error {
 	fields := strings.Fields(arg)
 	l, err := h.store.Load(context.Background(), h.conv, "")
@@ -264,7 +237,7 @@ func (h *harness) check(arg string) error {
 	switch fields[0] {
 	case "flow":
 		want := fields[1:]
-		got := []string{or(s.Flow), or(s.Step)}
+		got := place(s)
 		if len(want) != 2 || !slices.Equal(want, got) {
 			return fmt.Errorf("session is at %v, want %v", got, want)
 		}
@@ -287,7 +260,7 @@ func (h *harness) check(arg string) error {
 	case "notice":
 		words := strings.Join(fields[2:], " ")
 		for _, n := range h.notices {
-			if string(n.Kind) == fields[1] && strings.Contains(fmt.Sprintf("%+v %+v", n, n.Report), words) {
+			if string(n.Kind) == fields[1] && strings.Contains(fmt.Sprintf("%+v %+v %+v", n, n.Report, n.Context), words) {
 				return nil
 			}
 		}
@@ -356,4 +329,21 @@ func or(s string) string {
 		return "-"
 	}
 	return s
+}
+
+// place is where the session is, as "= flow" names it: the flow and its step, or the
+// flow and the screen it is at (confirm, edit, summary), or faq and the topic answered,
+// or handoff and ask or open.
+func place(s *bot.Session) []string {
+	switch s.Mode {
+	case bot.ModeStep:
+		return []string{or(s.Flow), or(s.Step)}
+	case bot.ModeFAQ:
+		return []string{"faq", or(s.Topic)}
+	case bot.ModeHandoffAsk:
+		return []string{"handoff", "ask"}
+	case bot.ModeHandoffOpen:
+		return []string{"handoff", "open"}
+	}
+	return []string{or(s.Flow), s.Mode.String()}
 }

@@ -15,13 +15,11 @@ import (
 	"sync"
 	"testing"
 	"time"
-	"unicode/utf8"
-
-	"github.com/line/line-bot-sdk-go/v8/linebot/messaging_api"
 
 	"deskbot/bot"
 	"deskbot/bot/bottest"
 	"deskbot/bot/line"
+	"deskbot/bot/line/linetest"
 	"deskbot/flows"
 	"deskbot/flows/kb"
 	"deskbot/store"
@@ -155,69 +153,13 @@ func (h *harness) tap(label string) string {
 	return texts(h.send(h.postbackEvent(data)))
 }
 
-// validate checks a reply or push body against the Messaging API's rules by decoding it
-// with the SDK's own types, and returns the quick replies of its last message.
+// validate checks a reply or push body against the Messaging API's rules (linetest.Decode)
+// and returns the quick replies of its last message.
 func validate(t *testing.T, r bottest.Request) map[string]string {
 	t.Helper()
-	var raw struct {
-		ReplyToken string            `json:"replyToken"`
-		To         string            `json:"to"`
-		Messages   []json.RawMessage `json:"messages"`
-	}
-	if err := json.Unmarshal(r.Body, &raw); err != nil {
-		t.Fatalf("%s: body is not JSON: %v", r.Path, err)
-	}
-	if n := len(raw.Messages); n == 0 || n > 5 {
-		t.Fatalf("%s: %d messages in one call; LINE takes 1 to 5", r.Path, n)
-	}
-	if raw.ReplyToken == "" && raw.To == "" {
-		t.Fatalf("%s: neither replyToken nor to", r.Path)
-	}
-	quick := map[string]string{}
-	for i, m := range raw.Messages {
-		msg, err := messaging_api.UnmarshalMessage(m)
-		if err != nil {
-			t.Fatalf("%s: message %d is not a Messaging API message: %v\n%s", r.Path, i, err, m)
-		}
-		var qr *messaging_api.QuickReply
-		switch msg := msg.(type) {
-		case messaging_api.TextMessage:
-			if msg.Text == "" || utf8.RuneCountInString(msg.Text) > 5000 {
-				t.Errorf("text message of %d characters", utf8.RuneCountInString(msg.Text))
-			}
-			qr = msg.QuickReply
-		case messaging_api.FlexMessage:
-			if msg.AltText == "" || utf8.RuneCountInString(msg.AltText) > 400 {
-				t.Errorf("flex altText of %d characters", utf8.RuneCountInString(msg.AltText))
-			}
-			if _, ok := msg.Contents.(messaging_api.FlexBubble); !ok {
-				t.Errorf("flex contents are %T, want a bubble", msg.Contents)
-			}
-			if strings.Contains(string(m), `"flex":0`) {
-				t.Errorf(`flex message carries "flex":0, which squeezes boxes`)
-			}
-			qr = msg.QuickReply
-		default:
-			t.Errorf("unexpected message type %T", msg)
-		}
-		if qr == nil {
-			continue
-		}
-		if len(qr.Items) == 0 || len(qr.Items) > 13 {
-			t.Errorf("%d quick reply items; LINE takes 1 to 13", len(qr.Items))
-		}
+	_, quick := linetest.Decode(t, r)
+	if quick == nil {
 		quick = map[string]string{}
-		for _, it := range qr.Items {
-			pb, ok := it.Action.(messaging_api.PostbackAction)
-			if it.Type != "action" || !ok {
-				t.Errorf("quick reply item %+v is not a postback action", it)
-				continue
-			}
-			if pb.Label == "" || utf8.RuneCountInString(pb.Label) > 20 || pb.Data == "" || len(pb.Data) > 300 || pb.DisplayText == "" {
-				t.Errorf("quick reply action %+v breaks LINE's limits", pb)
-			}
-			quick[pb.Label] = pb.Data
-		}
 	}
 	return quick
 }

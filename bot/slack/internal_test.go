@@ -82,7 +82,7 @@ func TestRenderWithinLimits(t *testing.T) {
 	labels := bot.Labels{Categories: []bot.Choice{{Value: "over-cap", Label: strings.Repeat("見積", 40)}}}
 	notices := map[string]message{
 		"report":   reportMessage(r, h, labels),
-		"handoff":  handoffMessage(bot.Notice{Text: long + "<@U0ADMIN>", Context: []bot.Field{{Label: "flow", Value: long}}}),
+		"handoff":  handoffMessage(bot.Notice{Text: long + "<@U0ADMIN>", Context: &bot.HandoffContext{Flow: long, Question: long}}),
 		"clinic":   clinicMessage(bot.Notice{Text: long}),
 		"closed":   closedMessage(bot.Notice{Time: time.Now()}),
 		"no input": reportMessage(bot.Report{ID: "R-1"}, nil, bot.Labels{}),

@@ -264,7 +264,7 @@ func TestNotifyHandoffThread(t *testing.T) {
 	f := newFixture(t)
 	at := time.Now()
 	open := bot.Notice{ID: "H-ABC", Kind: bot.NoticeHandoff, Conversation: "line:U7", Time: at, Thread: "H-ABC",
-		Text: "補助金の申請期限を教えてください", Context: []bot.Field{{Label: "flow", Value: "見積チェック"}, {Label: "answers", Value: "3"}}}
+		Text: "補助金の申請期限を教えてください", Context: &bot.HandoffContext{Flow: "見積チェック", Answers: 3}}
 	more := bot.Notice{ID: "H-ABC-2", Kind: bot.NoticeHandoffMessage, Conversation: "line:U7", Time: at, Thread: "H-ABC", Text: "<!channel> 急ぎです"}
 	closed := bot.Notice{ID: "H-ABC-closed", Kind: bot.NoticeHandoffClosed, Conversation: "line:U7", Time: at, Thread: "H-ABC"}
 

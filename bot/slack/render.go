@@ -2,6 +2,7 @@ package slack
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -98,15 +99,12 @@ func handoffMessage(n bot.Notice) message {
 		slackgo.NewHeaderBlock(plain(txtHandoffTitle)),
 		labelled(txtHandoffQuestion, escape(n.Text)),
 	}
-	if len(n.Context) > 0 {
-		var fields []*slackgo.TextBlockObject
-		for _, f := range n.Context[:min(len(n.Context), 10)] {
-			name := f.Label
-			if l, ok := contextLabels[name]; ok {
-				name = l
-			}
-			fields = append(fields, field(name, f.Value))
+	if w := n.Context; w != nil {
+		fields := []*slackgo.TextBlockObject{field(txtContextFlow, w.Flow)}
+		if w.Question != "" {
+			fields = append(fields, field(txtContextQuestion, w.Question))
 		}
+		fields = append(fields, field(txtContextAnswers, strconv.Itoa(w.Answers)))
 		blocks = append(blocks, slackgo.NewSectionBlock(nil, fields, nil))
 	}
 	blocks = append(blocks,

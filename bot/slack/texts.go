@@ -54,9 +54,9 @@ const (
 	txtUnknownCommand = "「%s」はわかりませんでした。\n"
 )
 
-// contextLabels name the fields of where a clinic was when it asked for a person.
-var contextLabels = map[string]string{
-	"flow":    "相談時の手続き",
-	"step":    "そのときの質問",
-	"answers": "回答済みの項目数",
-}
+// The fields of where a clinic was when it asked for a person.
+const (
+	txtContextFlow     = "相談時の手続き"
+	txtContextQuestion = "そのときの質問"
+	txtContextAnswers  = "回答済みの項目数"
+)

@@ -2,6 +2,7 @@ package web
 
 import (
 	"context"
+	"strconv"
 	"strings"
 	"time"
 
@@ -276,7 +277,13 @@ func viewNotice(n bot.Notice, l bot.Labels) *notice {
 		}
 	case bot.NoticeHandoff:
 		v.Title = "担当者への相談"
-		v.Fields = n.Context
+		if c := n.Context; c != nil {
+			v.Fields = append(v.Fields, bot.Field{Label: "相談時の手続き", Value: c.Flow})
+			if c.Question != "" {
+				v.Fields = append(v.Fields, bot.Field{Label: "そのときの質問", Value: c.Question})
+			}
+			v.Fields = append(v.Fields, bot.Field{Label: "回答済みの項目数", Value: strconv.Itoa(c.Answers)})
+		}
 	case bot.NoticeHandoffMessage:
 		v.Title = "相談への追加"
 	case bot.NoticeHandoffClosed:

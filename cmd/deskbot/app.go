@@ -106,7 +106,7 @@ type app struct {
 	cfg    *Config
 	log    *slog.Logger
 	store  Store
-	desk   *flows.Desk
+	brain  *flows.Brain
 	engine *bot.Engine
 	// line sends to LINE users; nil when LINE is not configured.
 	line *line.Sender
@@ -156,7 +156,7 @@ func newApp(cfg *Config, name string, stderr io.Writer) (*app, error) {
 	if err != nil {
 		return nil, err
 	}
-	a.desk = flows.NewDesk(k)
+	a.brain = flows.NewBrain(k)
 	store.SetRedisLog(log)
 	switch {
 	case cfg.RedisURL != "":
@@ -190,11 +190,11 @@ func newApp(cfg *Config, name string, stderr io.Writer) (*app, error) {
 	}
 	var clockOf func(string) (time.Time, bool)
 	if name == "serve" && cfg.WebEnabled() {
-		a.web = web.New(web.Config{Engine: appEngine{a}, Now: cfg.Clock(), Menu: func() []bot.Choice { return a.desk.Knowledge().MainMenu() },
+		a.web = web.New(web.Config{Engine: appEngine{a}, Now: cfg.Clock(), Menu: func() []bot.Choice { return a.brain.Knowledge().MainMenu() },
 			Labels: a.reportLabels, Token: cfg.WebToken, LoopbackOnly: cfg.WebLoopbackOnly(), Log: log})
 		deliver, clockOf = a.web.Deliver(deliver), a.web.ClockOf
 	}
-	a.engine = bot.NewEngine(bot.Config{Store: a.store, Brain: a.desk, Deliver: deliver, Now: cfg.Clock(), ClockOf: clockOf,
+	a.engine = bot.NewEngine(bot.Config{Store: a.store, Brain: a.brain, Deliver: deliver, Now: cfg.Clock(), ClockOf: clockOf,
 		TTL: cfg.SessionTTL, Log: log, Observe: observeTurn})
 	return a, nil
 }

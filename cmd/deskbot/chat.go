@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"deskbot/bot"
+	"deskbot/bot/transcript"
 	"deskbot/flows/parse"
 )
 
@@ -22,26 +23,9 @@ const chatConversation = "chat:local"
 func chat(ctx context.Context, a *app, in io.Reader, out io.Writer) error {
 	w := bufio.NewWriter(out)
 	defer w.Flush()
-	worker := &bot.Worker{Outbox: a.store, Notifier: terminalNotifier{w, a.reportLabels}, Name: "chat", Log: a.log}
+	c := newTerminal(a, w, terminalNotifier{w, a.reportLabels})
 	interactive := isTerminal(in)
-	var choices []bot.Choice
-	say := func(ev bot.Event) error {
-		ev.Conversation = chatConversation
-		msgs, err := a.engine.Handle(ctx, ev)
-		if err != nil {
-			fmt.Fprintln(w, "（申し訳ありません、ただいま処理できませんでした。もう一度お試しください。）")
-			a.log.Error("chat turn failed", "err", err)
-			return nil
-		}
-		// Numbers tap the choices of the latest reply only: a number typed where no choice
-		// is offered (a prefecture code, an amount) is text.
-		choices = render(w, msgs)
-		if _, err := worker.Drain(ctx); err != nil {
-			a.log.Error("desk notification failed", "err", err)
-		}
-		return w.Flush()
-	}
-	if err := say(bot.Event{Kind: bot.FollowEvent}); err != nil {
+	if err := c.event(ctx, bot.Event{Kind: bot.FollowEvent}); err != nil {
 		return err
 	}
 	sc := bufio.NewScanner(in)
@@ -64,43 +48,58 @@ func chat(ctx context.Context, a *app, in io.Reader, out io.Writer) error {
 		if !interactive {
 			fmt.Fprintf(w, "あなた> %s\n", line)
 		}
-		ev := bot.Event{Kind: bot.TextEvent, Text: line}
-		if n, err := strconv.Atoi(parse.Normalize(line)); err == nil && n >= 1 && n <= len(choices) {
-			ev = bot.Event{Kind: bot.ChoiceEvent, Text: choices[n-1].Value}
-			fmt.Fprintf(w, "（「%s」を選択）\n", choices[n-1].Label)
+		ev, tapped := c.typed(line)
+		if tapped != "" {
+			fmt.Fprintf(w, "（「%s」を選択）\n", tapped)
 		}
-		if err := say(ev); err != nil {
+		if err := c.event(ctx, ev); err != nil {
 			return err
 		}
 	}
 	return sc.Err()
 }
 
-// render prints messages for the terminal and returns the choices offered last, if any.
-func render(w io.Writer, msgs []bot.Message) []bot.Choice {
-	var choices []bot.Choice
-	for _, m := range msgs {
-		if m.Card != nil {
-			fmt.Fprintf(w, "deskbot: ┌ %s\n", m.Card.Title)
-			for _, r := range m.Card.Rows {
-				fmt.Fprintf(w, "         │ %s：%s\n", r.Label, strings.ReplaceAll(r.Value, "\n", "\n         │   "))
-			}
-			for _, n := range m.Card.Notes {
-				fmt.Fprintf(w, "         │ ⚠ %s\n", n)
-			}
-			fmt.Fprintln(w, "         └")
-		}
-		if m.Text != "" {
-			fmt.Fprintf(w, "deskbot: %s\n", strings.ReplaceAll(m.Text, "\n", "\n         "))
-		}
-		if len(m.Choices) > 0 {
-			choices = m.Choices
-			for i, c := range m.Choices {
-				fmt.Fprintf(w, "         [%d] %s\n", i+1, c.Label)
-			}
-		}
+// terminal is the conversation of the terminal: it applies events, prints the replies
+// with transcript.Render and hands the desk's notices to its notifier.
+type terminal struct {
+	a      *app
+	w      *bufio.Writer
+	worker *bot.Worker
+	// choices are those of the latest reply, which typed numbers tap.
+	choices []bot.Choice
+}
+
+func newTerminal(a *app, w *bufio.Writer, n bot.Notifier) *terminal {
+	return &terminal{a: a, w: w, worker: &bot.Worker{Outbox: a.store, Notifier: n, Name: "chat", Log: a.log}}
+}
+
+// typed is the event of a typed line: a number among the choices of the latest reply
+// taps that choice (its label is returned), anything else is text. A number typed where
+// no choice is offered (a prefecture code, an amount) is text.
+func (c *terminal) typed(line string) (bot.Event, string) {
+	if n, err := strconv.Atoi(parse.Normalize(line)); err == nil && n >= 1 && n <= len(c.choices) {
+		ch := c.choices[n-1]
+		return bot.Event{Kind: bot.ChoiceEvent, Text: ch.Value}, ch.Label
 	}
-	return choices
+	return bot.Event{Kind: bot.TextEvent, Text: line}, ""
+}
+
+// event applies one event of the terminal's conversation, prints the reply and passes
+// the notices it queued to the desk. A turn that fails is said, logged and skipped.
+func (c *terminal) event(ctx context.Context, ev bot.Event) error {
+	ev.Conversation = chatConversation
+	msgs, err := c.a.engine.Handle(ctx, ev)
+	if err != nil {
+		fmt.Fprintln(c.w, "（申し訳ありません、ただいま処理できませんでした。もう一度お試しください。）")
+		c.a.log.Error("chat turn failed", "err", err)
+		return c.w.Flush()
+	}
+	transcript.Render(c.w, msgs)
+	c.choices = transcript.Offered(msgs)
+	if _, err := c.worker.Drain(ctx); err != nil {
+		c.a.log.Error("desk notification failed", "err", err)
+	}
+	return c.w.Flush()
 }
 
 // terminalNotifier prints what the desk would be told.
@@ -137,8 +136,11 @@ func noticeSummary(n bot.Notice, l bot.Labels) string {
 		}
 	case bot.NoticeHandoff:
 		fmt.Fprintf(&b, "担当者への相談 %s：%s", n.Thread, n.Text)
-		for _, f := range n.Context {
-			fmt.Fprintf(&b, "\n    %s：%s", f.Label, f.Value)
+		if w := n.Context; w != nil {
+			fmt.Fprintf(&b, "\n    手続き：%s（回答済み%d項目）", w.Flow, w.Answers)
+			if w.Question != "" {
+				fmt.Fprintf(&b, "\n    質問：%s", w.Question)
+			}
 		}
 	case bot.NoticeHandoffMessage:
 		fmt.Fprintf(&b, "相談 %s への追加：%s", n.Thread, n.Text)

@@ -39,7 +39,7 @@ func (a *app) slackDesk(ctx context.Context) (*slack.Desk, error) {
 // report and checklist steps keep the quote and the expected start.
 func (a *app) reportLabels() bot.Labels {
 	var l bot.Labels
-	flows := a.desk.Knowledge().Script.Flows
+	flows := a.brain.Knowledge().Script.Flows
 	if f := flows["report"]; f != nil {
 		for _, st := range f.Steps {
 			var dst *[]bot.Choice

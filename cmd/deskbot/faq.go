@@ -12,7 +12,7 @@ import (
 // --json, the answer; with --json one object per line {"q":…,"id":…,"score":…}, id ""
 // when the matcher is not confident.
 func faqCmd(a *app, in io.Reader, out io.Writer, jsonOut bool) error {
-	k := a.desk.Knowledge()
+	k := a.brain.Knowledge()
 	now := a.cfg.Clock()()
 	enc := json.NewEncoder(out)
 	enc.SetEscapeHTML(false)

@@ -31,7 +31,7 @@ func faqEval(a *app, files []string, out io.Writer) error {
 		}
 		set = append(set, s...)
 	}
-	k := a.desk.Knowledge().FAQ
+	k := a.brain.Knowledge().FAQ
 	for _, l := range set {
 		if _, ok := k.Topic(l.ID); l.ID != "" && !ok {
 			return fmt.Errorf("%q is labelled %q, which is no topic of the knowledge base", l.Q, l.ID)

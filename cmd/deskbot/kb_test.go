@@ -79,7 +79,7 @@ func TestReloadOnHangup(t *testing.T) {
 	done := make(chan error, 1)
 	go func() { done <- serve(ctx, a, func(addr net.Addr) { up <- addr }) }()
 	<-up
-	welcome := func() string { return a.desk.Knowledge().Script.Texts["welcome"] }
+	welcome := func() string { return a.brain.Knowledge().Script.Texts.Welcome }
 	const before, after = "友だち追加ありがとうございます。", "ようこそ、導入相談窓口へ。"
 	if !strings.Contains(welcome(), before) {
 		t.Fatalf("welcome = %q", welcome())

@@ -33,7 +33,7 @@ func richMenu(ctx context.Context, args []string, getenv func(string) string, st
 		if err != nil {
 			return err
 		}
-		id, err := line.RichMenu(ctx, a.cfg.LineAccessToken, a.cfg.LineAPIBaseURL, bar, a.desk.Knowledge().MainMenu(), b)
+		id, err := line.RichMenu(ctx, a.cfg.LineAccessToken, a.cfg.LineAPIBaseURL, bar, a.brain.Knowledge().MainMenu(), b)
 		if err != nil {
 			return err
 		}

@@ -201,7 +201,7 @@ func (a *app) reload() error {
 		a.log.Error("knowledge base reload refused; keeping the one in use", "err", err)
 		return err
 	}
-	a.desk.Swap(k)
+	a.brain.Swap(k)
 	a.log.Info("knowledge base reloaded", "flows", len(k.Script.Flows), "topics", len(k.FAQ.Topics()))
 	return nil
 }

@@ -40,21 +40,31 @@ type Topic struct {
 	Line      int        // the line of its id in File
 }
 
-// Deadline is a date a topic's answer counts down to.
+// Deadline is a date the desk counts down to: one of the shared list (deadlines: of a
+// faq/*.yaml file, each with an id), which the FAQ's answers and the checklist's summary
+// name by id, or one written in a topic itself.
 type Deadline struct {
+	ID     string    // its id in the shared list; "" for one written in a topic
 	Label  string    // what falls due, e.g. "4機種の申込締切"
 	Date   time.Time // the day, at midnight Japan time
 	Note   string    // what still applies once the day has passed; shown only then
-	Passed string    // the status once passed; "" means 「締切済み」
+	Passed string    // the status once passed; "" means the countdown's passed text
+	// Operation marks the day by which operation must start for the subsidy.
+	Operation bool
+
+	file string // where a topic names it by id, until it is resolved
+	line int
 }
 
 // KB is a loaded knowledge base: the topics, the normaliser and the index built from them.
 // It is immutable and safe for concurrent use.
 type KB struct {
-	topics []Topic
-	byID   map[string]int
-	norm   *normalizer
-	idx    *index
+	deadlines []Deadline // the shared list
+	countdown Countdown
+	topics    []Topic
+	byID      map[string]int
+	norm      *normalizer
+	idx       *index
 }
 
 // Topics returns every topic, in the order of the files and of the topics within them (a

@@ -73,6 +73,7 @@ func load(fsys fs.FS, p params) (*KB, error) {
 		return nil, err
 	}
 	l.checkRelated()
+	l.resolveDeadlines()
 	var readings *tokenizer.Tokenizer
 	if p.readings {
 		readings = tk
@@ -92,7 +93,7 @@ func load(fsys fs.FS, p params) (*KB, error) {
 		})
 		return nil, l.problems
 	}
-	return &KB{topics: l.topics, byID: l.byID, norm: norm, idx: idx}, nil
+	return &KB{deadlines: l.deadlines, countdown: l.countdown, topics: l.topics, byID: l.byID, norm: norm, idx: idx}, nil
 }
 
 // read parses every faq/*.yaml file of fsys, in name order, into a loader; what is wrong in
@@ -102,7 +103,7 @@ func read(fsys fs.FS) (*loader, error) {
 	if err != nil {
 		return nil, fmt.Errorf("list %s: %w", Dir, err)
 	}
-	l := &loader{byID: make(map[string]int)}
+	l := &loader{byID: make(map[string]int), countdown: defaultCountdown}
 	for _, name := range names {
 		b, err := fs.ReadFile(fsys, name)
 		if err != nil {
@@ -125,6 +126,9 @@ type loader struct {
 	topics []Topic
 	byID   map[string]int
 	texts  []topicTexts // by topic number, like topics
+
+	deadlines []Deadline // the shared list
+	countdown Countdown  // its phrases
 
 	synonyms [][]entry // groups, the canonical word first
 	ignore   []entry
@@ -204,6 +208,10 @@ func (l *loader) file(name string, b []byte) {
 			}
 		case "ignore":
 			l.ignore = append(l.ignore, l.entries(v, "ignore")...)
+		case "deadlines":
+			l.sharedDeadlines(v)
+		case "countdown":
+			l.readCountdown(v)
 		case "outside":
 			l.fields(v, "outside", func(key string, v *yaml.Node) bool {
 				switch key {
@@ -370,6 +378,10 @@ func (l *loader) topic(n *yaml.Node) {
 				return true
 			}
 			for _, d := range v.Content {
+				if d.Kind == yaml.ScalarNode || hasKey(d, "id") {
+					t.Deadlines = append(t.Deadlines, l.deadlineRef(d))
+					continue
+				}
 				if dl, ok := l.deadline(d); ok {
 					t.Deadlines = append(t.Deadlines, dl)
 				}
@@ -431,7 +443,11 @@ func (l *loader) topic(n *yaml.Node) {
 	l.texts = append(l.texts, texts)
 }
 
-func (l *loader) deadline(n *yaml.Node) (Deadline, bool) {
+func (l *loader) deadline(n *yaml.Node) (Deadline, bool) { return l.deadlineFields(n, nil) }
+
+// deadlineFields reads a deadline's label, date, note and passed; extra, when not nil,
+// takes the keys these are not.
+func (l *loader) deadlineFields(n *yaml.Node, extra func(key string, v *yaml.Node) bool) (Deadline, bool) {
 	var d Deadline
 	var dateNode *yaml.Node
 	ok := true
@@ -453,7 +469,7 @@ func (l *loader) deadline(n *yaml.Node) (Deadline, bool) {
 		case "passed":
 			d.Passed = l.str(v, "passed")
 		default:
-			return false
+			return extra != nil && extra(key, v)
 		}
 		return true
 	})

@@ -60,20 +60,20 @@ func ExampleParseWhen() {
 			fmt.Println(s, err)
 			continue
 		}
-		fmt.Printf("%s: %s from duration: %v\n", s, w.Date.Format("2006-01-02"), w.FromDuration)
+		fmt.Printf("%s: %s\n", s, w.Date.Format("2006-01-02"))
 	}
 	for _, s := range []string{"2月30日", "2022年11月", "未定"} {
 		_, err := parse.ParseWhen(s, now)
 		fmt.Printf("%s: %v\n", s, err)
 	}
 	// Output:
-	// 令和5年3月末: 2023-03-31 from duration: false
-	// 2023/3/31: 2023-03-31 from duration: false
-	// 3月末: 2023-03-31 from duration: false
-	// 来月: 2023-01-31 from duration: false
-	// 3か月: 2023-03-20 from duration: true
-	// 半年後: 2023-06-20 from duration: true
-	// すぐ: 2022-12-20 from duration: true
+	// 令和5年3月末: 2023-03-31
+	// 2023/3/31: 2023-03-31
+	// 3月末: 2023-03-31
+	// 来月: 2023-01-31
+	// 3か月: 2023-03-20
+	// 半年後: 2023-06-20
+	// すぐ: 2022-12-20
 	// 2月30日: parse: no such date
 	// 2022年11月: parse: date in the past
 	// 未定: parse: not a date or a duration

@@ -8,6 +8,8 @@ import (
 	"strings"
 	"time"
 	"unicode/utf8"
+
+	"deskbot/japan"
 )
 
 // Errors of ParseWhen.
@@ -18,8 +20,8 @@ var (
 	ErrTooFar      = errors.New("parse: date more than 10 years ahead")
 )
 
-// JST is Japan time (UTC+9, no daylight saving), fixed so that no tzdata is needed.
-var JST = time.FixedZone("JST", 9*60*60)
+// JST is Japan time (japan.Zone), in which dates are read.
+var JST = japan.Zone
 
 // When is a day as ParseWhen read it.
 type When struct {

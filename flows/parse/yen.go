@@ -237,6 +237,7 @@ func ParseAmount(s string) (Amount, error) {
 		a.Low = (lo.micro + micro/2) / micro
 		e = hi
 		a.Approx = true
+		a.Low = (lo.micro + micro/2) / micro
 	default:
 		return Amount{}, ErrNotAmount
 	}
