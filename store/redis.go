@@ -47,6 +47,7 @@ type Redis struct {
 
 	mu        sync.Mutex
 	consumers map[string]bool // outbox consumer names Claim was called with
+	pruned    time.Time       // when pruneConsumers last ran
 }
 
 // RedisOptions configures a Redis store.

@@ -90,7 +90,7 @@ func TestRelayRedoneAfterCrash(t *testing.T) {
 	if err != nil || len(entries) != 2 {
 		t.Fatalf(":out = %v, %v", entries, err)
 	}
-	if err := relayScript.Run(ctx, r.rdb, []string{r.k.outbox(), r.k.relayed()}, outboxGroup, ms(relayedTTL),
+	if err := relayScript.Run(ctx, r.rdb, []string{r.k.outbox(), r.k.relayed()}, outboxGroup, ms(relayedTTL), r.now().UnixMilli(),
 		"N1", entries[0], "N2", entries[1]).Err(); err != nil {
 		t.Fatal(err)
 	}
@@ -118,7 +118,7 @@ func TestRelayRedoneAfterCrash(t *testing.T) {
 func TestUndecodableNoticeIsParked(t *testing.T) {
 	r := newTestRedis(t)
 	ctx := context.Background()
-	if err := relayScript.Run(ctx, r.rdb, []string{r.k.outbox(), r.k.relayed()}, outboxGroup, ms(relayedTTL), "", "{not json").Err(); err != nil {
+	if err := relayScript.Run(ctx, r.rdb, []string{r.k.outbox(), r.k.relayed()}, outboxGroup, ms(relayedTTL), r.now().UnixMilli(), "", "{not json").Err(); err != nil {
 		t.Fatal(err)
 	}
 	ds, err := r.Claim(ctx, "w", 10, time.Minute)
