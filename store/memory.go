@@ -49,12 +49,14 @@ type Memory struct {
 	sessions map[string]memSession
 	events   map[string]time.Time // conv + "\x00" + event id → expiry
 	seq      map[string]int64
-	outbox   []*memEntry
-	nextID   int64
-	dead     []DeadLetter
-	reports  map[string][]byte
-	writes   int
-	desk     *memDesk
+	// floorReceipts: see FloorReceipts.
+	floorReceipts bool
+	outbox        []*memEntry
+	nextID        int64
+	dead          []DeadLetter
+	reports       map[string][]byte
+	writes        int
+	desk          *memDesk
 }
 
 // memInbox is one conversation's queue of events and its lease.
@@ -307,13 +309,23 @@ func (m *Memory) sweep(now time.Time) {
 	}
 }
 
-// NextReceipt implements bot.Store.
+// NextReceipt implements bot.Store. After FloorReceipts, numbers are at least
+// ReceiptFloor of the store's clock.
 func (m *Memory) NextReceipt(_ context.Context, day string) (int64, error) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	m.seq[day]++
+	if m.floorReceipts {
+		m.seq[day] = max(m.seq[day], ReceiptFloor(day, m.now())+1)
+	}
 	return m.seq[day], nil
 }
+
+// FloorReceipts makes receipt numbers at least ReceiptFloor of the store's clock, as
+// store.Redis does, so a process that restarts with an empty memory store does not give
+// the numbers of its earlier run again. Call it before use. (Off by default, so numbers
+// in rehearsals and tests count from 1.)
+func (m *Memory) FloorReceipts() { m.floorReceipts = true }
 
 // Claim implements bot.Outbox.
 func (m *Memory) Claim(_ context.Context, _ string, max int, lease time.Duration) ([]bot.Delivery, error) {

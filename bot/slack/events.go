@@ -59,8 +59,8 @@ func (d *Desk) events(w http.ResponseWriter, r *http.Request, body []byte) {
 // deskReply passes what a staff member wrote in a desk thread — a report's or a
 // handoff's — to the clinic: to the engine as a DeskReplyEvent of the thread's
 // conversation, and the engine's answer on to the clinic through the pusher. Messages of
-// bots (this one included), edits, deletions and other subtypes, and messages outside
-// the desk's threads are ignored, so the desk's own posts never loop back.
+// bots (this one included), edits, deletions and other subtypes, messages of users of
+// another workspace (Slack Connect), and messages outside the desk's threads are ignored, so the desk's own posts never loop back.
 //
 // The event id is remembered for EventTTL, so Slack's retries are dropped here; a retry
 // after a failure is let through, and the engine, which applies an event id once, does
@@ -68,6 +68,12 @@ func (d *Desk) events(w http.ResponseWriter, r *http.Request, body []byte) {
 func (d *Desk) deskReply(ctx context.Context, eventID string, m *slackevents.MessageEvent) error {
 	if m.Channel != d.channel || m.ThreadTimeStamp == "" || m.ThreadTimeStamp == m.TimeStamp ||
 		(m.SubType != "" && m.SubType != "thread_broadcast") || m.BotID != "" || m.User == "" || m.User == d.botUser {
+		return nil
+	}
+	if (m.UserTeam != "" && m.UserTeam != d.team) || (m.SourceTeam != "" && m.SourceTeam != d.team) {
+		// Slack Connect: someone of another workspace wrote in the shared desk channel.
+		// Only the desk's own staff speak to clinics.
+		d.log.Warn("Slack: a message by a user of another workspace ignored", "user_team", m.UserTeam, "source_team", m.SourceTeam)
 		return nil
 	}
 	text := plainText(m.Text)

@@ -123,6 +123,8 @@ func TestDeskReplyIgnored(t *testing.T) {
 		{"the thread's own root", func(m map[string]any) { m["ts"] = thread }},
 		{"a thread the desk did not open", func(m map[string]any) { m["thread_ts"] = "1600000000.000100" }},
 		{"no text", func(m map[string]any) { m["text"] = "  " }},
+		{"a user of another workspace (Slack Connect)", func(m map[string]any) { m["user_team"] = "T0OTHER"; m["source_team"] = "T0OTHER" }},
+		{"a message relayed from another workspace", func(m map[string]any) { m["source_team"] = "T0OTHER" }},
 	} {
 		ev := base()
 		tc.edit(ev)
