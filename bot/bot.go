@@ -111,6 +111,14 @@ const (
 	NoticeHandoffMessage NoticeKind = "handoff-message"
 	// NoticeHandoffClosed says the clinic closed the handoff.
 	NoticeHandoffClosed NoticeKind = "handoff-closed"
+	// NoticeLINEPush is not for the desk: it carries Messages for the clinic on LINE that
+	// could not be sent at once (a receipt, a desk reply), so the outbox retries them
+	// through an outage. Its ID is the push's X-Line-Retry-Key, the same on every retry.
+	NoticeLINEPush NoticeKind = "line-push"
+	// NoticeDeskNote tells the desk, in the thread of DeskThread, what became of its
+	// message for the clinic: not delivered on LINE, or delivered only in part. Text
+	// says it.
+	NoticeDeskNote NoticeKind = "desk-note"
 )
 
 // Notice is something the desk must hear about. Notices leave the engine through the outbox
@@ -122,8 +130,17 @@ type Notice struct {
 	Kind         NoticeKind `json:"kind"`
 	Conversation string     `json:"conv"`
 	Time         time.Time  `json:"time"`
-	// Thread ties the notices of one handoff together: the id of the handoff notice.
+	// Thread ties the notices of one handoff together: the id of the handoff notice. The
+	// outbox worker delivers the notices of one thread in order; LINE pushes use the
+	// conversation as their thread.
 	Thread string `json:"thread,omitempty"`
+	// DeskThread is, for a LINE push or a desk note, the notice id of the desk thread
+	// (a report or a handoff) the message answers, where a failure is told.
+	DeskThread string `json:"deskThread,omitempty"`
+	// Messages are a LINE push's messages for the clinic, and Batch the first of their
+	// API calls still to make (the ones before went through at once).
+	Messages []Message `json:"messages,omitempty"`
+	Batch    int       `json:"batch,omitempty"`
 	// Text is the clinic's message, for handoff notices.
 	Text string `json:"text,omitempty"`
 	// Context describes where the clinic was when it asked for a person.

@@ -55,6 +55,21 @@ type Notifier interface {
 	Notify(ctx context.Context, d Delivery) error
 }
 
+// Notifiers is a Notifier that hands each notice to the notifier of its kind, or to
+// Default: the desk's notices to Slack, LINE pushes to LINE.
+type Notifiers struct {
+	Default Notifier
+	ByKind  map[NoticeKind]Notifier
+}
+
+// Notify implements Notifier.
+func (n Notifiers) Notify(ctx context.Context, d Delivery) error {
+	if to, ok := n.ByKind[d.Kind]; ok {
+		return to.Notify(ctx, d)
+	}
+	return n.Default.Notify(ctx, d)
+}
+
 // ErrPermanent marks a delivery error that retrying cannot fix (revoked token, unknown
 // channel): the notice is parked at once.
 var ErrPermanent = errors.New("permanent delivery failure")

@@ -632,3 +632,52 @@ func (redisLog) Printf(ctx context.Context, format string, v ...any) {
 		l.Log(ctx, slog.LevelDebug, "redis client", "msg", fmt.Sprintf(format, v...))
 	}
 }
+
+// Persistence tells whether Redis keeps its data over a restart: on every master, the
+// append-only file (appendonly yes) or RDB snapshots (a save schedule). Without either, a
+// restart loses the outbox (reports the clinics were told were sent), the sessions and
+// the report archive. detail names what each master has, for the log. Where CONFIG is
+// refused (managed Redis), INFO persistence's aof_enabled decides, and a master without
+// the AOF counts as without persistence.
+func (r *Redis) Persistence(ctx context.Context) (ok bool, detail string, err error) {
+	ok = true
+	var (
+		mu      sync.Mutex // ForEachMaster runs check concurrently
+		details []string
+	)
+	check := func(ctx context.Context, c *redis.Client) error {
+		aof, rdb := false, false
+		if v, err := c.ConfigGet(ctx, "appendonly").Result(); err == nil {
+			aof = v["appendonly"] == "yes"
+			s, err := c.ConfigGet(ctx, "save").Result()
+			if err != nil {
+				return err
+			}
+			rdb = strings.TrimSpace(s["save"]) != ""
+		} else {
+			info, err := c.Info(ctx, "persistence").Result()
+			if err != nil {
+				return err
+			}
+			aof = strings.Contains(info, "aof_enabled:1")
+		}
+		mu.Lock()
+		defer mu.Unlock()
+		details = append(details, fmt.Sprintf("%s: aof=%v rdb=%v", c.Options().Addr, aof, rdb))
+		ok = ok && (aof || rdb)
+		return nil
+	}
+	switch c := r.rdb.(type) {
+	case *redis.ClusterClient:
+		err = c.ForEachMaster(ctx, check)
+	case *redis.Client:
+		err = check(ctx, c)
+	default:
+		return false, "", errors.New("persistence: unknown client")
+	}
+	if err != nil {
+		return false, "", storeErr("persistence", err)
+	}
+	slices.Sort(details)
+	return ok, strings.Join(details, "; "), nil
+}

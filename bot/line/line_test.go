@@ -68,6 +68,7 @@ func newHarnessLog(t *testing.T, brain bot.Brain, log *slog.Logger) *harness {
 	engine := bot.NewEngine(bot.Config{Store: h.store, Brain: brain, Now: fixed, Log: log, Deliver: h.sender.Deliver})
 	h.handler = line.NewHandler(secret, engine, h.sender, log)
 	h.handler.LoadingAfter = 0
+	h.handler.Now = fixed
 	h.srv = httptest.NewServer(h.handler)
 	t.Cleanup(func() { h.srv.Close(); h.sender.Close() })
 	return h

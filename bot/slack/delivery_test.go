@@ -225,3 +225,56 @@ func noticeOf(m bottest.SlackMessage) string {
 	json.Unmarshal(m.Metadata, &meta)
 	return meta.EventPayload.NoticeID
 }
+
+// LINE refuses a desk reply with 403 (the clinic blocked the account): the thread the
+// reply was written in gets a note saying so, through the outbox.
+func TestDeskReplyBlockedOnLINETellsTheThread(t *testing.T) {
+	f := newFixture(t)
+	thread := f.postedHandoff("H-BLOCK", "line:Ublocked")
+	f.line.Script("/v2/bot/message/push", bottest.Response{Status: 403, Body: `{"message":"blocked"}`})
+	if code, _ := f.send("events", reply(f, "EvBlock", thread, "ご連絡ありがとうございます"), secret, time.Now()); code != 200 {
+		t.Fatal(code)
+	}
+	f.sender.Close() // the push is done
+	w := f.worker("w")
+	w.Notifier = bot.Notifiers{Default: f.desk, ByKind: map[bot.NoticeKind]bot.Notifier{bot.NoticeLINEPush: f.sender}}
+	f.run(w, time.Second, time.Hour)
+	var notes []string
+	for _, m := range f.slack.Messages(channel) {
+		if m.ThreadTS == thread {
+			notes = append(notes, m.Text)
+		}
+	}
+	if len(notes) != 1 || !strings.Contains(notes[0], "LINEに届きませんでした：ブロックされています") {
+		t.Fatalf("thread replies %q, want the note that LINE refused the reply", notes)
+	}
+}
+
+// A staff reply with a file: the text goes to the clinic, and the thread is told the
+// file does not; a file alone reaches nobody, and the thread is told so.
+func TestDeskReplyWithFileIsNotDroppedSilently(t *testing.T) {
+	f := newFixture(t)
+	thread := f.postedHandoff("H-FILE", "line:Ufile")
+	ev := func(id, text string) string {
+		return messageEvent(f.slack.Team, id, map[string]any{"channel": channel, "user": "U1SATO", "subtype": "file_share",
+			"text": text, "ts": "1668474400.000300", "thread_ts": thread, "files": []any{map[string]any{"id": "F1", "name": "見積.pdf"}}})
+	}
+	if code, _ := f.send("events", ev("EvFile1", "見積書を添付します"), secret, time.Now()); code != 200 {
+		t.Fatal(code)
+	}
+	if to, got := nextPush(t, f.line); to != "Ufile" || !strings.Contains(got, "見積書を添付します") {
+		t.Fatalf("pushed %q to %s, want the text", got, to)
+	}
+	if code, _ := f.send("events", ev("EvFile2", ""), secret, time.Now()); code != 200 {
+		t.Fatal(code)
+	}
+	var notes []string
+	for _, m := range f.slack.Messages(channel) {
+		if m.ThreadTS == thread {
+			notes = append(notes, m.Text)
+		}
+	}
+	if len(notes) != 2 || !strings.Contains(notes[0], "本文だけをクリニックに届けました") || !strings.Contains(notes[1], "クリニックには何も届いていません") {
+		t.Fatalf("thread notes %q, want one for each file", notes)
+	}
+}

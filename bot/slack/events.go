@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	slackgo "github.com/slack-go/slack"
 	"github.com/slack-go/slack/slackevents"
 
 	"deskbot/bot"
@@ -67,7 +68,7 @@ func (d *Desk) events(w http.ResponseWriter, r *http.Request, body []byte) {
 // not apply it twice.
 func (d *Desk) deskReply(ctx context.Context, eventID string, m *slackevents.MessageEvent) error {
 	if m.Channel != d.channel || m.ThreadTimeStamp == "" || m.ThreadTimeStamp == m.TimeStamp ||
-		(m.SubType != "" && m.SubType != "thread_broadcast") || m.BotID != "" || m.User == "" || m.User == d.botUser {
+		(m.SubType != "" && m.SubType != "thread_broadcast" && m.SubType != "file_share") || m.BotID != "" || m.User == "" || m.User == d.botUser {
 		return nil
 	}
 	if (m.UserTeam != "" && m.UserTeam != d.team) || (m.SourceTeam != "" && m.SourceTeam != d.team) {
@@ -77,7 +78,8 @@ func (d *Desk) deskReply(ctx context.Context, eventID string, m *slackevents.Mes
 		return nil
 	}
 	text := plainText(m.Text)
-	if text == "" || eventID == "" {
+	files := m.SubType == "file_share" || (m.Message != nil && len(m.Message.Files) > 0)
+	if (text == "" && !files) || eventID == "" {
 		return nil
 	}
 	post, ok, err := d.store.PostedAt(ctx, m.ThreadTimeStamp)
@@ -87,6 +89,7 @@ func (d *Desk) deskReply(ctx context.Context, eventID string, m *slackevents.Mes
 	if !ok {
 		return nil
 	}
+
 	key := "slack:event:" + eventID
 	first, err := d.store.FirstSeen(ctx, key, EventTTL)
 	if err != nil {
@@ -96,6 +99,19 @@ func (d *Desk) deskReply(ctx context.Context, eventID string, m *slackevents.Mes
 		d.log.Info("Slack event already handled", "event", eventID)
 		return nil
 	}
+	if files {
+		// LINE gets no file from the desk: say so in the thread, never drop it silently.
+		note := txtFileText
+		if text == "" {
+			note = txtFileOnly
+		}
+		if _, _, err := d.api.PostMessageContext(ctx, d.channel, slackgo.MsgOptionText(note, false), slackgo.MsgOptionTS(m.ThreadTimeStamp)); err != nil {
+			d.log.Warn("Slack: the note that a file does not reach LINE could not be posted", "err", err)
+		}
+		if text == "" {
+			return nil
+		}
+	}
 	msgs, err := d.engine.Handle(ctx, bot.Event{ID: "slack:" + eventID, Conversation: post.Conversation, Kind: bot.DeskReplyEvent, Text: text})
 	if err != nil {
 		if ferr := d.store.Forget(context.WithoutCancel(ctx), key); ferr != nil {
@@ -104,7 +120,7 @@ func (d *Desk) deskReply(ctx context.Context, eventID string, m *slackevents.Mes
 		return fmt.Errorf("desk reply: %w", err)
 	}
 	if len(msgs) > 0 {
-		d.pusher.Push(post.Conversation, msgs)
+		d.pusher.Push(post.Conversation, post.Notice, msgs)
 	}
 	d.log.Info("desk reply passed to the clinic", "conv", bot.LogID(post.Conversation), "notice", post.Notice, "messages", len(msgs))
 	return nil

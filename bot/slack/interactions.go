@@ -99,7 +99,7 @@ func (d *Desk) closeHandoff(ctx context.Context, thread string, user slackgo.Use
 	if len(msgs) == 0 {
 		return nil // closed already, by the clinic or by another press
 	}
-	d.pusher.Push(post.Conversation, msgs)
+	d.pusher.Push(post.Conversation, thread, msgs)
 	t := fmt.Sprintf(txtHandoffClosedBy, user.ID, when(d.now()))
 	if _, _, err := d.api.PostMessageContext(ctx, d.channel, slackgo.MsgOptionText(t, false), slackgo.MsgOptionTS(post.Ref)); err != nil {
 		d.log.Warn("Slack: could not say in the thread that the handoff was closed", "err", err)

@@ -41,7 +41,7 @@ func (d *Desk) Notify(ctx context.Context, dl bot.Delivery) error {
 		return nil
 	}
 	var thread string
-	if n.Kind == bot.NoticeHandoffMessage || n.Kind == bot.NoticeHandoffClosed {
+	if n.Kind == bot.NoticeHandoffMessage || n.Kind == bot.NoticeHandoffClosed || n.Kind == bot.NoticeDeskNote {
 		root, ok, err := d.store.Posted(ctx, n.Thread)
 		if err != nil {
 			return fmt.Errorf("look up thread: %w", err)
@@ -106,6 +106,8 @@ func (d *Desk) render(n bot.Notice) (message, error) {
 		return clinicMessage(n), nil
 	case bot.NoticeHandoffClosed:
 		return closedMessage(n), nil
+	case bot.NoticeDeskNote:
+		return deskNote(n), nil
 	}
 	return message{}, fmt.Errorf("unknown notice kind %q", n.Kind)
 }

@@ -155,6 +155,29 @@ func plainMessage(n bot.Notice, l bot.Labels) message {
 	return message{text: truncate(b.String(), maxPlain)}
 }
 
+// deskNote is a note in a thread about the desk's message for the clinic: n.Text is one
+// of the sender's note codes (line.NoteBlocked, …).
+func deskNote(n bot.Notice) message {
+	code, status, _ := strings.Cut(n.Text, ":")
+	var t string
+	switch code {
+	case "line-blocked":
+		t = txtLINEBlocked
+	case "line-expired":
+		t = txtLINEExpired
+	default:
+		t = fmt.Sprintf(txtLINERefused, cmpOr(status, "?"))
+	}
+	return message{text: t, blocks: []slackgo.Block{slackgo.NewSectionBlock(mrkdwn(":warning: "+t), nil, nil)}}
+}
+
+func cmpOr(a, b string) string {
+	if a != "" {
+		return a
+	}
+	return b
+}
+
 // closedMessage says, in the thread, that the clinic closed the handoff.
 func closedMessage(n bot.Notice) message {
 	t := fmt.Sprintf(txtHandoffClosed, when(n.Time))

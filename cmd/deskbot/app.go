@@ -25,6 +25,9 @@ usage:
   deskbot faq [--json] [flags]   best FAQ topic for each question read from stdin
   deskbot kb check [flags]       validate the knowledge base and flow texts
   deskbot export --format csv    the archived reports as CSV (UTF-8 with BOM) on stdout
+  deskbot outbox list|show ID|redrive ID|--all
+                                 what is parked for the desk or a clinic, and why;
+                                 put a parked notice back in the outbox, once
   deskbot line richmenu --image FILE [--chat-bar TEXT]
                                  make the main menu the LINE channel's rich menu
 
@@ -33,6 +36,7 @@ Every flag is also an environment variable; "deskbot serve -h" lists them.
 
 // run is the whole program, from arguments to exit code; main only adds the process.
 func run(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) int {
+	stdout, stderr = newRedactor(stdout, getenv, args), newRedactor(stderr, getenv, args)
 	cmd := "serve"
 	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
 		cmd, args = args[0], args[1:]
@@ -66,6 +70,13 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 			return 2
 		}
 		err = withApp(ctx, "export", args, getenv, stderr, func(a *app, _ []string) error { return export(ctx, a, stdout) })
+	case "outbox":
+		verb, id, rest, aerr := outboxArgs(args)
+		if aerr != nil {
+			fmt.Fprintf(stderr, "deskbot outbox: %v\n\n%s", aerr, usage)
+			return 2
+		}
+		err = withApp(ctx, "outbox", rest, getenv, stderr, func(a *app, _ []string) error { return outboxCmd(ctx, a, verb, id, stdout) })
 	case "line":
 		if len(args) == 0 || args[0] != "richmenu" {
 			fmt.Fprint(stderr, usage)
@@ -109,6 +120,10 @@ type Store interface {
 	bot.Outbox
 	slack.Store
 	Ping(ctx context.Context) error
+	AddNotices(ctx context.Context, ns ...bot.Notice) error
+	DeadLetters(ctx context.Context) ([]store.DeadLetter, error)
+	Pending(ctx context.Context) (int, error)
+	Redrive(ctx context.Context, id string) (int, error)
 }
 
 // withApp loads and validates the configuration, wires the app, runs fn and closes what
@@ -166,7 +181,11 @@ func newApp(cfg *Config, name string, stderr io.Writer) (*app, error) {
 		if name == "serve" {
 			log.Warn("REDIS_URL is not set: using the embedded in-memory store; state is lost on restart and instances do not share it")
 		}
-		a.store = store.NewMemory(nil)
+		m := store.NewMemory(nil)
+		if name == "serve" {
+			m.FloorReceipts() // a restart must not give the numbers of the last run again
+		}
+		a.store = m
 	}
 	var deliver bot.Deliver
 	if cfg.LineConfigured() {

@@ -1,0 +1,176 @@
+package line_test
+
+import (
+	"context"
+	"net/http"
+	"regexp"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"deskbot/bot"
+	"deskbot/bot/bottest"
+	"deskbot/bot/line"
+	"deskbot/store"
+)
+
+var uuidV4 = regexp.MustCompile(`^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$`)
+
+// durable is a sender with the store's outbox as its queue, and a worker that retries
+// what the sender queued, on a test clock.
+type durable struct {
+	t      *testing.T
+	api    *bottest.LINEAPI
+	clock  *bottest.Clock
+	store  *store.Memory
+	sender *line.Sender
+	worker *bot.Worker
+}
+
+func newDurable(t *testing.T) *durable {
+	d := &durable{t: t, api: bottest.NewLINEAPI(t), clock: bottest.NewClock(time.Date(2022, 11, 15, 10, 0, 0, 0, bot.JST))}
+	d.store = store.NewMemory(d.clock.Now)
+	d.sender = line.NewSender("token", d.api.URL, nil, quiet)
+	d.sender.Queue, d.sender.Now = d.store, d.clock.Now
+	d.worker = &bot.Worker{Outbox: d.store, Name: "w", Now: d.clock.Now, Log: quiet,
+		Notifier: bot.Notifiers{ByKind: map[bot.NoticeKind]bot.Notifier{bot.NoticeLINEPush: d.sender}, Default: desk{}}}
+	return d
+}
+
+// desk refuses every notice for the desk: these tests look at what is left for it.
+type desk struct{}
+
+func (desk) Notify(context.Context, bot.Delivery) error { return bot.ErrPermanent }
+
+// run closes the sender (its immediate sends are done) and drives the worker for at most
+// limit of simulated time, a second a step, until the outbox is empty.
+func (d *durable) run(limit time.Duration) time.Duration {
+	d.t.Helper()
+	d.sender.Close()
+	start := d.clock.Now()
+	for d.clock.Now().Sub(start) <= limit {
+		if _, err := d.worker.Drain(context.Background()); err != nil {
+			d.t.Fatal(err)
+		}
+		if n, _ := d.store.Pending(context.Background()); n == 0 {
+			return d.clock.Now().Sub(start)
+		}
+		d.clock.Advance(time.Second)
+	}
+	d.t.Fatalf("outbox not empty after %v", limit)
+	return 0
+}
+
+// LINE answers 500 for 20 seconds when the receipt is due (the reply token and the push
+// fail): the push goes to the outbox, and the clinic gets the receipt exactly once, every
+// try with one X-Line-Retry-Key.
+func TestReceiptThroughLINEOutage(t *testing.T) {
+	d := newDurable(t)
+	back := d.clock.Now().Add(20 * time.Second)
+	var (
+		mu       sync.Mutex
+		accepted int
+	)
+	d.api.SetFault(func(path string) *bottest.Response {
+		if d.clock.Now().Before(back) {
+			return &bottest.Response{Status: http.StatusInternalServerError, Body: `{"message":"oops"}`}
+		}
+		if path == "/v2/bot/message/push" {
+			mu.Lock()
+			accepted++
+			mu.Unlock()
+		}
+		return nil
+	})
+	const receipt = "ご報告を受け付けました。受付番号は R-20221115-3601 です"
+	d.sender.Send(bot.Event{ID: "ev1", Conversation: "line:U4af4980629", Reply: "reply-1"}, []bot.Message{{Text: receipt}}, time.Now())
+	took := d.run(10 * time.Minute)
+
+	pushes := d.api.Requests("/v2/bot/message/push")
+	key := pushes[0].Header.Get("X-Line-Retry-Key")
+	for _, p := range pushes {
+		if got := p.Header.Get("X-Line-Retry-Key"); got == "" || got != key {
+			t.Fatalf("retry keys %q and %q: want one key on every try", key, got)
+		}
+		if !strings.Contains(string(p.Body), "R-20221115-3601") || p.JSON()["to"] != "U4af4980629" {
+			t.Fatalf("push %s, want the receipt to the clinic", p.Body)
+		}
+	}
+	if !uuidV4.MatchString(key) {
+		t.Errorf("retry key %q is not a UUID (version 4), which LINE requires", key)
+	}
+	if accepted != 1 {
+		t.Fatalf("LINE accepted %d pushes of the receipt, want exactly 1", accepted)
+	}
+	if dead, _ := d.store.DeadLetters(context.Background()); len(dead) != 0 {
+		t.Fatalf("parked: %+v", dead)
+	}
+	if took < 20*time.Second || took > 40*time.Second {
+		t.Errorf("delivered %v after the outage began, want soon after its 20s", took)
+	}
+	t.Logf("LINE 500 for 20s: receipt accepted once after %v, %d pushes, one key %s", took, len(pushes), key)
+}
+
+// A push LINE refuses for good (403: the clinic blocked the account) is not retried; the
+// desk gets a note for the thread the reply answered.
+func TestDeskReplyRefusedTellsTheDesk(t *testing.T) {
+	d := newDurable(t)
+	d.api.Script("/v2/bot/message/push", bottest.Response{Status: http.StatusForbidden, Body: `{"message":"blocked"}`})
+	d.sender.Push("line:U4af4980629", "H-THREAD", []bot.Message{{Text: "窓口の担当者より：ご確認ください"}})
+	d.sender.Close()
+	ds, err := d.store.Claim(context.Background(), "t", 10, time.Minute)
+	if err != nil || len(ds) != 1 {
+		t.Fatalf("outbox holds %+v, %v; want one note for the desk", ds, err)
+	}
+	if n := ds[0].Notice; n.Kind != bot.NoticeDeskNote || n.Thread != "H-THREAD" || n.Text != line.NoteBlocked {
+		t.Fatalf("note %+v, want %s in thread H-THREAD", n, line.NoteBlocked)
+	}
+	if n := len(d.api.Requests("/v2/bot/message/push")); n != 1 {
+		t.Fatalf("%d pushes, want 1: a 403 is not retried", n)
+	}
+}
+
+// A push that keeps failing is parked at the horizon and the desk is told.
+func TestDeskReplyPastHorizonTellsTheDesk(t *testing.T) {
+	d := newDurable(t)
+	d.worker.Horizon, d.sender.Horizon = time.Hour, time.Hour
+	d.api.SetFault(func(string) *bottest.Response { return &bottest.Response{Status: http.StatusBadGateway, Body: `{}`} })
+	d.sender.Push("line:U4af4980629", "H-THREAD", []bot.Message{{Text: "窓口の担当者より：ご確認ください"}})
+	d.sender.Close()
+	for range 2 * 3600 {
+		d.worker.Drain(context.Background())
+		if dead, _ := d.store.DeadLetters(context.Background()); len(dead) > 1 {
+			break
+		}
+		d.clock.Advance(time.Second)
+	}
+	dead, _ := d.store.DeadLetters(context.Background())
+	if len(dead) != 2 || dead[0].Notice.Kind != bot.NoticeLINEPush || dead[1].Notice.Kind != bot.NoticeDeskNote || dead[1].Notice.Text != line.NoteExpired {
+		t.Fatalf("dead letters %+v; want the push parked, then the note for the desk", dead)
+	}
+	if at := dead[0].Time.Sub(time.Date(2022, 11, 15, 10, 0, 0, 0, bot.JST)); at < time.Hour || at > time.Hour+6*time.Minute {
+		t.Errorf("parked %v after it was queued, want at the horizon of 1h", at)
+	}
+}
+
+// A desk reply over LINE's 5,000 characters arrives whole, in parts.
+func TestLongDeskReplyInParts(t *testing.T) {
+	d := newDurable(t)
+	text := strings.Repeat("あ", 4000) + "\n" + strings.Repeat("い", 4000)
+	d.sender.Push("line:U4af4980629", "H-THREAD", []bot.Message{{Text: text}})
+	d.sender.Close()
+	var got strings.Builder
+	for _, p := range d.api.Requests("/v2/bot/message/push") {
+		for _, m := range p.JSON()["messages"].([]any) {
+			s := m.(map[string]any)["text"].(string)
+			if n := len([]rune(s)); n > 5000 {
+				t.Errorf("a part of %d characters, over LINE's 5,000", n)
+			}
+			got.WriteString(s)
+		}
+	}
+	if got.String() != text {
+		t.Fatalf("the parts make %d characters, want the %d of the reply", len([]rune(got.String())), len([]rune(text)))
+	}
+}
