@@ -190,6 +190,8 @@ func newApp(cfg *Config, name string, stderr io.Writer) (*app, error) {
 	var deliver bot.Deliver
 	if cfg.LineConfigured() {
 		a.line = line.NewSender(cfg.LineAccessToken, cfg.LineAPIBaseURL, nil, log)
+		// What LINE does not take at once is retried from the outbox, as long as notices.
+		a.line.Queue, a.line.Horizon = a.store, cfg.DeliveryHorizon
 		deliver = a.line.Deliver
 	}
 	a.engine = bot.NewEngine(bot.Config{Store: a.store, Brain: a.desk, Deliver: deliver, Now: cfg.Clock(),

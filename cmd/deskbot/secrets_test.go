@@ -70,7 +70,7 @@ func TestNoSecretInAnyOutput(t *testing.T) {
 		{"a bad flag", []string{"serve", "--slack-bot-tokn=xoxb-slack-token-3a9f"}, full, 2},
 		{"a bad flag after secret flags", append([]string{"serve"}, append(asFlags, "--nonsense")...), full, 2},
 		{"a configuration refused", []string{"serve", "--session-ttl", "forever"}, full, 1},
-		{"Redis unreachable", []string{"serve"}, noSlack, 1},
+		{"Redis unreachable, persistence required", []string{"serve", "--require-persistence", "1"}, noSlack, 1},
 		{"Redis URL malformed", []string{"serve", "--redis-url", "redis://:redis-pass-7e5a1f@127.0.0.1:port/0"}, full, 1},
 		{"Slack refuses the token", []string{"serve", "--addr", "127.0.0.1:0"}, noRedis, 1},
 		{"chat with LINE half set", []string{"chat", "--line-channel-access-token="}, noRedis, 1},

@@ -57,6 +57,9 @@ func serve(ctx context.Context, a *app, listening func(net.Addr)) error {
 	workCtx, stopWork := context.WithCancel(context.WithoutCancel(ctx))
 	var wg sync.WaitGroup
 	host, _ := os.Hostname()
+	if a.line != nil {
+		notifier = bot.Notifiers{Default: notifier, ByKind: map[bot.NoticeKind]bot.Notifier{bot.NoticeLINEPush: a.line}}
+	}
 	worker := &bot.Worker{Outbox: a.store, Notifier: notifier, Name: fmt.Sprintf("%s-%d", host, os.Getpid()),
 		Horizon: a.cfg.DeliveryHorizon, Log: a.log, Observe: observeDelivery}
 	wg.Go(func() { worker.Run(workCtx) })
@@ -245,6 +248,10 @@ type logNotifier struct{ log *slog.Logger }
 
 func (n logNotifier) Notify(ctx context.Context, d bot.Delivery) error {
 	no := d.Notice
+	if no.Kind == bot.NoticeLINEPush {
+		// Queued while LINE was configured: kept for `deskbot outbox`, not dropped.
+		return fmt.Errorf("%w: LINE is not configured", bot.ErrPermanent)
+	}
 	attrs := []slog.Attr{slog.String("id", no.ID), slog.String("kind", string(no.Kind))}
 	if no.Report != nil {
 		attrs = append(attrs, slog.String("categories", strings.Join(no.Report.Categories, ",")))
