@@ -49,6 +49,8 @@ type Redis struct {
 	consumers map[string]bool  // outbox consumer names Claim was called with
 	receipts  map[string]int64 // the last receipt number drawn, by day
 	pruned    time.Time        // when pruneConsumers last ran
+	// deadAfter is how long a consumer holding nothing stays silent before it is pruned.
+	deadAfter time.Duration
 }
 
 // RedisOptions configures a Redis store.
@@ -74,7 +76,7 @@ func NewRedis(rdb redis.UniversalClient, opts RedisOptions) *Redis {
 		opts.Now = time.Now
 	}
 	return &Redis{rdb: rdb, k: keys{opts.Prefix}, now: opts.Now, grace: indexGrace, consumers: map[string]bool{},
-		receipts: map[string]int64{}}
+		receipts: map[string]int64{}, deadAfter: consumerIdle}
 }
 
 // OpenRedis returns a store on the single Redis node of url (redis://… or rediss://…).

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"slices"
 	"testing"
 	"time"
 
@@ -158,5 +159,49 @@ func TestCloseDropsIdleConsumers(t *testing.T) {
 	}
 	if len(cs) != 1 || cs[0].Name != "holding" {
 		t.Fatalf("consumers after Close: %+v; want only the one holding a notice", cs)
+	}
+}
+
+// A worker that died holding a notice stays a consumer of the group only until another
+// worker has claimed what it held: then it is removed, so crashed workers do not pile up.
+func TestDeadConsumersPruned(t *testing.T) {
+	r := newTestRedis(t)
+	ctx := context.Background()
+	conv := "line:Udead"
+	if err := r.Commit(ctx, bot.Commit{Session: &bot.Session{Conversation: conv}, Delete: true,
+		Notices: []bot.Notice{{ID: "N1", Kind: bot.NoticeHandoff, Conversation: conv}}}); err != nil {
+		t.Fatal(err)
+	}
+	if ds, err := r.Claim(ctx, "crashed", 10, 5*time.Millisecond); err != nil || len(ds) != 1 {
+		t.Fatalf("Claim = %+v, %v", ds, err)
+	}
+	consumers := func() []string {
+		cs, err := r.rdb.XInfoConsumers(ctx, r.k.outbox(), outboxGroup).Result()
+		if err != nil {
+			t.Fatal(err)
+		}
+		var names []string
+		for _, c := range cs {
+			names = append(names, c.Name)
+		}
+		return names
+	}
+	// While it holds the notice it stays, however long it is silent.
+	r.deadAfter = time.Millisecond
+	time.Sleep(20 * time.Millisecond) // Redis's clock: the lease and the idle time run out
+	r.pruned = time.Time{}
+	r.pruneConsumers(ctx)
+	if cs := consumers(); !slices.Contains(cs, "crashed") {
+		t.Fatalf("consumers %v: the one holding a notice was removed", cs)
+	}
+	r.pruned = time.Time{}
+	ds, err := r.Claim(ctx, "survivor", 10, time.Minute) // takes the notice over, then prunes
+	if err != nil || len(ds) != 1 || ds[0].Attempt != 2 {
+		t.Fatalf("Claim after the lease = %+v, %v", ds, err)
+	}
+	r.pruned = time.Time{}
+	r.pruneConsumers(ctx)
+	if cs := consumers(); slices.Contains(cs, "crashed") || !slices.Contains(cs, "survivor") {
+		t.Fatalf("consumers %v, want the survivor only", cs)
 	}
 }

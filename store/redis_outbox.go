@@ -301,7 +301,7 @@ func (r *Redis) pruneConsumers(ctx context.Context) {
 	if !due {
 		return
 	}
-	if n, err := pruneScript.Run(ctx, r.rdb, []string{r.k.outbox()}, outboxGroup, ms(consumerIdle), retryConsumer).Int(); err == nil && n > 0 {
+	if n, err := pruneScript.Run(ctx, r.rdb, []string{r.k.outbox()}, outboxGroup, ms(r.deadAfter), retryConsumer).Int(); err == nil && n > 0 {
 		slog.Default().LogAttrs(ctx, slog.LevelInfo, "outbox: removed dead consumers", slog.Int("consumers", n))
 	}
 }

@@ -8,6 +8,9 @@ import (
 	"sync"
 	"testing"
 	"time"
+	"unicode/utf8"
+
+	"github.com/line/line-bot-sdk-go/v8/linebot/messaging_api"
 
 	"deskbot/bot"
 	"deskbot/bot/bottest"
@@ -173,4 +176,32 @@ func TestLongDeskReplyInParts(t *testing.T) {
 	if got.String() != text {
 		t.Fatalf("the parts make %d characters, want the %d of the reply", len([]rune(got.String())), len([]rune(text)))
 	}
+}
+
+// Rendering a text of any length gives parts within LINE's limit that make the text
+// again, nothing lost or added.
+func FuzzRenderLongText(f *testing.F) {
+	f.Add(strings.Repeat("あ", 5001))
+	f.Add(strings.Repeat("a\n", 3000))
+	f.Add("短い")
+	f.Fuzz(func(t *testing.T, s string) {
+		if !utf8.ValidString(s) {
+			return
+		}
+		ms, err := line.Render([]bot.Message{{Text: s}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got strings.Builder
+		for _, m := range ms {
+			tm := m.(*messaging_api.TextMessage)
+			if n := utf8.RuneCountInString(tm.Text); n > 5000 || n == 0 {
+				t.Fatalf("a part of %d characters", n)
+			}
+			got.WriteString(tm.Text)
+		}
+		if got.String() != s {
+			t.Fatalf("parts make %q, want %q", got.String(), s)
+		}
+	})
 }

@@ -9,6 +9,8 @@ import (
 	"testing"
 	"time"
 
+	slackgo "github.com/slack-go/slack"
+
 	"deskbot/bot"
 	"deskbot/bot/bottest"
 )
@@ -276,5 +278,31 @@ func TestDeskReplyWithFileIsNotDroppedSilently(t *testing.T) {
 	}
 	if len(notes) != 2 || !strings.Contains(notes[0], "本文だけをクリニックに届けました") || !strings.Contains(notes[1], "クリニックには何も届いていません") {
 		t.Fatalf("thread notes %q, want one for each file", notes)
+	}
+}
+
+// After the store lost its data a receipt number may come again: the channel search a
+// retried post makes adopts an earlier message only when it is of the same conversation.
+func TestSlackSearchMatchesTheConversation(t *testing.T) {
+	f := newFixture(t)
+	api := slackgo.New(f.slack.Token, slackgo.OptionAPIURL(f.slack.URL+"/api/"))
+	_, oldTS, err := api.PostMessage(channel, slackgo.MsgOptionText("障害報告 R-20221115-0001（前のクリニック）", false),
+		slackgo.MsgOptionMetadata(slackgo.SlackMetadata{EventType: "deskbot_notice",
+			EventPayload: map[string]any{"notice_id": "R-20221115-0001", "conv": bot.LogID("line:Uearlier")}}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := report("R-20221115-0001", "line:Unew", time.Now(), "大阪府", "slow")
+	if err := f.desk.Notify(ctx, bot.Delivery{Notice: n, Attempt: 2}); err != nil {
+		t.Fatal(err)
+	}
+	if p := f.posted(n.ID); p.Ref == oldTS {
+		t.Fatalf("the new report adopted the earlier clinic's message %s", oldTS)
+	}
+	if ms := f.messagesOf(n.ID); len(ms) != 2 {
+		t.Fatalf("%d messages carry the number, want 2 (the earlier one and the new report's)", len(ms))
+	}
+	if n := len(f.slack.Calls("conversations.history")); n == 0 {
+		t.Fatal("the retry did not search the channel: the test does not test the search")
 	}
 }
