@@ -239,6 +239,10 @@ func (w *Worker) deliver(ctx context.Context, d Delivery) error {
 	case errors.Is(err, ErrPermanent):
 		w.release(d)
 		return w.park(ctx, d, err, attrs)
+	case !d.Queued.IsZero() && now.Sub(d.Queued) >= w.Horizon:
+		// Whatever kept it back — failures, rate limits, a thread root that never came.
+		w.release(d)
+		return w.park(ctx, d, fmt.Errorf("still failing %v after it was queued: %w", w.Horizon, err), attrs)
 	case errors.As(err, &ra):
 		// Honour Retry-After exactly; the notifier is asked nothing until then.
 		w.pause = now.Add(ra.RetryAfter())
@@ -250,9 +254,6 @@ func (w *Worker) deliver(ctx context.Context, d Delivery) error {
 		due := now.Add(w.Backoff)
 		w.hold(d, due)
 		return w.later(ctx, []Delivery{d}, due, "waiting")
-	case !d.Queued.IsZero() && now.Sub(d.Queued) >= w.Horizon:
-		w.release(d)
-		return w.park(ctx, d, fmt.Errorf("still failing %v after it was queued: %w", w.Horizon, err), attrs)
 	default:
 		delay := w.backoff(d.Attempt)
 		w.hold(d, now.Add(delay))

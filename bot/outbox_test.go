@@ -127,3 +127,61 @@ func TestWorkerParks(t *testing.T) {
 type notifierFunc func(bot.Notice) error
 
 func (f notifierFunc) Notify(_ context.Context, d bot.Delivery) error { return f(d.Notice) }
+
+// limitedErr is a rate limit answer.
+type limitedErr time.Duration
+
+func (l limitedErr) Error() string             { return "429" }
+func (l limitedErr) RetryAfter() time.Duration { return time.Duration(l) }
+
+// A rate limit is waited out exactly as long as Retry-After says and is not counted; a
+// wait for another notice (ErrNotYet) is neither counted nor backed off; both park at
+// the horizon like any failure, never before.
+func TestWorkerLimitsAndWaitsAreNotAttempts(t *testing.T) {
+	c := newClock()
+	st := store.NewMemory(c.Now)
+	enqueue(t, st, "N1")
+	var attempts []int
+	var at []time.Duration
+	start := c.Now()
+	n := deliveryFunc(func(d bot.Delivery) error {
+		attempts = append(attempts, d.Attempt)
+		at = append(at, c.Now().Sub(start))
+		switch len(attempts) {
+		case 1, 2:
+			return limitedErr(7 * time.Second)
+		case 3:
+			return fmt.Errorf("root: %w", bot.ErrNotYet)
+		}
+		return nil
+	})
+	w := &bot.Worker{Outbox: st, Notifier: n, Now: c.Now, Backoff: time.Second, Log: slog.New(slog.DiscardHandler)}
+	for range 30 {
+		if _, err := w.Drain(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+		c.Advance(time.Second)
+	}
+	if fmt.Sprint(attempts) != "[1 1 1 1]" {
+		t.Fatalf("attempts %v, want 1 each time: limits and waits are not attempts", attempts)
+	}
+	if want := []time.Duration{0, 7 * time.Second, 14 * time.Second, 15 * time.Second}; fmt.Sprint(at) != fmt.Sprint(want) {
+		t.Fatalf("tried at %v, want %v (Retry-After exactly, then the first backoff)", at, want)
+	}
+
+	// Waiting for a root that never comes parks at the horizon.
+	enqueue(t, st, "N2")
+	w = &bot.Worker{Outbox: st, Notifier: deliveryFunc(func(bot.Delivery) error { return bot.ErrNotYet }), Now: c.Now,
+		Horizon: time.Hour, Log: slog.New(slog.DiscardHandler)}
+	for range 3700 {
+		w.Drain(context.Background())
+		c.Advance(time.Second)
+	}
+	if dead, _ := st.DeadLetters(context.Background()); len(dead) != 1 || dead[0].Notice.ID != "N2" {
+		t.Fatalf("dead letters %+v, want N2 parked at the horizon", dead)
+	}
+}
+
+type deliveryFunc func(bot.Delivery) error
+
+func (f deliveryFunc) Notify(_ context.Context, d bot.Delivery) error { return f(d) }
