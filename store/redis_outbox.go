@@ -333,18 +333,27 @@ func (r *Redis) Retry(ctx context.Context, d bot.Delivery, due time.Time) error 
 	return storeErr("retry notice", err)
 }
 
+// entryBody is a Lua function for the scripts below: the notice JSON (field n) of the
+// entry id of a stream, '' when it has none, nil when there is no such entry.
+const entryBody = `
+local function entryBody(stream, id)
+  local e = redis.call('XRANGE', stream, id, id)
+  if #e == 0 then return nil end
+  for i = 1, #e[1][2], 2 do
+    if e[1][2][i] == 'n' then return e[1][2][i + 1] end
+  end
+  return ''
+end
+`
+
 // parkScript moves an outbox entry to the dead-letter stream, if it is still in the
 // outbox, trimming dead letters older than the archive's retention.
 //
 // KEYS: outbox, dead. ARGV: group, id, reason, time (ms), oldest id kept, dead TTL (ms).
 // Returns 1 when it moved the entry.
-var parkScript = redis.NewScript(`
-local e = redis.call('XRANGE', KEYS[1], ARGV[2], ARGV[2])
-if #e == 0 then return 0 end
-local body = ''
-for i = 1, #e[1][2], 2 do
-  if e[1][2][i] == 'n' then body = e[1][2][i + 1] end
-end
+var parkScript = redis.NewScript(entryBody + `
+local body = entryBody(KEYS[1], ARGV[2])
+if not body then return 0 end
 redis.call('XADD', KEYS[2], 'MINID', '~', ARGV[5], '*', 'n', body, 'reason', ARGV[3], 'time', ARGV[4])
 redis.call('PEXPIRE', KEYS[2], ARGV[6])
 redis.call('XACK', KEYS[1], ARGV[1], ARGV[2])
@@ -384,13 +393,9 @@ func (r *Redis) AddNotices(ctx context.Context, ns ...bot.Notice) error {
 // queued now), if it is still a dead letter. Returns 1 when it moved it.
 //
 // KEYS: dead, outbox. ARGV: group, dead entry id, queued (ms).
-var redriveScript = redis.NewScript(`
-local e = redis.call('XRANGE', KEYS[1], ARGV[2], ARGV[2])
-if #e == 0 then return 0 end
-local body = ''
-for i = 1, #e[1][2], 2 do
-  if e[1][2][i] == 'n' then body = e[1][2][i + 1] end
-end
+var redriveScript = redis.NewScript(entryBody + `
+local body = entryBody(KEYS[1], ARGV[2])
+if not body then return 0 end
 if redis.call('EXISTS', KEYS[2]) == 0 then
   redis.call('XGROUP', 'CREATE', KEYS[2], ARGV[1], '0', 'MKSTREAM')
 end

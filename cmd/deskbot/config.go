@@ -124,25 +124,14 @@ func LoadConfig(name string, args []string, getenv func(string) string, out io.W
 		return nil, nil, err
 	}
 	var errs []error
-	d, err := time.ParseDuration(r.ttl)
-	switch {
-	case err != nil:
-		errs = append(errs, fmt.Errorf("DESKBOT_SESSION_TTL %q: not a duration like 168h", r.ttl))
-	case d < time.Minute || d > 90*24*time.Hour:
-		errs = append(errs, fmt.Errorf("DESKBOT_SESSION_TTL %s: must be between 1m and 2160h", d))
-	}
-	c.SessionTTL = d
+	var err error
+	c.SessionTTL, err = duration("DESKBOT_SESSION_TTL", r.ttl, time.Minute, 90*24*time.Hour)
+	errs = append(errs, err)
 	if err := c.LogLevel.UnmarshalText([]byte(r.level)); err != nil {
 		errs = append(errs, fmt.Errorf("DESKBOT_LOG_LEVEL %q: want debug, info, warn or error", r.level))
 	}
-	h, err := time.ParseDuration(r.horizon)
-	switch {
-	case err != nil:
-		errs = append(errs, fmt.Errorf("DESKBOT_DELIVERY_HORIZON %q: not a duration like 24h", r.horizon))
-	case h < time.Minute || h > 30*24*time.Hour:
-		errs = append(errs, fmt.Errorf("DESKBOT_DELIVERY_HORIZON %s: must be between 1m and 720h", h))
-	}
-	c.DeliveryHorizon = h
+	c.DeliveryHorizon, err = duration("DESKBOT_DELIVERY_HORIZON", r.horizon, time.Minute, 30*24*time.Hour)
+	errs = append(errs, err)
 	switch r.persistence {
 	case "", "0", "false":
 	case "1", "true":
@@ -151,6 +140,18 @@ func LoadConfig(name string, args []string, getenv func(string) string, out io.W
 		errs = append(errs, fmt.Errorf("DESKBOT_REQUIRE_PERSISTENCE %q: want 1 or 0", r.persistence))
 	}
 	return c, fs.Args(), errors.Join(errs...)
+}
+
+// duration parses the setting name's value v, a duration between lo and hi.
+func duration(name, v string, lo, hi time.Duration) (time.Duration, error) {
+	d, err := time.ParseDuration(v)
+	switch {
+	case err != nil:
+		return d, fmt.Errorf("%s %q: not a duration like 24h", name, v)
+	case d < lo || d > hi:
+		return d, fmt.Errorf("%s %s: must be between %v and %v", name, d, lo, hi)
+	}
+	return d, nil
 }
 
 // Validate checks the settings against each other and the world, and lists every problem.
