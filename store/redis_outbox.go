@@ -334,7 +334,7 @@ func (r *Redis) Retry(ctx context.Context, d bot.Delivery, due time.Time) error 
 }
 
 // entryBody is a Lua function for the scripts below: the notice JSON (field n) of the
-// entry id of a stream, '' when it has none, nil when there is no such entry.
+// entry id of a stream, ” when it has none, nil when there is no such entry.
 const entryBody = `
 local function entryBody(stream, id)
   local e = redis.call('XRANGE', stream, id, id)
