@@ -244,11 +244,16 @@ func (w *Worker) deliver(ctx context.Context, d Delivery) error {
 		w.release(d)
 		return w.park(ctx, d, fmt.Errorf("still failing %v after it was queued: %w", w.Horizon, err), attrs)
 	case errors.As(err, &ra):
-		// Honour Retry-After exactly; the notifier is asked nothing until then.
-		w.pause = now.Add(ra.RetryAfter())
+		// Honour Retry-After exactly; the notifier is asked nothing until then. (A
+		// Retry-After of 0 would spin: the first backoff stands in for it.)
+		wait := ra.RetryAfter()
+		if wait <= 0 {
+			wait = w.Backoff
+		}
+		w.pause = now.Add(wait)
 		w.hold(d, w.pause)
 		w.Log.LogAttrs(ctx, slog.LevelInfo, "notice delivery rate limited, will retry",
-			append(attrs, slog.Duration("in", ra.RetryAfter()))...)
+			append(attrs, slog.Duration("in", wait))...)
 		return w.later(ctx, []Delivery{d}, w.pause, "limited")
 	case errors.Is(err, ErrNotYet):
 		due := now.Add(w.Backoff)
