@@ -61,7 +61,9 @@ func (d *Desk) events(w http.ResponseWriter, r *http.Request, body []byte) {
 // handoff's — to the clinic: to the engine as a DeskReplyEvent of the thread's
 // conversation, and the engine's answer on to the clinic through the pusher. Messages of
 // bots (this one included), edits, deletions and other subtypes, messages of users of
-// another workspace (Slack Connect), and messages outside the desk's threads are ignored, so the desk's own posts never loop back.
+// another workspace (Slack Connect), and messages outside the desk's threads are
+// ignored, so the desk's own posts never loop back. A file cannot go to LINE: the thread
+// is told so, and the text beside it, if any, goes on.
 //
 // The event id is remembered for EventTTL, so Slack's retries are dropped here; a retry
 // after a failure is let through, and the engine, which applies an event id once, does
@@ -89,7 +91,6 @@ func (d *Desk) deskReply(ctx context.Context, eventID string, m *slackevents.Mes
 	if !ok {
 		return nil
 	}
-
 	key := "slack:event:" + eventID
 	first, err := d.store.FirstSeen(ctx, key, EventTTL)
 	if err != nil {
