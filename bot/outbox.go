@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"math/rand/v2"
+	"slices"
 	"time"
 )
 
@@ -117,9 +118,14 @@ type Worker struct {
 	pause time.Time
 }
 
+// hold is a thread waiting for one of its notices: handle, due again at due; next are
+// the notices of the thread put back behind it, in their order, which take the hold in
+// turn — so they go in that order even when the outbox's clock would hand a later one
+// over first.
 type hold struct {
 	handle string
 	due    time.Time
+	next   []string
 }
 
 func (w *Worker) defaults() {
@@ -224,6 +230,10 @@ func (w *Worker) deliver(ctx context.Context, d Delivery) error {
 			if !due.After(now) {
 				due = now.Add(w.Backoff) // the earlier one is due, or out with another worker
 			}
+			if !slices.Contains(h.next, d.Handle) {
+				h.next = append(h.next, d.Handle)
+				w.held[d.Thread] = h
+			}
 			return w.later(ctx, []Delivery{d}, due, "waiting")
 		}
 		delete(w.held, d.Thread) // another worker took the earlier one over long ago
@@ -277,16 +287,27 @@ func (w *Worker) park(ctx context.Context, d Delivery, err error, attrs []slog.A
 
 // hold makes d's thread wait for d, due at due.
 func (w *Worker) hold(d Delivery, due time.Time) {
-	if d.Thread != "" {
-		w.held[d.Thread] = hold{handle: d.Handle, due: due}
+	if d.Thread == "" {
+		return
 	}
+	h := w.held[d.Thread]
+	h.handle, h.due = d.Handle, due
+	h.next = slices.DeleteFunc(h.next, func(n string) bool { return n == d.Handle })
+	w.held[d.Thread] = h
 }
 
-// release lets d's thread go on when d held it.
+// release lets d's thread go on when d held it: the first notice put back behind d takes
+// the hold, or the thread is free.
 func (w *Worker) release(d Delivery) {
-	if h, ok := w.held[d.Thread]; ok && h.handle == d.Handle {
-		delete(w.held, d.Thread)
+	h, ok := w.held[d.Thread]
+	if !ok || h.handle != d.Handle {
+		return
 	}
+	if len(h.next) == 0 {
+		delete(w.held, d.Thread)
+		return
+	}
+	w.held[d.Thread] = hold{handle: h.next[0], due: w.Now(), next: h.next[1:]}
 }
 
 // backoff is the delay after the attempt-th failure: Backoff·2^(attempt-1), capped, with
