@@ -205,3 +205,50 @@ func FuzzRenderLongText(f *testing.F) {
 		}
 	})
 }
+
+// A message for a clinic whose earlier one waits in the outbox goes after it, even when
+// LINE is back: it is queued behind, never sent ahead.
+func TestLaterMessageWaitsBehindQueuedOne(t *testing.T) {
+	d := newDurable(t)
+	down := true
+	var mu sync.Mutex
+	d.api.SetFault(func(string) *bottest.Response {
+		mu.Lock()
+		defer mu.Unlock()
+		if down {
+			return &bottest.Response{Status: http.StatusServiceUnavailable, Body: `{}`}
+		}
+		return nil
+	})
+	d.sender.Push("line:U4af4980629", "H-1", []bot.Message{{Text: "一通目"}})
+	// The first push is answered 503; the second job, of the same clinic, runs on the
+	// same sender goroutine after the first one queued its push.
+	waitFor(t, d.api, "/v2/bot/message/push")
+	mu.Lock()
+	down = false
+	mu.Unlock()
+	d.sender.Push("line:U4af4980629", "H-1", []bot.Message{{Text: "二通目"}})
+	d.run(10 * time.Minute)
+	var got []string
+	for _, p := range d.api.Requests("/v2/bot/message/push") {
+		got = append(got, p.JSON()["messages"].([]any)[0].(map[string]any)["text"].(string))
+	}
+	if strings.Join(got, ",") != "一通目,一通目,二通目" {
+		t.Fatalf("pushes %v, want the first (refused), the first again, then the second", got)
+	}
+}
+
+// waitFor waits for the fake's next request to path.
+func waitFor(t *testing.T, api *bottest.LINEAPI, path string) {
+	t.Helper()
+	for {
+		select {
+		case r := <-api.Received:
+			if r.Path == path {
+				return
+			}
+		case <-time.After(10 * time.Second):
+			t.Fatalf("no request to %s", path)
+		}
+	}
+}

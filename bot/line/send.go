@@ -56,6 +56,16 @@ type Sender struct {
 	queues  []chan job
 	wg      sync.WaitGroup
 	closing sync.Once
+
+	mu sync.Mutex
+	// behind maps a conversation with a push waiting in the outbox to the last one
+	// queued: what comes next for it is queued behind, not sent ahead.
+	behind map[string]queued
+}
+
+type queued struct {
+	id string
+	at time.Time
 }
 
 // Queue is where the sender leaves what must still be delivered: the store's outbox.
@@ -80,7 +90,8 @@ func NewSender(token, endpoint string, client *http.Client, log *slog.Logger) *S
 		endpoint = "https://api.line.me"
 	}
 	s := &Sender{token: token, endpoint: endpoint, client: client, log: log,
-		ReplyWindow: 25 * time.Second, Attempts: 4, Backoff: 300 * time.Millisecond, seed: maphash.MakeSeed()}
+		ReplyWindow: 25 * time.Second, Attempts: 4, Backoff: 300 * time.Millisecond, seed: maphash.MakeSeed(),
+		behind: map[string]queued{}}
 	// One queue per shard of users keeps each user's messages in order while users are
 	// served in parallel.
 	s.queues = make([]chan job, 8)
@@ -169,6 +180,15 @@ func (s *Sender) deliver(j job) {
 	if len(bs) == 0 {
 		return
 	}
+	// The pushes of this job are one notice: its id keys every batch, now and on every
+	// retry the outbox makes.
+	id := retryKey()
+	ctx := context.Background()
+	if s.isBehind(j.ev.Conversation) {
+		// An earlier message for this clinic waits in the outbox: this one goes after it.
+		s.queue(ctx, j, id, 0, 0, nil)
+		return
+	}
 	if j.ev.Reply != "" && (j.received.IsZero() || time.Since(j.received) < s.ReplyWindow) {
 		if s.reply(j.ev.Reply, bs[0]) {
 			bs = bs[1:]
@@ -177,10 +197,6 @@ func (s *Sender) deliver(j job) {
 	if len(bs) == 0 {
 		return
 	}
-	// The pushes of this job are one notice: its id keys every batch, now and on every
-	// retry the outbox makes.
-	id := retryKey()
-	ctx := context.Background()
 	for k, b := range bs {
 		code, err := s.pushBatch(ctx, user, b, batchKey(id, k))
 		switch outcome(code, err) {
@@ -195,15 +211,48 @@ func (s *Sender) deliver(j job) {
 			continue
 		}
 		// Transient: the outbox retries from this batch on, with the same keys.
-		n := bot.Notice{ID: id, Kind: bot.NoticeLINEPush, Conversation: j.ev.Conversation, Thread: j.ev.Conversation,
-			DeskThread: j.deskThread, Time: s.now(), Messages: j.msgs, Batch: k}
-		if qerr := s.Queue.AddNotices(ctx, n); qerr != nil {
-			s.log.Error("LINE push failed and could not be queued for a retry; message not delivered",
-				"conv", bot.LogID(j.ev.Conversation), "status", code, "err", err, "queue_err", qerr)
-			return
-		}
-		s.log.Warn("LINE push failed; queued for retries", "conv", bot.LogID(j.ev.Conversation), "status", code, "err", err, "notice", id)
+		s.queue(ctx, j, id, k, code, err)
 		return
+	}
+}
+
+// queue hands the job's messages from batch k on to the outbox as push id, after a
+// failure (code, err) or behind an earlier push.
+func (s *Sender) queue(ctx context.Context, j job, id string, k, code int, err error) {
+	conv := j.ev.Conversation
+	n := bot.Notice{ID: id, Kind: bot.NoticeLINEPush, Conversation: conv, Thread: conv,
+		DeskThread: j.deskThread, Time: s.now(), Messages: j.msgs, Batch: k}
+	if qerr := s.Queue.AddNotices(ctx, n); qerr != nil {
+		s.log.Error("LINE push could not be queued for a retry; message not delivered",
+			"conv", bot.LogID(conv), "status", code, "err", err, "queue_err", qerr)
+		return
+	}
+	s.mu.Lock()
+	s.behind[conv] = queued{id: id, at: s.now()}
+	s.mu.Unlock()
+	s.log.Warn("LINE push queued for retries", "conv", bot.LogID(conv), "status", code, "err", err, "notice", id)
+}
+
+// isBehind reports whether a push for conv this sender queued may still wait in the
+// outbox. It forgets one after the horizon: the outbox has delivered or parked it.
+func (s *Sender) isBehind(conv string) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	q, ok := s.behind[conv]
+	if ok && s.now().Sub(q.at) > cmp.Or(s.Horizon, bot.DefaultHorizon) {
+		delete(s.behind, conv)
+		return false
+	}
+	return ok
+}
+
+// delivered forgets conv's queued push id once the outbox delivered it: as the
+// outbox keeps a clinic's pushes in order, the ones before it went too.
+func (s *Sender) delivered(conv, id string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.behind[conv].id == id {
+		delete(s.behind, conv)
 	}
 }
 
@@ -246,6 +295,7 @@ func (s *Sender) Notify(ctx context.Context, d bot.Delivery) error {
 			continue
 		case refused:
 			s.refused(ctx, n.Conversation, n.DeskThread, n.ID, code, err)
+			s.delivered(n.Conversation, n.ID) // parked: nothing waits behind it any more
 			return fmt.Errorf("%w: LINE refused the push: %d %v", bot.ErrPermanent, code, err)
 		}
 		horizon := cmp.Or(s.Horizon, bot.DefaultHorizon)
@@ -255,6 +305,7 @@ func (s *Sender) Notify(ctx context.Context, d bot.Delivery) error {
 		}
 		return fmt.Errorf("LINE push: status %d: %w", code, cmp.Or(err, errors.New("failed")))
 	}
+	s.delivered(n.Conversation, n.ID)
 	return nil
 }
 
