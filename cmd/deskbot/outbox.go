@@ -41,6 +41,9 @@ func isAll(a string) bool { return a == "--all" || a == "-all" }
 // when; redrive puts a parked notice back in the outbox once (a second redrive finds
 // nothing to move).
 func outboxCmd(ctx context.Context, a *app, verb, id string, w io.Writer) error {
+	if a.cfg.RedisURL == "" && a.cfg.RedisClusterAddrs == "" {
+		return errors.New("the outbox lives in Redis: set REDIS_URL (or REDIS_CLUSTER_ADDRS) to the server's")
+	}
 	dead, err := a.store.DeadLetters(ctx)
 	if err != nil {
 		return fmt.Errorf("dead letters: %w", err)

@@ -74,6 +74,9 @@ func TestOutboxCommand(t *testing.T) {
 	if code, out = runCmd(t, getenv, "outbox", "list"); code != 0 || !strings.Contains(out, "waiting: 1  parked: 1") {
 		t.Fatalf("outbox list after the redrive = %d:\n%s", code, out)
 	}
+	if code, out = runCmd(t, env(), "outbox", "list"); code != 1 || !strings.Contains(out, "REDIS_URL") {
+		t.Fatalf("outbox list without Redis = %d:\n%s", code, out)
+	}
 	if code, out = runCmd(t, getenv, "outbox", "redrive"); code != 2 {
 		t.Fatalf("redrive with no id = %d:\n%s", code, out)
 	}
