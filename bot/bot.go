@@ -73,6 +73,10 @@ type Message struct {
 	Text    string
 	Choices []Choice
 	Card    *Card
+	// Queued is the id of the LINE push (a NoticeLINEPush in the outbox) that carries
+	// this message too, when the engine made it durable (Config.PushGrace): the channel
+	// marks it sent once the clinic has it, so the outbox does not send it again.
+	Queued string `json:",omitempty"`
 }
 
 // Choice is one tappable answer. Label is what the clinic sees; Value comes back as the
@@ -141,6 +145,8 @@ type Notice struct {
 	// API calls still to make (the ones before went through at once).
 	Messages []Message `json:"messages,omitempty"`
 	Batch    int       `json:"batch,omitempty"`
+	// NotBefore, when set, is the earliest a worker delivers the notice.
+	NotBefore time.Time `json:"notBefore,omitzero"`
 	// Text is the clinic's message, for handoff notices.
 	Text string `json:"text,omitempty"`
 	// Context describes where the clinic was when it asked for a person.

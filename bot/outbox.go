@@ -223,6 +223,11 @@ func (w *Worker) later(ctx context.Context, ds []Delivery, due time.Time, outcom
 
 func (w *Worker) deliver(ctx context.Context, d Delivery) error {
 	attrs := []slog.Attr{slog.String("notice", d.ID), slog.String("kind", string(d.Kind)), slog.Int("attempt", d.Attempt)}
+	if now := w.Now(); now.Before(d.NotBefore) {
+		// Not due yet; what comes after it in its thread waits for it.
+		w.hold(d, d.NotBefore)
+		return w.later(ctx, []Delivery{d}, d.NotBefore, "waiting")
+	}
 	if h, ok := w.held[d.Thread]; ok && d.Thread != "" && h.handle != d.Handle {
 		if now := w.Now(); now.Before(h.due.Add(w.Lease)) {
 			// An earlier notice of the thread waits for its retry: this one goes after it.

@@ -252,3 +252,74 @@ func waitFor(t *testing.T, api *bottest.LINEAPI, path string) {
 		}
 	}
 }
+
+// filer files a report on every event: a receipt for the clinic, a report for the desk.
+type filer struct{}
+
+func (filer) Decide(ctx context.Context, t *bot.Turn) (bot.Outcome, error) {
+	id, err := t.Receipt(ctx)
+	if err != nil {
+		return bot.Outcome{}, err
+	}
+	r := &bot.Report{ID: id, Conversation: t.Event.Conversation, Created: t.Now}
+	return bot.Outcome{Messages: []bot.Message{{Text: "受付番号は " + id + " です"}},
+		Notices: []bot.Notice{{ID: id, Kind: bot.NoticeReport, Conversation: t.Event.Conversation, Time: t.Now, Report: r}}}, nil
+}
+
+// A receipt is committed with its push (Config.PushGrace): whether the process is lost
+// right after the commit, the reply goes through, or LINE is down when it is due, the
+// clinic gets the receipt exactly once, and every push carries the one retry key.
+func TestReceiptCommittedWithItsPush(t *testing.T) {
+	for _, tc := range []struct {
+		name                  string
+		send                  bool // the sender gets the turn's messages (false: the process was lost)
+		lineDown              time.Duration
+		wantReplies, wantPush int
+	}{
+		{name: "process lost after the commit", send: false, wantPush: 1},
+		{name: "reply went through", send: true, wantReplies: 1, wantPush: 0},
+		{name: "LINE down for 20s", send: true, lineDown: 20 * time.Second, wantPush: 1},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			d := newDurable(t)
+			d.sender.Marks = d.store
+			back := d.clock.Now().Add(tc.lineDown)
+			var mu sync.Mutex
+			accepted := map[string]int{}
+			d.api.SetFault(func(path string) *bottest.Response {
+				if d.clock.Now().Before(back) {
+					return &bottest.Response{Status: http.StatusInternalServerError, Body: `{}`}
+				}
+				mu.Lock()
+				accepted[path]++
+				mu.Unlock()
+				return nil
+			})
+			e := bot.NewEngine(bot.Config{Store: d.store, Brain: filer{}, Now: d.clock.Now, PushGrace: time.Minute, Log: quiet})
+			ev := bot.Event{ID: "01GHEVENT", Conversation: "line:U4af4980629", Kind: bot.TextEvent, Text: "送信", Reply: "reply-1"}
+			msgs, err := e.Handle(context.Background(), ev)
+			if err != nil || len(msgs) != 1 || msgs[0].Queued != bot.PushID(ev.Conversation, ev.ID) {
+				t.Fatalf("Handle = %+v, %v; want the receipt, marked as queued", msgs, err)
+			}
+			if tc.send {
+				d.sender.Send(ev, msgs, time.Now())
+			}
+			d.run(10 * time.Minute)
+
+			if accepted["/v2/bot/message/reply"] != tc.wantReplies || accepted["/v2/bot/message/push"] != tc.wantPush {
+				t.Fatalf("LINE accepted %v, want %d reply and %d push", accepted, tc.wantReplies, tc.wantPush)
+			}
+			for _, p := range d.api.Requests("/v2/bot/message/push") {
+				if k := p.Header.Get("X-Line-Retry-Key"); k != bot.PushID(ev.Conversation, ev.ID) {
+					t.Fatalf("push with retry key %q, want the push's id", k)
+				}
+				if !strings.Contains(string(p.Body), "受付番号は R-") {
+					t.Fatalf("push %s, want the receipt", p.Body)
+				}
+			}
+			if dead, _ := d.store.DeadLetters(context.Background()); len(dead) != 1 || dead[0].Notice.Kind != bot.NoticeReport {
+				t.Fatalf("dead letters %+v, want only the report (this test has no desk)", dead)
+			}
+		})
+	}
+}

@@ -51,6 +51,10 @@ type Sender struct {
 	Horizon time.Duration
 	// Now is the clock of the horizon; nil means time.Now.
 	Now func() time.Time
+	// Marks records the batches of a push that reached the clinic, so that a push the
+	// engine also queued (bot.Message.Queued) is not sent again by the outbox; nil
+	// records nothing. Set it before the first Send.
+	Marks Marks
 
 	seed    maphash.Seed
 	queues  []chan job
@@ -67,6 +71,17 @@ type queued struct {
 	id string
 	at time.Time
 }
+
+// Marks is the store's record of keys seen (slack.Store has it too).
+type Marks interface {
+	// FirstSeen marks key seen for ttl and reports whether it was not seen already.
+	FirstSeen(ctx context.Context, key string, ttl time.Duration) (bool, error)
+	// Forget unmarks key.
+	Forget(ctx context.Context, key string) error
+}
+
+// sentTTL is how long a batch sent is remembered: longer than any grace or retry of it.
+const sentTTL = 48 * time.Hour
 
 // Queue is where the sender leaves what must still be delivered: the store's outbox.
 type Queue interface {
@@ -181,29 +196,47 @@ func (s *Sender) deliver(j job) {
 		return
 	}
 	// The pushes of this job are one notice: its id keys every batch, now and on every
-	// retry the outbox makes.
-	id := retryKey()
+	// retry the outbox makes. The engine may have queued the notice already.
+	id, queuedByEngine := j.msgs[0].Queued, j.msgs[0].Queued != ""
+	if !queuedByEngine {
+		id = retryKey()
+	}
 	ctx := context.Background()
+	if queuedByEngine && s.isBehind(j.ev.Conversation) {
+		return // the outbox sends it, after what waits there for this clinic
+	}
 	if s.isBehind(j.ev.Conversation) {
 		// An earlier message for this clinic waits in the outbox: this one goes after it.
 		s.queue(ctx, j, id, 0, 0, nil)
 		return
 	}
+	first := 0 // the batch index of bs[0]
 	if j.ev.Reply != "" && (j.received.IsZero() || time.Since(j.received) < s.ReplyWindow) {
 		if s.reply(j.ev.Reply, bs[0]) {
-			bs = bs[1:]
+			s.sent(ctx, id, 0)
+			bs, first = bs[1:], 1
 		}
 	}
-	if len(bs) == 0 {
-		return
-	}
-	for k, b := range bs {
+	for i, b := range bs {
+		k := first + i
 		code, err := s.pushBatch(ctx, user, b, batchKey(id, k))
 		switch outcome(code, err) {
 		case sent:
+			s.sent(ctx, id, k)
 			continue
 		case refused:
 			s.refused(ctx, j.ev.Conversation, j.deskThread, id, code, err)
+			for rest := k; queuedByEngine && rest < first+len(bs); rest++ {
+				s.sent(ctx, id, rest) // no retry by the outbox either: the desk is told once
+			}
+			return
+		}
+		if queuedByEngine {
+			// The outbox holds it already and sends it after its grace.
+			s.mu.Lock()
+			s.behind[j.ev.Conversation] = queued{id: id, at: s.now()}
+			s.mu.Unlock()
+			s.log.Warn("LINE push failed; the outbox sends it", "conv", bot.LogID(j.ev.Conversation), "status", code, "err", err, "notice", id)
 			return
 		}
 		if s.Queue == nil {
@@ -289,7 +322,15 @@ func (s *Sender) Notify(ctx context.Context, d bot.Delivery) error {
 		return fmt.Errorf("%w: LINE push %s cannot be rendered or addressed: %v", bot.ErrPermanent, n.ID, err)
 	}
 	for k := n.Batch; k < len(bs); k++ {
+		if first, err := s.unsent(ctx, n.ID, k); err != nil {
+			return fmt.Errorf("LINE push: %w", err)
+		} else if !first {
+			continue // the clinic has this batch already: a reply or an earlier push
+		}
 		code, err := s.pushBatch(ctx, user, bs[k], batchKey(n.ID, k))
+		if outcome(code, err) != sent && s.Marks != nil {
+			s.Marks.Forget(context.WithoutCancel(ctx), sentKey(n.ID, k))
+		}
 		switch outcome(code, err) {
 		case sent:
 			continue
@@ -307,6 +348,29 @@ func (s *Sender) Notify(ctx context.Context, d bot.Delivery) error {
 	}
 	s.delivered(n.Conversation, n.ID)
 	return nil
+}
+
+func sentKey(id string, k int) string { return "line:sent:" + batchKey(id, k) }
+
+// sent records that batch k of push id reached the clinic.
+func (s *Sender) sent(ctx context.Context, id string, k int) {
+	if s.Marks == nil {
+		return
+	}
+	if _, err := s.Marks.FirstSeen(ctx, sentKey(id, k), sentTTL); err != nil {
+		// The outbox will push it again, with the same retry key: LINE drops it (409)
+		// unless the first went by reply.
+		s.log.Warn("LINE: a sent message could not be recorded", "err", err)
+	}
+}
+
+// unsent claims batch k of push id for sending: false when it reached the clinic
+// already. Without Marks every batch is unsent.
+func (s *Sender) unsent(ctx context.Context, id string, k int) (bool, error) {
+	if s.Marks == nil {
+		return true, nil
+	}
+	return s.Marks.FirstSeen(ctx, sentKey(id, k), sentTTL)
 }
 
 // The notes for the desk, in bot.Notice.Text of a bot.NoticeDeskNote.

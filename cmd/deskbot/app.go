@@ -8,6 +8,7 @@ import (
 	"io"
 	"log/slog"
 	"strings"
+	"time"
 
 	"deskbot/bot"
 	"deskbot/bot/line"
@@ -191,13 +192,23 @@ func newApp(cfg *Config, name string, stderr io.Writer) (*app, error) {
 	if cfg.LineConfigured() {
 		a.line = line.NewSender(cfg.LineAccessToken, cfg.LineAPIBaseURL, nil, log)
 		// What LINE does not take at once is retried from the outbox, as long as notices.
-		a.line.Queue, a.line.Horizon = a.store, cfg.DeliveryHorizon
+		a.line.Queue, a.line.Marks, a.line.Horizon = a.store, a.store, cfg.DeliveryHorizon
 		deliver = a.line.Deliver
 	}
+	var grace time.Duration
+	if a.line != nil {
+		// A receipt is committed with its push, which the outbox sends unless the sender
+		// has marked it sent by then: a process lost after the commit loses no receipt.
+		grace = pushGrace
+	}
 	a.engine = bot.NewEngine(bot.Config{Store: a.store, Brain: a.desk, Deliver: deliver, Now: cfg.Clock(),
-		TTL: cfg.SessionTTL, Log: log, Observe: observeTurn})
+		TTL: cfg.SessionTTL, Log: log, Observe: observeTurn, PushGrace: grace})
 	return a, nil
 }
+
+// pushGrace is how long the outbox leaves a receipt to the sender's reply before it
+// pushes it itself: the sender's reply window (25 s) and a push, with room.
+const pushGrace = time.Minute
 
 // close releases what newApp opened, after the server and workers stopped.
 func (a *app) close() {
