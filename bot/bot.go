@@ -65,6 +65,9 @@ type Event struct {
 	// Reply is the channel's handle for answering this event (LINE's reply token). The
 	// engine only passes it on to Deliver.
 	Reply string `json:"reply,omitempty"`
+	// DeskThread is, for a desk event, the notice id of the desk thread it came from
+	// (a report or a handoff): where the desk is told if the answer cannot reach LINE.
+	DeskThread string `json:"deskThread,omitempty"`
 }
 
 // Message is one outbound message to the clinic: a text, optionally with choices to tap

@@ -160,9 +160,10 @@ type Config struct {
 	// "duplicate", "dropped" (the decision panicked) or "error" (it stays queued) — and how
 	// long it took. Metrics hang here.
 	Observe func(outcome string, took time.Duration)
-	// PushGrace, when above 0, makes a receipt durable: the messages of a turn that files
-	// a report also go, in the same commit, to the outbox as a NoticeLINEPush due
-	// PushGrace later, and carry its id in Message.Queued. The channel replies at once and
+	// PushGrace, when above 0, makes receipts and desk replies durable: the messages of
+	// a turn that files a report, or answers a desk event (with its DeskThread), also go,
+	// in the same commit, to the outbox as a NoticeLINEPush due PushGrace later, and
+	// carry its id in Message.Queued. The channel replies at once and
 	// marks the push sent; if it cannot (LINE down, the process gone), the outbox pushes
 	// it. Set it a little longer than the channel takes to reply.
 	PushGrace time.Duration
@@ -336,19 +337,25 @@ func (e *Engine) apply(ctx context.Context, holder string, q Queued) ([]Message,
 	return out.Messages, "applied", nil
 }
 
-// durable adds to a turn that files a report its messages as a LINE push due after the
-// grace (see Config.PushGrace), and marks the messages with the push's id.
+// durable adds to a turn that files a report, or answers a desk event, its messages as a
+// LINE push due after the grace (see Config.PushGrace), and marks the messages with the
+// push's id.
 func (e *Engine) durable(ev Event, out Outcome, now time.Time) Outcome {
 	if e.pushGrace <= 0 || ev.ID == "" || len(out.Messages) == 0 {
 		return out
 	}
-	report := ""
-	for _, n := range out.Notices {
-		if n.Kind == NoticeReport {
-			report = n.ID
+	thread := ""
+	switch ev.Kind {
+	case DeskReplyEvent, DeskCloseEvent:
+		thread = ev.DeskThread // what the desk writes the clinic must read too
+	default:
+		for _, n := range out.Notices {
+			if n.Kind == NoticeReport {
+				thread = n.ID // the receipt
+			}
 		}
 	}
-	if report == "" {
+	if thread == "" {
 		return out
 	}
 	id := PushID(ev.Conversation, ev.ID)
@@ -358,7 +365,7 @@ func (e *Engine) durable(ev Event, out Outcome, now time.Time) Outcome {
 	}
 	out.Messages = msgs
 	out.Notices = append(slices.Clone(out.Notices), Notice{ID: id, Kind: NoticeLINEPush, Conversation: ev.Conversation,
-		Time: now, Thread: ev.Conversation, DeskThread: report, Messages: msgs, NotBefore: now.Add(e.pushGrace)})
+		Time: now, Thread: ev.Conversation, DeskThread: thread, Messages: msgs, NotBefore: now.Add(e.pushGrace)})
 	return out
 }
 

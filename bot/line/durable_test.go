@@ -323,3 +323,42 @@ func TestReceiptCommittedWithItsPush(t *testing.T) {
 		})
 	}
 }
+
+// relay passes a desk reply on to the clinic, as flows.Desk does.
+type relay struct{}
+
+func (relay) Decide(_ context.Context, t *bot.Turn) (bot.Outcome, error) {
+	return bot.Outcome{Messages: []bot.Message{{Text: "窓口の担当者より：" + t.Event.Text}}}, nil
+}
+
+// A desk reply is committed with its push too: when the process is lost before sending
+// it, the outbox sends it after the grace; when LINE then refuses it (403), the desk's
+// thread is told.
+func TestDeskReplyCommittedWithItsPush(t *testing.T) {
+	d := newDurable(t)
+	d.sender.Marks = d.store
+	d.api.Script("/v2/bot/message/push", bottest.Response{Status: http.StatusForbidden, Body: `{"message":"blocked"}`})
+	e := bot.NewEngine(bot.Config{Store: d.store, Brain: relay{}, Now: d.clock.Now, PushGrace: time.Minute, Log: quiet})
+	ev := bot.Event{ID: "slack:Ev1", Conversation: "line:U4af4980629", Kind: bot.DeskReplyEvent, Text: "ご確認ください", DeskThread: "H-7"}
+	if _, err := e.Handle(context.Background(), ev); err != nil {
+		t.Fatal(err)
+	}
+	// The process is lost here: nothing is sent. The outbox waits out the grace.
+	d.worker.Drain(context.Background())
+	if n := len(d.api.Requests("/v2/bot/message/push")); n != 0 {
+		t.Fatalf("%d pushes before the grace, want none", n)
+	}
+	d.run(10 * time.Minute)
+	if n := len(d.api.Requests("/v2/bot/message/push")); n != 1 {
+		t.Fatalf("%d pushes, want 1: a 403 is not retried", n)
+	}
+	dead, _ := d.store.DeadLetters(context.Background())
+	var kinds []string
+	for _, dl := range dead {
+		kinds = append(kinds, string(dl.Notice.Kind)+":"+dl.Notice.Thread+":"+dl.Notice.Text)
+	}
+	// This test's desk refuses everything, so the note ends parked: it was made.
+	if strings.Join(kinds, ",") != "line-push:line:U4af4980629:,desk-note:H-7:line-blocked" {
+		t.Fatalf("parked %v; want the push refused and the note for thread H-7", kinds)
+	}
+}

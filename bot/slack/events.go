@@ -113,7 +113,8 @@ func (d *Desk) deskReply(ctx context.Context, eventID string, m *slackevents.Mes
 			return nil
 		}
 	}
-	msgs, err := d.engine.Handle(ctx, bot.Event{ID: "slack:" + eventID, Conversation: post.Conversation, Kind: bot.DeskReplyEvent, Text: text})
+	msgs, err := d.engine.Handle(ctx, bot.Event{ID: "slack:" + eventID, Conversation: post.Conversation, Kind: bot.DeskReplyEvent,
+		Text: text, DeskThread: post.Notice})
 	if err != nil {
 		if ferr := d.store.Forget(context.WithoutCancel(ctx), key); ferr != nil {
 			d.log.Error("Slack event id not released; its redelivery will be dropped", "event", eventID, "err", ferr)

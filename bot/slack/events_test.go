@@ -61,7 +61,7 @@ func TestDeskReplyReachesClinic(t *testing.T) {
 		t.Fatalf("reply event: %d %q", code, answer)
 	}
 	text := "お待たせしました。手引き（https://example.jp/guide）をご覧ください & 折り返します @suzuki"
-	want := []bot.Event{{ID: "slack:Ev1", Conversation: "line:U4af4980629", Kind: bot.DeskReplyEvent, Text: text}}
+	want := []bot.Event{{ID: "slack:Ev1", Conversation: "line:U4af4980629", Kind: bot.DeskReplyEvent, Text: text, DeskThread: "H-1"}}
 	if d := cmp.Diff(want, f.engine.Events()); d != "" {
 		t.Fatalf("engine events (-want +got):\n%s", d)
 	}

@@ -92,7 +92,8 @@ func (d *Desk) closeHandoff(ctx context.Context, thread string, user slackgo.Use
 		d.log.Warn("Slack: close button of an unknown handoff", "thread", thread)
 		return nil
 	}
-	msgs, err := d.engine.Handle(ctx, bot.Event{ID: "slack:close:" + thread, Conversation: post.Conversation, Kind: bot.DeskCloseEvent, Text: thread})
+	msgs, err := d.engine.Handle(ctx, bot.Event{ID: "slack:close:" + thread, Conversation: post.Conversation, Kind: bot.DeskCloseEvent,
+		Text: thread, DeskThread: thread})
 	if err != nil {
 		return fmt.Errorf("close: %w", err)
 	}

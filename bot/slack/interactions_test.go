@@ -149,7 +149,7 @@ func TestHandoffCloseButton(t *testing.T) {
 	if code, body := f.send("interactions", press, secret, time.Now()); code != http.StatusOK {
 		t.Fatalf("close: %d %q", code, body)
 	}
-	want := []bot.Event{{ID: "slack:close:H-9", Conversation: "line:U4af4980629", Kind: bot.DeskCloseEvent, Text: "H-9"}}
+	want := []bot.Event{{ID: "slack:close:H-9", Conversation: "line:U4af4980629", Kind: bot.DeskCloseEvent, Text: "H-9", DeskThread: "H-9"}}
 	if d := cmp.Diff(want, f.engine.Events()); d != "" {
 		t.Fatalf("engine events (-want +got):\n%s", d)
 	}
