@@ -68,6 +68,9 @@ type Event struct {
 	// Reply is the channel's handle for answering this event (LINE's reply token). The
 	// engine only passes it on to Deliver.
 	Reply string `json:"reply,omitempty"`
+	// DeskThread is, for a desk event, the notice id of the desk thread it came from
+	// (a report or a handoff): where the desk is told if the answer cannot reach LINE.
+	DeskThread string `json:"deskThread,omitempty"`
 }
 
 // Message is one outbound message to the clinic: a text, optionally with choices to tap
@@ -76,6 +79,10 @@ type Message struct {
 	Text    string
 	Choices []Choice
 	Card    *Card
+	// Queued is the id of the LINE push (a NoticeLINEPush in the outbox) that carries
+	// this message too, when the engine made it durable (Config.PushGrace): the channel
+	// marks it sent once the clinic has it, so the outbox does not send it again.
+	Queued string `json:",omitempty"`
 }
 
 // Choice is one tappable answer. Label is what the clinic sees; Value comes back as the
@@ -116,6 +123,14 @@ const (
 	NoticeHandoffClosed NoticeKind = "handoff-closed"
 	// NoticeDigest is the desk's scheduled digest: the charts of the reports of Period.
 	NoticeDigest NoticeKind = "digest"
+	// NoticeLINEPush is not for the desk: it carries Messages for the clinic on LINE that
+	// could not be sent at once (a receipt, a desk reply), so the outbox retries them
+	// through an outage. Its ID is the push's X-Line-Retry-Key, the same on every retry.
+	NoticeLINEPush NoticeKind = "line-push"
+	// NoticeDeskNote tells the desk, in the thread of DeskThread, what became of its
+	// message for the clinic: not delivered on LINE, or delivered only in part. Text
+	// says it.
+	NoticeDeskNote NoticeKind = "desk-note"
 )
 
 // Notice is something the desk must hear about. Notices leave the engine through the outbox
@@ -127,8 +142,19 @@ type Notice struct {
 	Kind         NoticeKind `json:"kind"`
 	Conversation string     `json:"conv"`
 	Time         time.Time  `json:"time"`
-	// Thread ties the notices of one handoff together: the id of the handoff notice.
+	// Thread ties the notices of one handoff together: the id of the handoff notice. The
+	// outbox worker delivers the notices of one thread in order; LINE pushes use the
+	// conversation as their thread.
 	Thread string `json:"thread,omitempty"`
+	// DeskThread is, for a LINE push or a desk note, the notice id of the desk thread
+	// (a report or a handoff) the message answers, where a failure is told.
+	DeskThread string `json:"deskThread,omitempty"`
+	// Messages are a LINE push's messages for the clinic, and Batch the first of their
+	// API calls still to make (the ones before went through at once).
+	Messages []Message `json:"messages,omitempty"`
+	Batch    int       `json:"batch,omitempty"`
+	// NotBefore, when set, is the earliest a worker delivers the notice.
+	NotBefore time.Time `json:"notBefore,omitzero"`
 	// Text is the clinic's message, for handoff notices.
 	Text string `json:"text,omitempty"`
 	// Context says where the clinic was when it asked for a person (NoticeHandoff); nil

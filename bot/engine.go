@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"slices"
 	"time"
 
 	"deskbot/japan"
@@ -144,6 +145,8 @@ type Engine struct {
 	deliver  Deliver
 	log      *slog.Logger
 	obs      func(string, time.Duration)
+	// pushGrace: see Config.PushGrace.
+	pushGrace time.Duration
 }
 
 // Config configures an Engine.
@@ -171,12 +174,19 @@ type Config struct {
 	// "duplicate", "dropped" (the decision panicked) or "error" (it stays queued) — and how
 	// long it took. Metrics hang here.
 	Observe func(outcome string, took time.Duration)
+	// PushGrace, when above 0, makes receipts and desk replies durable: the messages of
+	// a turn that files a report, or answers a desk event (with its DeskThread), also go,
+	// in the same commit, to the outbox as a NoticeLINEPush due PushGrace later, and
+	// carry its id in Message.Queued. The channel replies at once and
+	// marks the push sent; if it cannot (LINE down, the process gone), the outbox pushes
+	// it. Set it a little longer than the channel takes to reply.
+	PushGrace time.Duration
 }
 
 // NewEngine returns an engine.
 func NewEngine(c Config) *Engine {
 	e := &Engine{store: c.Store, brain: c.Brain, now: c.Now, clockOf: c.ClockOf, ttl: c.TTL, leaseTTL: c.LeaseTTL,
-		deliver: c.Deliver, log: c.Log, obs: c.Observe}
+		deliver: c.Deliver, log: c.Log, obs: c.Observe, pushGrace: c.PushGrace}
 	if e.now == nil {
 		e.now = time.Now
 	}
@@ -337,12 +347,55 @@ func (e *Engine) apply(ctx context.Context, holder string, q Queued) ([]Message,
 		return nil, "error", fmt.Errorf("decide: %w", err)
 	}
 	s.Updated = now
+	out = e.durable(ev, out, now)
 	c := Commit{Session: s, Delete: s.Empty(), TTL: e.ttl, Holder: holder, LeaseTTL: e.leaseTTL, Seq: q.Seq,
 		EventID: ev.ID, Notices: out.Notices}
 	if err := e.store.Commit(ctx, c); err != nil {
 		return nil, "error", fmt.Errorf("commit session: %w", err)
 	}
 	return out.Messages, "applied", nil
+}
+
+// durable adds to a turn that files a report, or answers a desk event, its messages as a
+// LINE push due after the grace (see Config.PushGrace), and marks the messages with the
+// push's id.
+func (e *Engine) durable(ev Event, out Outcome, now time.Time) Outcome {
+	if e.pushGrace <= 0 || ev.ID == "" || len(out.Messages) == 0 {
+		return out
+	}
+	thread := ""
+	switch ev.Kind {
+	case DeskReplyEvent, DeskCloseEvent:
+		thread = ev.DeskThread // what the desk writes the clinic must read too
+	default:
+		for _, n := range out.Notices {
+			if n.Kind == NoticeReport {
+				thread = n.ID // the receipt
+			}
+		}
+	}
+	if thread == "" {
+		return out
+	}
+	id := PushID(ev.Conversation, ev.ID)
+	msgs := slices.Clone(out.Messages)
+	for i := range msgs {
+		msgs[i].Queued = id
+	}
+	out.Messages = msgs
+	out.Notices = append(slices.Clone(out.Notices), Notice{ID: id, Kind: NoticeLINEPush, Conversation: ev.Conversation,
+		Time: now, Thread: ev.Conversation, DeskThread: thread, Messages: msgs, NotBefore: now.Add(e.pushGrace)})
+	return out
+}
+
+// PushID is the id of the LINE push that carries the answer to event eventID of conv: a
+// UUID (LINE's X-Line-Retry-Key is one), the same whoever computes it.
+func PushID(conv, eventID string) string {
+	sum := sha256.Sum256([]byte("deskbot-push:" + conv + "\x00" + eventID))
+	b := sum[:16]
+	b[6] = b[6]&0x0f | 0x40
+	b[8] = b[8]&0x3f | 0x80
+	return fmt.Sprintf("%x-%x-%x-%x-%x", b[0:4], b[4:6], b[6:8], b[8:10], b[10:16])
 }
 
 var errPanic = errors.New("decision panicked")

@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
+	"strings"
 	"testing"
 	"time"
 
@@ -82,7 +84,8 @@ func TestWorkerRetriesWithBackoff(t *testing.T) {
 	}
 }
 
-// A notice that keeps failing is parked after MaxAttempts; a permanent failure at once.
+// A transient failure is retried until the horizon, never parked before it, however many
+// attempts that takes; a permanent failure is parked at once.
 func TestWorkerParks(t *testing.T) {
 	c := newClock()
 	st := store.NewMemory(c.Now)
@@ -93,21 +96,28 @@ func TestWorkerParks(t *testing.T) {
 		}
 		return errors.New("timeout")
 	})
-	var outcomes []string
-	w := &bot.Worker{Outbox: st, Notifier: n, Now: c.Now, MaxAttempts: 3, Backoff: time.Second,
-		Observe: func(o string) { outcomes = append(outcomes, o) }}
-	for range 10 {
+	outcomes := map[string]int{}
+	w := &bot.Worker{Outbox: st, Notifier: n, Now: c.Now, Horizon: time.Hour, Backoff: time.Second, MaxBackoff: time.Minute, Log: slog.New(slog.DiscardHandler),
+		Observe: func(o string) { outcomes[o]++ }}
+	for elapsed := time.Duration(0); elapsed < 2*time.Hour; elapsed += time.Second {
 		if _, err := w.Drain(context.Background()); err != nil {
 			t.Fatal(err)
 		}
-		c.Advance(time.Minute)
+		if dead, _ := st.DeadLetters(context.Background()); len(dead) == 2 && elapsed < time.Hour {
+			t.Fatalf("N-flaky parked after %v, before the horizon of 1h", elapsed)
+		}
+		c.Advance(time.Second)
 	}
 	dead, _ := st.DeadLetters(context.Background())
 	if len(dead) != 2 || dead[0].Notice.ID != "N-auth" || dead[1].Notice.ID != "N-flaky" {
 		t.Fatalf("dead letters %+v, want N-auth then N-flaky", dead)
 	}
-	if want := "[retried parked retried parked]"; fmt.Sprint(outcomes) != want {
-		t.Errorf("outcomes %v, want %s", outcomes, want)
+	if !strings.Contains(dead[1].Reason, "timeout") || !strings.Contains(dead[1].Reason, "1h0m0s") {
+		t.Errorf("reason %q, want the last error and the horizon", dead[1].Reason)
+	}
+	// 1s, 2s, … 32s, then ½–1 minute each (jitter): 60 to 120 tries in the hour.
+	if outcomes["parked"] != 2 || outcomes["retried"] < 60 || outcomes["retried"] > 120 {
+		t.Errorf("outcomes %v, want 2 parked and 60 to 120 retries", outcomes)
 	}
 	if p, _ := st.Pending(context.Background()); p != 0 {
 		t.Errorf("%d notices left in the outbox", p)
@@ -117,3 +127,61 @@ func TestWorkerParks(t *testing.T) {
 type notifierFunc func(bot.Notice) error
 
 func (f notifierFunc) Notify(_ context.Context, d bot.Delivery) error { return f(d.Notice) }
+
+// limitedErr is a rate limit answer.
+type limitedErr time.Duration
+
+func (l limitedErr) Error() string             { return "429" }
+func (l limitedErr) RetryAfter() time.Duration { return time.Duration(l) }
+
+// A rate limit is waited out exactly as long as Retry-After says and is not counted; a
+// wait for another notice (ErrNotYet) is neither counted nor backed off; both park at
+// the horizon like any failure, never before.
+func TestWorkerLimitsAndWaitsAreNotAttempts(t *testing.T) {
+	c := newClock()
+	st := store.NewMemory(c.Now)
+	enqueue(t, st, "N1")
+	var attempts []int
+	var at []time.Duration
+	start := c.Now()
+	n := deliveryFunc(func(d bot.Delivery) error {
+		attempts = append(attempts, d.Attempt)
+		at = append(at, c.Now().Sub(start))
+		switch len(attempts) {
+		case 1, 2:
+			return limitedErr(7 * time.Second)
+		case 3:
+			return fmt.Errorf("root: %w", bot.ErrNotYet)
+		}
+		return nil
+	})
+	w := &bot.Worker{Outbox: st, Notifier: n, Now: c.Now, Backoff: time.Second, Log: slog.New(slog.DiscardHandler)}
+	for range 30 {
+		if _, err := w.Drain(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+		c.Advance(time.Second)
+	}
+	if fmt.Sprint(attempts) != "[1 1 1 1]" {
+		t.Fatalf("attempts %v, want 1 each time: limits and waits are not attempts", attempts)
+	}
+	if want := []time.Duration{0, 7 * time.Second, 14 * time.Second, 15 * time.Second}; fmt.Sprint(at) != fmt.Sprint(want) {
+		t.Fatalf("tried at %v, want %v (Retry-After exactly, then the first backoff)", at, want)
+	}
+
+	// Waiting for a root that never comes parks at the horizon.
+	enqueue(t, st, "N2")
+	w = &bot.Worker{Outbox: st, Notifier: deliveryFunc(func(bot.Delivery) error { return bot.ErrNotYet }), Now: c.Now,
+		Horizon: time.Hour, Log: slog.New(slog.DiscardHandler)}
+	for range 3700 {
+		w.Drain(context.Background())
+		c.Advance(time.Second)
+	}
+	if dead, _ := st.DeadLetters(context.Background()); len(dead) != 1 || dead[0].Notice.ID != "N2" {
+		t.Fatalf("dead letters %+v, want N2 parked at the horizon", dead)
+	}
+}
+
+type deliveryFunc func(bot.Delivery) error
+
+func (f deliveryFunc) Notify(_ context.Context, d bot.Delivery) error { return f(d) }

@@ -40,6 +40,7 @@ import (
 //	<p>:{g}:relayed               ZSET    members relayedTTL     no        notice ids already in the stream → time
 //	<p>:{g}:dead                  STREAM  entries archiveTTL     yes       parked notices: n, reason, time (ms)
 //	<p>:{g}:receipt:<day>         STRING  receiptTTL (3 days)    no        last receipt number of <day>
+//	<p>:{g}:receipts:<day>        SET     receiptTTL (3 days)    no        receipt numbers of <day> given out
 //	<p>:{g}:report:<id>           STRING  archiveTTL (400 days)  yes       report JSON
 //	<p>:{g}:reports               ZSET    archiveTTL, refreshed  no        every report id → archived (ms)
 //	<p>:{g}:reports:day:<day>     ZSET    archiveTTL, refreshed  no        report ids of a Japan day → archived
@@ -101,6 +102,7 @@ func (k keys) outbox() string                      { return k.global("outbox") }
 func (k keys) relayed() string                     { return k.global("relayed") }
 func (k keys) dead() string                        { return k.global("dead") }
 func (k keys) receipt(day string) string           { return k.global("receipt:" + day) }
+func (k keys) receiptsUsed(day string) string      { return k.global("receipts:" + day) }
 func (k keys) report(id string) string             { return k.global("report:" + id) }
 func (k keys) reports() string                     { return k.global("reports") }
 func (k keys) reportsOnDay(d string) string        { return k.global("reports:day:" + d) }

@@ -49,12 +49,14 @@ type Memory struct {
 	sessions map[string]memSession
 	events   map[string]time.Time // conv + "\x00" + event id → expiry
 	seq      map[string]int64
-	outbox   []*memEntry
-	nextID   int64
-	dead     []DeadLetter
-	reports  map[string][]byte
-	writes   int
-	desk     *memDesk
+	// floorReceipts: see FloorReceipts.
+	floorReceipts bool
+	outbox        []*memEntry
+	nextID        int64
+	dead          []DeadLetter
+	reports       map[string][]byte
+	writes        int
+	desk          *memDesk
 }
 
 // memInbox is one conversation's queue of events and its lease.
@@ -77,6 +79,7 @@ type memEntry struct {
 	handle  string
 	notice  []byte
 	attempt int
+	queued  time.Time
 	due     time.Time
 	leased  time.Time // zero or until when a consumer holds it
 }
@@ -274,7 +277,7 @@ func (m *Memory) Commit(_ context.Context, c bot.Commit) error {
 	}
 	for i, n := range c.Notices {
 		m.nextID++
-		m.outbox = append(m.outbox, &memEntry{handle: strconv.FormatInt(m.nextID, 10), notice: notices[i], due: now})
+		m.push(notices[i], now)
 		if n.Report != nil {
 			b, _ := json.Marshal(n.Report) // a Report always encodes: it encoded above
 			m.reports[n.Report.ID] = b
@@ -306,13 +309,23 @@ func (m *Memory) sweep(now time.Time) {
 	}
 }
 
-// NextReceipt implements bot.Store.
+// NextReceipt implements bot.Store. After FloorReceipts, numbers are at least
+// ReceiptFloor of the store's clock.
 func (m *Memory) NextReceipt(_ context.Context, day string) (int64, error) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	m.seq[day]++
+	if m.floorReceipts {
+		m.seq[day] = max(m.seq[day], ReceiptFloor(day, m.now())+1)
+	}
 	return m.seq[day], nil
 }
+
+// FloorReceipts makes receipt numbers at least ReceiptFloor of the store's clock, as
+// store.Redis does, so a process that restarts with an empty memory store does not give
+// the numbers of its earlier run again. Call it before use. (Off by default, so numbers
+// in rehearsals and tests count from 1.)
+func (m *Memory) FloorReceipts() { m.floorReceipts = true }
 
 // Claim implements bot.Outbox.
 func (m *Memory) Claim(_ context.Context, _ string, max int, lease time.Duration) ([]bot.Delivery, error) {
@@ -333,7 +346,7 @@ func (m *Memory) Claim(_ context.Context, _ string, max int, lease time.Duration
 		}
 		e.attempt++
 		e.leased = now.Add(lease)
-		out = append(out, bot.Delivery{Notice: n, Attempt: e.attempt, Handle: e.handle})
+		out = append(out, bot.Delivery{Notice: n, Attempt: e.attempt, Queued: e.queued, Handle: e.handle})
 	}
 	return out, nil
 }
@@ -351,7 +364,8 @@ func (m *Memory) Retry(_ context.Context, d bot.Delivery, due time.Time) error {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	if i := m.find(d.Handle); i >= 0 {
-		m.outbox[i].due, m.outbox[i].leased = due, time.Time{}
+		e := m.outbox[i]
+		e.due, e.leased, e.attempt = due, time.Time{}, max(d.Attempt, 0)
 	}
 	return nil
 }
@@ -364,6 +378,56 @@ func (m *Memory) Park(_ context.Context, d bot.Delivery, reason string) error {
 		m.dead = append(m.dead, DeadLetter{Notice: d.Notice, Reason: reason, Time: m.now()})
 	}
 	return nil
+}
+
+// push appends an encoded notice to the outbox; m.mu is held.
+func (m *Memory) push(notice []byte, now time.Time) {
+	m.nextID++
+	m.outbox = append(m.outbox, &memEntry{handle: strconv.FormatInt(m.nextID, 10), notice: notice, queued: now, due: now})
+}
+
+// AddNotices puts notices in the outbox outside a Commit (what the channels must still
+// deliver: a LINE push, a note for the desk). A notice whose id is in the outbox already
+// is left out, so adding again after an error doubles nothing.
+func (m *Memory) AddNotices(_ context.Context, ns ...bot.Notice) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	for _, n := range ns {
+		if n.ID != "" && slices.ContainsFunc(m.outbox, func(e *memEntry) bool { return noticeID(e.notice) == n.ID }) {
+			continue
+		}
+		b, err := json.Marshal(n)
+		if err != nil {
+			return fmt.Errorf("encode notice: %w", err)
+		}
+		m.push(b, m.now())
+	}
+	return nil
+}
+
+func noticeID(b []byte) string {
+	var n struct{ ID string }
+	json.Unmarshal(b, &n)
+	return n.ID
+}
+
+// Redrive puts the parked notices with notice id id (every one for "") back in the
+// outbox, as new: first attempt, queued now. It returns how many it moved; a second call
+// finds them gone and moves nothing.
+func (m *Memory) Redrive(_ context.Context, id string) (int, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	moved := 0
+	m.dead = slices.DeleteFunc(m.dead, func(dl DeadLetter) bool {
+		if id != "" && dl.Notice.ID != id {
+			return false
+		}
+		b, _ := json.Marshal(dl.Notice) // a notice decoded from JSON encodes again
+		m.push(b, m.now())
+		moved++
+		return true
+	})
+	return moved, nil
 }
 
 func (m *Memory) find(handle string) int {

@@ -46,7 +46,11 @@ type Redis struct {
 	grace time.Duration
 
 	mu        sync.Mutex
-	consumers map[string]bool // outbox consumer names Claim was called with
+	consumers map[string]bool  // outbox consumer names Claim was called with
+	receipts  map[string]int64 // the last receipt number drawn, by day
+	pruned    time.Time        // when pruneConsumers last ran
+	// deadAfter is how long a consumer holding nothing stays silent before it is pruned.
+	deadAfter time.Duration
 }
 
 // RedisOptions configures a Redis store.
@@ -71,7 +75,8 @@ func NewRedis(rdb redis.UniversalClient, opts RedisOptions) *Redis {
 	if opts.Now == nil {
 		opts.Now = time.Now
 	}
-	return &Redis{rdb: rdb, k: keys{opts.Prefix}, now: opts.Now, grace: indexGrace, consumers: map[string]bool{}}
+	return &Redis{rdb: rdb, k: keys{opts.Prefix}, now: opts.Now, grace: indexGrace, consumers: map[string]bool{},
+		receipts: map[string]int64{}, deadAfter: consumerIdle}
 }
 
 // OpenRedis returns a store on the single Redis node of url (redis://… or rediss://…).
@@ -465,18 +470,49 @@ func (r *Redis) Skip(ctx context.Context, conv, holder string, seq int64) error 
 	return nil
 }
 
-// NextReceipt implements bot.Store.
+// receiptScript draws the next receipt number of a day: one more than the counter, at
+// least the floor, and not one the day's used set holds (a counter rolled back by a
+// failover is stepped past the numbers still recorded).
+//
+// KEYS: counter, used. ARGV: floor, counter TTL (ms), used TTL (ms).
+var receiptScript = redis.NewScript(`
+local floor = tonumber(ARGV[1])
+for i = 1, 1000 do
+  local n = redis.call('INCR', KEYS[1])
+  if n <= floor then
+    n = floor + 1
+    redis.call('SET', KEYS[1], n)
+  end
+  if redis.call('SADD', KEYS[2], n) == 1 then
+    redis.call('PEXPIRE', KEYS[1], ARGV[2])
+    redis.call('PEXPIRE', KEYS[2], ARGV[3])
+    return n
+  end
+end
+return redis.error_reply('no free receipt number')
+`)
+
+// NextReceipt implements bot.Store. The number is at least ReceiptFloor of the store's
+// clock and above the last one this store drew for day, so it does not repeat one given
+// before Redis lost its data (see receipts.go).
 func (r *Redis) NextReceipt(ctx context.Context, day string) (int64, error) {
-	var incr *redis.IntCmd
-	_, err := r.rdb.TxPipelined(ctx, func(p redis.Pipeliner) error {
-		incr = p.Incr(ctx, r.k.receipt(day))
-		p.PExpire(ctx, r.k.receipt(day), receiptTTL)
-		return nil
-	})
+	floor := ReceiptFloor(day, r.now())
+	r.mu.Lock()
+	floor = max(floor, r.receipts[day])
+	r.mu.Unlock()
+	n, err := receiptScript.Run(ctx, r.rdb, []string{r.k.receipt(day), r.k.receiptsUsed(day)}, floor, ms(receiptTTL), ms(receiptTTL)).Int64()
 	if err != nil {
 		return 0, storeErr("next receipt", err)
 	}
-	return incr.Val(), nil
+	r.mu.Lock()
+	if n > r.receipts[day] {
+		if len(r.receipts) > 3 {
+			clear(r.receipts) // days past; only today's matters
+		}
+		r.receipts[day] = n
+	}
+	r.mu.Unlock()
+	return n, nil
 }
 
 // The two indexes, waiting and outconvs, list conversations that may have something for a
@@ -597,4 +633,53 @@ func (redisLog) Printf(ctx context.Context, format string, v ...any) {
 	if l := redisLogger.Load(); l != nil {
 		l.Log(ctx, slog.LevelDebug, "redis client", "msg", fmt.Sprintf(format, v...))
 	}
+}
+
+// Persistence tells whether Redis keeps its data over a restart: on every master, the
+// append-only file (appendonly yes) or RDB snapshots (a save schedule). Without either, a
+// restart loses the outbox (reports the clinics were told were sent), the sessions and
+// the report archive. detail names what each master has, for the log. Where CONFIG is
+// refused (managed Redis), INFO persistence's aof_enabled decides, and a master without
+// the AOF counts as without persistence.
+func (r *Redis) Persistence(ctx context.Context) (ok bool, detail string, err error) {
+	ok = true
+	var (
+		mu      sync.Mutex // ForEachMaster runs check concurrently
+		details []string
+	)
+	check := func(ctx context.Context, c *redis.Client) error {
+		aof, rdb := false, false
+		if v, err := c.ConfigGet(ctx, "appendonly").Result(); err == nil {
+			aof = v["appendonly"] == "yes"
+			s, err := c.ConfigGet(ctx, "save").Result()
+			if err != nil {
+				return err
+			}
+			rdb = strings.TrimSpace(s["save"]) != ""
+		} else {
+			info, err := c.Info(ctx, "persistence").Result()
+			if err != nil {
+				return err
+			}
+			aof = strings.Contains(info, "aof_enabled:1")
+		}
+		mu.Lock()
+		defer mu.Unlock()
+		details = append(details, fmt.Sprintf("%s: aof=%v rdb=%v", c.Options().Addr, aof, rdb))
+		ok = ok && (aof || rdb)
+		return nil
+	}
+	switch c := r.rdb.(type) {
+	case *redis.ClusterClient:
+		err = c.ForEachMaster(ctx, check)
+	case *redis.Client:
+		err = check(ctx, c)
+	default:
+		return false, "", errors.New("persistence: unknown client")
+	}
+	if err != nil {
+		return false, "", storeErr("persistence", err)
+	}
+	slices.Sort(details)
+	return ok, strings.Join(details, "; "), nil
 }

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"slices"
 	"testing"
 	"time"
 
@@ -90,7 +91,7 @@ func TestRelayRedoneAfterCrash(t *testing.T) {
 	if err != nil || len(entries) != 2 {
 		t.Fatalf(":out = %v, %v", entries, err)
 	}
-	if err := relayScript.Run(ctx, r.rdb, []string{r.k.outbox(), r.k.relayed()}, outboxGroup, ms(relayedTTL),
+	if err := relayScript.Run(ctx, r.rdb, []string{r.k.outbox(), r.k.relayed()}, outboxGroup, ms(relayedTTL), r.now().UnixMilli(),
 		"N1", entries[0], "N2", entries[1]).Err(); err != nil {
 		t.Fatal(err)
 	}
@@ -118,7 +119,7 @@ func TestRelayRedoneAfterCrash(t *testing.T) {
 func TestUndecodableNoticeIsParked(t *testing.T) {
 	r := newTestRedis(t)
 	ctx := context.Background()
-	if err := relayScript.Run(ctx, r.rdb, []string{r.k.outbox(), r.k.relayed()}, outboxGroup, ms(relayedTTL), "", "{not json").Err(); err != nil {
+	if err := relayScript.Run(ctx, r.rdb, []string{r.k.outbox(), r.k.relayed()}, outboxGroup, ms(relayedTTL), r.now().UnixMilli(), "", "{not json").Err(); err != nil {
 		t.Fatal(err)
 	}
 	ds, err := r.Claim(ctx, "w", 10, time.Minute)
@@ -158,5 +159,49 @@ func TestCloseDropsIdleConsumers(t *testing.T) {
 	}
 	if len(cs) != 1 || cs[0].Name != "holding" {
 		t.Fatalf("consumers after Close: %+v; want only the one holding a notice", cs)
+	}
+}
+
+// A worker that died holding a notice stays a consumer of the group only until another
+// worker has claimed what it held: then it is removed, so crashed workers do not pile up.
+func TestDeadConsumersPruned(t *testing.T) {
+	r := newTestRedis(t)
+	ctx := context.Background()
+	conv := "line:Udead"
+	if err := r.Commit(ctx, bot.Commit{Session: &bot.Session{Conversation: conv}, Delete: true,
+		Notices: []bot.Notice{{ID: "N1", Kind: bot.NoticeHandoff, Conversation: conv}}}); err != nil {
+		t.Fatal(err)
+	}
+	if ds, err := r.Claim(ctx, "crashed", 10, 5*time.Millisecond); err != nil || len(ds) != 1 {
+		t.Fatalf("Claim = %+v, %v", ds, err)
+	}
+	consumers := func() []string {
+		cs, err := r.rdb.XInfoConsumers(ctx, r.k.outbox(), outboxGroup).Result()
+		if err != nil {
+			t.Fatal(err)
+		}
+		var names []string
+		for _, c := range cs {
+			names = append(names, c.Name)
+		}
+		return names
+	}
+	// While it holds the notice it stays, however long it is silent.
+	r.deadAfter = time.Millisecond
+	time.Sleep(20 * time.Millisecond) // Redis's clock: the lease and the idle time run out
+	r.pruned = time.Time{}
+	r.pruneConsumers(ctx)
+	if cs := consumers(); !slices.Contains(cs, "crashed") {
+		t.Fatalf("consumers %v: the one holding a notice was removed", cs)
+	}
+	r.pruned = time.Time{}
+	ds, err := r.Claim(ctx, "survivor", 10, time.Minute) // takes the notice over, then prunes
+	if err != nil || len(ds) != 1 || ds[0].Attempt != 2 {
+		t.Fatalf("Claim after the lease = %+v, %v", ds, err)
+	}
+	r.pruned = time.Time{}
+	r.pruneConsumers(ctx)
+	if cs := consumers(); slices.Contains(cs, "crashed") || !slices.Contains(cs, "survivor") {
+		t.Fatalf("consumers %v, want the survivor only", cs)
 	}
 }

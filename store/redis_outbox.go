@@ -5,7 +5,9 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"log/slog"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/redis/go-redis/v9"
@@ -55,8 +57,8 @@ const (
 // relayScript adds notices to the outbox stream, each once: an id already in the relayed
 // set is skipped. It creates the stream and its group on first use.
 //
-// KEYS: outbox, relayed. ARGV: group, relayed TTL (ms), then id, JSON, id, JSON….
-// Returns how many were added.
+// KEYS: outbox, relayed. ARGV: group, relayed TTL (ms), queued (the store's time, ms),
+// then id, JSON, id, JSON…. Returns how many were added.
 var relayScript = redis.NewScript(`
 local t = redis.call('TIME')
 local now = t[1] * 1000 + math.floor(t[2] / 1000)
@@ -65,10 +67,10 @@ if redis.call('EXISTS', KEYS[1]) == 0 then
 end
 redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', string.format('%d', now - tonumber(ARGV[2])))
 local added = 0
-for i = 3, #ARGV, 2 do
+for i = 4, #ARGV, 2 do
   local id = ARGV[i]
   if id == '' or redis.call('ZADD', KEYS[2], 'NX', string.format('%d', now), id) == 1 then
-    redis.call('XADD', KEYS[1], '*', 'n', ARGV[i + 1])
+    redis.call('XADD', KEYS[1], '*', 'n', ARGV[i + 1], 't', ARGV[3])
     added = added + 1
   end
 end
@@ -123,7 +125,7 @@ func (r *Redis) relay(ctx context.Context) error {
 // was left empty.
 func (r *Redis) relayConv(ctx context.Context, conv string, entries []string) (bool, error) {
 	for range relayRepeats {
-		args := []any{outboxGroup, ms(relayedTTL)}
+		args := []any{outboxGroup, ms(relayedTTL), r.now().UnixMilli()}
 		popArgs := make([]any, len(entries))
 		for i, e := range entries {
 			// An entry that does not decode is relayed all the same, without an id; Claim
@@ -159,21 +161,23 @@ func (r *Redis) relayConv(ctx context.Context, conv string, entries []string) (b
 // sets each one's idle time so that it is claimable again when the lease ends.
 //
 // KEYS: outbox. ARGV: group, consumer, max, lease (ms), claimHorizon (ms).
-// Returns {id, attempt, notice JSON, id, attempt, JSON…}.
+// Returns {id, attempt, notice JSON, queued (ms, or ”), id, attempt, JSON, queued…}.
 var claimScript = redis.NewScript(`
 local stream, group, consumer = KEYS[1], ARGV[1], ARGV[2]
 local max, lease, horizon = tonumber(ARGV[3]), tonumber(ARGV[4]), tonumber(ARGV[5])
 if redis.call('EXISTS', stream) == 0 then return {} end
 local out, ids = {}, {}
 local function add(id, attempt, fields)
-  local body = ''
+  local body, queued = '', ''
   for i = 1, #fields, 2 do
     if fields[i] == 'n' then body = fields[i + 1] end
+    if fields[i] == 't' then queued = fields[i + 1] end
   end
   ids[#ids + 1] = id
   out[#out + 1] = id
   out[#out + 1] = attempt
   out[#out + 1] = body
+  out[#out + 1] = queued
 end
 local cursor = '0-0'
 repeat
@@ -223,12 +227,14 @@ func (r *Redis) Claim(ctx context.Context, consumer string, limit int, lease tim
 	if err != nil {
 		return nil, storeErr("claim", err)
 	}
+	r.pruneConsumers(ctx)
 	var out []bot.Delivery
-	for i := 0; i+2 < len(res); i += 3 {
+	for i := 0; i+3 < len(res); i += 4 {
 		id, _ := res[i].(string)
 		attempt, _ := res[i+1].(int64)
 		body, _ := res[i+2].(string)
-		d := bot.Delivery{Attempt: int(attempt), Handle: id}
+		queued, _ := res[i+3].(string)
+		d := bot.Delivery{Attempt: int(attempt), Handle: id, Queued: queuedAt(id, queued)}
 		if err := json.Unmarshal([]byte(body), &d.Notice); err != nil {
 			// Not a notice: retrying cannot help. Park it, for a person to look at.
 			if err := r.Park(ctx, d, "undecodable notice: "+err.Error()); err != nil {
@@ -239,6 +245,65 @@ func (r *Redis) Claim(ctx context.Context, consumer string, limit int, lease tim
 		out = append(out, d)
 	}
 	return out, nil
+}
+
+// queuedAt is when an outbox entry was queued: its t field, the store's clock, or else the
+// time in its stream id, Redis's clock.
+func queuedAt(id, t string) time.Time {
+	if n, err := strconv.ParseInt(t, 10, 64); err == nil {
+		return time.UnixMilli(n)
+	}
+	ms, _, _ := strings.Cut(id, "-")
+	if n, err := strconv.ParseInt(ms, 10, 64); err == nil {
+		return time.UnixMilli(n)
+	}
+	return time.Time{}
+}
+
+// consumerIdle is how long an outbox consumer that holds nothing may stay silent before
+// it is taken for dead and removed from the group: a live worker claims every few
+// hundred milliseconds.
+const consumerIdle = 10 * time.Minute
+
+// pruneScript removes the consumers of the outbox group that hold no pending entry and
+// have been idle longer than the limit — dead workers, whose entries XAUTOCLAIM has
+// handed to others — except the retrying consumer. Returns how many it removed.
+//
+// KEYS: outbox. ARGV: group, idle limit (ms), retrying consumer.
+var pruneScript = redis.NewScript(`
+if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
+local n = 0
+for _, c in ipairs(redis.call('XINFO', 'CONSUMERS', KEYS[1], ARGV[1])) do
+  local name, pending, idle
+  for i = 1, #c, 2 do
+    if c[i] == 'name' then name = c[i + 1] end
+    if c[i] == 'pending' then pending = c[i + 1] end
+    if c[i] == 'idle' then idle = c[i + 1] end
+  end
+  if name ~= ARGV[3] and pending == 0 and idle > tonumber(ARGV[2]) then
+    redis.call('XGROUP', 'DELCONSUMER', KEYS[1], ARGV[1], name)
+    n = n + 1
+  end
+end
+return n
+`)
+
+// pruneConsumers runs pruneScript at most once a minute per store; a failure is left
+// for the next time, as the claim it rides on succeeded.
+func (r *Redis) pruneConsumers(ctx context.Context) {
+	now := time.Now()
+	r.mu.Lock()
+	due := now.Sub(r.pruned) >= time.Minute
+	if due {
+		r.pruned = now
+	}
+	r.mu.Unlock()
+	if !due {
+		return
+	}
+	if n, err := pruneScript.Run(ctx, r.rdb, []string{r.k.outbox()}, outboxGroup, ms(r.deadAfter), retryConsumer).Int(); err == nil && n > 0 {
+		slog.Default().LogAttrs(ctx, slog.LevelInfo, "outbox: removed dead consumers", slog.Int("consumers", n))
+	}
 }
 
 // Ack implements bot.Outbox: the entry leaves the group's pending list and the stream.
@@ -252,33 +317,43 @@ func (r *Redis) Ack(ctx context.Context, d bot.Delivery) error {
 }
 
 // retryScript hands a pending entry to the retrying consumer with the idle time that makes
-// XAUTOCLAIM take it when due; JUSTID leaves its delivery count as it is.
+// XAUTOCLAIM take it when due, and sets its delivery count to the attempts so far
+// (XAUTOCLAIM adds one when it takes it).
 //
-// KEYS: outbox. ARGV: group, consumer, id, idle (ms).
+// KEYS: outbox. ARGV: group, consumer, id, idle (ms), attempts.
 var retryScript = redis.NewScript(`
-return #redis.call('XCLAIM', KEYS[1], ARGV[1], ARGV[2], 0, ARGV[3], 'IDLE', ARGV[4], 'JUSTID')
+return #redis.call('XCLAIM', KEYS[1], ARGV[1], ARGV[2], 0, ARGV[3], 'IDLE', ARGV[4], 'RETRYCOUNT', ARGV[5], 'JUSTID')
 `)
 
 // Retry implements bot.Outbox. A delay longer than claimHorizon is cut to it.
 func (r *Redis) Retry(ctx context.Context, d bot.Delivery, due time.Time) error {
 	delay := min(max(due.Sub(r.now()), -claimHorizon), claimHorizon)
 	idle := claimHorizon - delay
-	err := retryScript.Run(ctx, r.rdb, []string{r.k.outbox()}, outboxGroup, retryConsumer, d.Handle, idle.Milliseconds()).Err()
+	err := retryScript.Run(ctx, r.rdb, []string{r.k.outbox()}, outboxGroup, retryConsumer, d.Handle, idle.Milliseconds(), max(d.Attempt, 0)).Err()
 	return storeErr("retry notice", err)
 }
+
+// entryBody is a Lua function for the scripts below: the notice JSON (field n) of the
+// entry id of a stream, ” when it has none, nil when there is no such entry.
+const entryBody = `
+local function entryBody(stream, id)
+  local e = redis.call('XRANGE', stream, id, id)
+  if #e == 0 then return nil end
+  for i = 1, #e[1][2], 2 do
+    if e[1][2][i] == 'n' then return e[1][2][i + 1] end
+  end
+  return ''
+end
+`
 
 // parkScript moves an outbox entry to the dead-letter stream, if it is still in the
 // outbox, trimming dead letters older than the archive's retention.
 //
 // KEYS: outbox, dead. ARGV: group, id, reason, time (ms), oldest id kept, dead TTL (ms).
 // Returns 1 when it moved the entry.
-var parkScript = redis.NewScript(`
-local e = redis.call('XRANGE', KEYS[1], ARGV[2], ARGV[2])
-if #e == 0 then return 0 end
-local body = ''
-for i = 1, #e[1][2], 2 do
-  if e[1][2][i] == 'n' then body = e[1][2][i + 1] end
-end
+var parkScript = redis.NewScript(entryBody + `
+local body = entryBody(KEYS[1], ARGV[2])
+if not body then return 0 end
 redis.call('XADD', KEYS[2], 'MINID', '~', ARGV[5], '*', 'n', body, 'reason', ARGV[3], 'time', ARGV[4])
 redis.call('PEXPIRE', KEYS[2], ARGV[6])
 redis.call('XACK', KEYS[1], ARGV[1], ARGV[2])
@@ -293,6 +368,66 @@ func (r *Redis) Park(ctx context.Context, d bot.Delivery, reason string) error {
 	err := parkScript.Run(ctx, r.rdb, []string{r.k.outbox(), r.k.dead()},
 		outboxGroup, d.Handle, reason, now.UnixMilli(), oldest, ms(archiveTTL)).Err()
 	return storeErr("park notice", err)
+}
+
+// AddNotices puts notices in the outbox outside a Commit (what the channels must still
+// deliver: a LINE push, a note for the desk). A notice whose id was added in the last
+// relayedTTL is left out, so adding again after an error doubles nothing.
+func (r *Redis) AddNotices(ctx context.Context, ns ...bot.Notice) error {
+	if len(ns) == 0 {
+		return nil
+	}
+	args := []any{outboxGroup, ms(relayedTTL), r.now().UnixMilli()}
+	for _, n := range ns {
+		b, err := json.Marshal(n)
+		if err != nil {
+			return fmt.Errorf("encode notice: %w", err)
+		}
+		args = append(args, n.ID, b)
+	}
+	err := relayScript.Run(ctx, r.rdb, []string{r.k.outbox(), r.k.relayed()}, args...).Err()
+	return storeErr("add notices", err)
+}
+
+// redriveScript moves a dead letter back to the outbox as a new entry (first attempt,
+// queued now), if it is still a dead letter. Returns 1 when it moved it.
+//
+// KEYS: dead, outbox. ARGV: group, dead entry id, queued (ms).
+var redriveScript = redis.NewScript(entryBody + `
+local body = entryBody(KEYS[1], ARGV[2])
+if not body then return 0 end
+if redis.call('EXISTS', KEYS[2]) == 0 then
+  redis.call('XGROUP', 'CREATE', KEYS[2], ARGV[1], '0', 'MKSTREAM')
+end
+redis.call('XADD', KEYS[2], '*', 'n', body, 't', ARGV[3])
+redis.call('XDEL', KEYS[1], ARGV[2])
+return 1
+`)
+
+// Redrive puts the parked notices with notice id id (every one for "") back in the
+// outbox, as new: first attempt, queued now. It returns how many it moved; a second call
+// finds them gone and moves nothing, and two at once move each one once.
+func (r *Redis) Redrive(ctx context.Context, id string) (int, error) {
+	msgs, err := r.rdb.XRange(ctx, r.k.dead(), "-", "+").Result()
+	if err != nil {
+		return 0, storeErr("dead letters", err)
+	}
+	moved := 0
+	for _, m := range msgs {
+		if id != "" {
+			var n struct{ ID string }
+			body, _ := m.Values["n"].(string)
+			if json.Unmarshal([]byte(body), &n) != nil || n.ID != id {
+				continue
+			}
+		}
+		k, err := redriveScript.Run(ctx, r.rdb, []string{r.k.dead(), r.k.outbox()}, outboxGroup, m.ID, r.now().UnixMilli()).Int()
+		if err != nil {
+			return moved, storeErr("redrive", err)
+		}
+		moved += k
+	}
+	return moved, nil
 }
 
 // DeadLetters returns the parked notices, oldest first.

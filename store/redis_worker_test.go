@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -230,4 +231,57 @@ func runDoomedWorker(t *testing.T, url, prefix, deskURL, mode string) string {
 		t.Fatal("the worker process did not claim the notice")
 	}
 	return ""
+}
+
+// limited is a rate limit answer: wait after, not counted as an attempt.
+type limited time.Duration
+
+func (l limited) Error() string             { return "429" }
+func (l limited) RetryAfter() time.Duration { return time.Duration(l) }
+
+// On Redis, a notice that fails many more times than the old limit of ten attempts is
+// still retried, not parked, and delivered once; rate limits between the failures do
+// not count as attempts.
+func TestRedisWorkerRetriesPastTenFailures(t *testing.T) {
+	srv := redistest.Start(t)
+	st := openRedis(t, srv.URL, nil, testPrefix(t))
+	ctx := context.Background()
+	if err := st.AddNotices(ctx, bot.Notice{ID: "N-stubborn", Kind: bot.NoticeHandoff, Conversation: "line:U1"}); err != nil {
+		t.Fatal(err)
+	}
+	var attempts []int
+	calls := 0
+	notify := func(_ context.Context, d bot.Delivery) error {
+		calls++
+		attempts = append(attempts, d.Attempt)
+		switch {
+		case calls%3 == 0 && calls < 45:
+			return limited(time.Millisecond)
+		case calls < 45:
+			return fmt.Errorf("slack: 503")
+		}
+		return nil
+	}
+	w := &bot.Worker{Outbox: st, Notifier: notifierFunc(notify), Name: "w", Backoff: time.Millisecond, MaxBackoff: 2 * time.Millisecond,
+		Log: slog.New(slog.DiscardHandler)}
+	deadline := time.Now().Add(30 * time.Second)
+	for calls < 45 && time.Now().Before(deadline) {
+		if _, err := w.Drain(ctx); err != nil {
+			t.Fatal(err)
+		}
+		time.Sleep(2 * time.Millisecond) // Redis's clock runs the retry delays
+	}
+	if calls != 45 {
+		t.Fatalf("%d calls in 30s, want 45", calls)
+	}
+	if dead, _ := st.DeadLetters(ctx); len(dead) != 0 {
+		t.Fatalf("parked after %d failures: %+v", calls-1, dead)
+	}
+	if n, _ := st.Pending(ctx); n != 0 {
+		t.Fatalf("%d notices left", n)
+	}
+	// 44 failures, a third of them rate limits: the attempt counts only the others.
+	if last := attempts[len(attempts)-1]; last != 31 {
+		t.Errorf("attempt %d at the delivery, want 31 (30 failures counted, 14 rate limits not): %v", last, attempts)
+	}
 }

@@ -49,8 +49,18 @@ type LINEAPI struct {
 	mu       sync.Mutex
 	requests []Request
 	scripted map[string][]Response
+	fault    func(path string) *Response
 	// Received gets every request as it arrives, for tests that wait on sends.
 	Received chan Request
+}
+
+// SetFault makes fault be asked about every request before the scripted answers, with
+// the fake's lock held: an answer it returns is given instead. It lets a test play an
+// outage on its own clock.
+func (f *LINEAPI) SetFault(fault func(path string) *Response) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.fault = fault
 }
 
 // NewLINEAPI starts a fake LINE API, closed when the test ends.
@@ -74,7 +84,12 @@ func (f *LINEAPI) serve(w http.ResponseWriter, r *http.Request) {
 	f.mu.Lock()
 	f.requests = append(f.requests, req)
 	resp := Response{Status: http.StatusOK, Body: "{}"}
-	if rs := f.scripted[r.URL.Path]; len(rs) > 0 {
+	if f.fault != nil {
+		if fr := f.fault(r.URL.Path); fr != nil {
+			resp = *fr
+		}
+	}
+	if rs := f.scripted[r.URL.Path]; len(rs) > 0 && resp.Status == http.StatusOK {
 		resp, f.scripted[r.URL.Path] = rs[0], rs[1:]
 	}
 	f.mu.Unlock()

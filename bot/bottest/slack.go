@@ -138,6 +138,44 @@ type SlackAPI struct {
 	lastTS   int64 // microseconds
 	// Received gets every request once it took effect and was answered.
 	Received chan Request
+	fault    func(method string) *SlackFailure
+}
+
+// SetFault makes fault be asked about every call before the scripted failures, with the
+// fake's lock held: a failure it returns is answered instead. It lets a test play an
+// outage or a rate limit on its own clock (see Outage and RateLimit).
+func (f *SlackAPI) SetFault(fault func(method string) *SlackFailure) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.fault = fault
+}
+
+// Outage is a Fault: every call of method fails with fail until now() reaches until.
+func Outage(method string, fail SlackFailure, now func() time.Time, until time.Time) func(string) *SlackFailure {
+	return func(m string) *SlackFailure {
+		if m == method && now().Before(until) {
+			return &fail
+		}
+		return nil
+	}
+}
+
+// RateLimit is a Fault: method takes one call per interval by now(); a call sooner gets
+// 429 with the whole seconds left until the next one is allowed as Retry-After.
+func RateLimit(method string, interval time.Duration, now func() time.Time) func(string) *SlackFailure {
+	var next time.Time
+	return func(m string) *SlackFailure {
+		if m != method {
+			return nil
+		}
+		t := now()
+		if t.Before(next) {
+			wait := next.Sub(t)
+			return &SlackFailure{Status: http.StatusTooManyRequests, RetryAfter: int((wait + time.Second - 1) / time.Second)}
+		}
+		next = t.Add(interval)
+		return nil
+	}
 }
 
 // NewSlackAPI starts a fake Slack API with one channel, closed when the test ends. Point
@@ -237,7 +275,10 @@ func (f *SlackAPI) serve(w http.ResponseWriter, r *http.Request) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	var fail *SlackFailure
-	if fs := f.scripted[method]; len(fs) > 0 {
+	if f.fault != nil {
+		fail = f.fault(method)
+	}
+	if fs := f.scripted[method]; fail == nil && len(fs) > 0 {
 		fail, f.scripted[method] = &fs[0], fs[1:]
 	}
 	if fail != nil && !fail.Applied {

@@ -32,11 +32,20 @@ type Handler struct {
 	log    *slog.Logger
 	// LoadingAfter is how long a turn may take before the loading animation is shown.
 	LoadingAfter time.Duration
+	// MaxAge is the oldest event applied, by its timestamp: an older one (a captured body
+	// replayed after the store forgot its event id) is refused — logged, and answered 200
+	// so LINE stops. It matches the store's dedupe window, store.DedupeTTL.
+	MaxAge time.Duration
+	// Now is the clock MaxAge is measured on; nil means time.Now.
+	Now func() time.Time
 }
+
+// DefaultMaxAge is Handler.MaxAge unless set: the 48 hours the store remembers event ids.
+const DefaultMaxAge = 48 * time.Hour
 
 // NewHandler returns the webhook for the channel with that secret.
 func NewHandler(secret string, engine Engine, sender *Sender, log *slog.Logger) *Handler {
-	return &Handler{secret: secret, engine: engine, sender: sender, log: log, LoadingAfter: time.Second}
+	return &Handler{secret: secret, engine: engine, sender: sender, log: log, LoadingAfter: time.Second, MaxAge: DefaultMaxAge, Now: time.Now}
 }
 
 // ServeHTTP verifies the signature over the raw body before anything is parsed or stored,
@@ -64,6 +73,11 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	for _, e := range cb.Events {
 		ev, ok := h.translate(e)
 		if !ok {
+			continue
+		}
+		if at := time.UnixMilli(timestamp(e)); h.MaxAge > 0 && h.Now != nil && h.Now().Sub(at) > h.MaxAge {
+			h.log.Warn("LINE event refused: older than the dedupe window", "conv", bot.LogID(ev.Conversation),
+				"age", h.Now().Sub(at).Round(time.Second).String(), "max", h.MaxAge.String())
 			continue
 		}
 		msgs, err := h.handle(r.Context(), ev)
@@ -129,6 +143,21 @@ func (h *Handler) translate(e webhook.EventInterface) (bot.Event, bool) {
 	}
 	ev.Conversation = ConversationPrefix + user.UserId
 	return ev, true
+}
+
+// timestamp is when LINE says the event happened, in Unix milliseconds.
+func timestamp(e webhook.EventInterface) int64 {
+	switch e := e.(type) {
+	case webhook.MessageEvent:
+		return e.Timestamp
+	case webhook.PostbackEvent:
+		return e.Timestamp
+	case webhook.FollowEvent:
+		return e.Timestamp
+	case webhook.UnfollowEvent:
+		return e.Timestamp
+	}
+	return 0
 }
 
 // ConversationPrefix starts the conversation id of a LINE user.

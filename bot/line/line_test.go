@@ -66,6 +66,7 @@ func newHarnessLog(t *testing.T, brain bot.Brain, log *slog.Logger) *harness {
 	engine := bot.NewEngine(bot.Config{Store: h.store, Brain: brain, Now: fixed, Log: log, Deliver: h.sender.Deliver})
 	h.handler = line.NewHandler(secret, engine, h.sender, log)
 	h.handler.LoadingAfter = 0
+	h.handler.Now = fixed
 	h.srv = httptest.NewServer(h.handler)
 	t.Cleanup(func() { h.srv.Close(); h.sender.Close() })
 	return h
@@ -499,4 +500,24 @@ func TestLoadingAnimation(t *testing.T) {
 		t.Fatalf("status %d", code)
 	}
 	wantContains(t, texts(h.next()), "お待たせしました")
+}
+
+// An event older than the dedupe window (a captured body replayed after the store forgot
+// its id) is refused: answered 200 so LINE stops, logged, and never applied.
+func TestOldEventRefused(t *testing.T) {
+	var buf bottest.LogBuffer
+	h := newHarnessLog(t, nil, slog.New(slog.NewJSONHandler(&buf, nil)))
+	ev := h.textEvent("メニュー")
+	ev["timestamp"] = time.Date(2022, 11, 13, 9, 59, 0, 0, bot.JST).UnixMilli() // 48h01m before the harness's now
+	body := webhookBody(ev)
+	if code := h.post(body, bottest.SignLINE(secret, body)); code != http.StatusOK {
+		t.Fatalf("old event answered %d, want 200", code)
+	}
+	if !strings.Contains(buf.String(), "older than the dedupe window") {
+		t.Fatalf("no log line for the refused event:\n%s", buf.String())
+	}
+	wantContains(t, h.say("メニュー"), "ご用件") // the next, fresh event is answered, and it is the first
+	if n := len(h.api.Requests("/v2/bot/message/reply")); n != 1 {
+		t.Fatalf("%d replies, want 1: the old event must not be applied", n)
+	}
 }

@@ -36,8 +36,15 @@ func Render(msgs []bot.Message) ([]messaging_api.MessageInterface, error) {
 			}
 			out = append(out, fm)
 		}
-		if m.Text != "" {
-			out = append(out, &messaging_api.TextMessage{Text: clip(m.Text, maxText), QuickReply: quickReply(m.Choices)})
+		// A text over LINE's limit (a long desk reply) goes in parts, none cut; the
+		// choices ride on the last.
+		parts := split(m.Text, maxText)
+		for i, p := range parts {
+			tm := &messaging_api.TextMessage{Text: p}
+			if i == len(parts)-1 {
+				tm.QuickReply = quickReply(m.Choices)
+			}
+			out = append(out, tm)
 		}
 	}
 	return out, nil
@@ -126,4 +133,27 @@ func clip(s string, n int) string {
 	}
 	r := []rune(s)
 	return string(r[:n-1]) + "…"
+}
+
+// split cuts s into parts of at most n characters, at a line break in the second half of
+// a part where there is one; "" gives no part.
+func split(s string, n int) []string {
+	var parts []string
+	for s != "" {
+		r := []rune(s)
+		if len(r) <= n {
+			parts = append(parts, s)
+			break
+		}
+		cut := n
+		for i := n - 1; i > n/2; i-- {
+			if r[i] == '\n' {
+				cut = i + 1
+				break
+			}
+		}
+		parts = append(parts, string(r[:cut]))
+		s = string(r[cut:])
+	}
+	return parts
 }

@@ -1,12 +1,16 @@
 package line
 
 import (
+	"cmp"
 	"context"
 	"crypto/rand"
+	"crypto/sha256"
+	"errors"
 	"fmt"
 	"hash/maphash"
 	"log/slog"
 	"net/http"
+	"strconv"
 	"sync"
 	"time"
 
@@ -17,9 +21,17 @@ import (
 
 // Sender sends the engine's messages to LINE users, in order per user. It replies with the
 // event's reply token while that is good (within ReplyWindow of receipt) and pushes
-// otherwise, or when the reply is refused; a push carries an X-Line-Retry-Key made once
-// per message batch, so a retried push is never shown twice. 5xx, 429 and network errors
-// are retried with backoff.
+// otherwise, or when the reply is refused.
+//
+// A push that fails for a reason that may pass (5xx, 429, a network error) is handed to
+// Queue, the store's outbox, as a bot.NoticeLINEPush, and the outbox worker retries it
+// with backoff until its horizon through Notify — a receipt or a desk reply survives a
+// LINE outage of hours and a restart. Every push of a message batch carries one
+// X-Line-Retry-Key, derived from the notice's id, on the first try and on every retry in
+// any process, so LINE shows it once. A refusal no retry changes (4xx other than 409 and
+// 429: the clinic blocked the account, …) is told to the desk as a bot.NoticeDeskNote in
+// the Slack thread the message answered, when there is one. Without Queue, a failed push
+// is retried a few times in place and then logged as lost.
 type Sender struct {
 	token, endpoint string
 	client          *http.Client
@@ -28,19 +40,59 @@ type Sender struct {
 	// ReplyWindow is how long after receipt a reply token is used; LINE honours them for
 	// about a minute, so half that leaves room for slow turns.
 	ReplyWindow time.Duration
-	// Attempts and Backoff bound the retries of one API call.
+	// Attempts and Backoff bound the in-place retries of one API call without Queue.
 	Attempts int
 	Backoff  time.Duration
+	// Queue takes the pushes to retry and the notes for the desk; set it before the
+	// first Send.
+	Queue Queue
+	// Horizon is how long after it was queued a push is retried before the desk is told
+	// it did not arrive; 0 means bot.DefaultHorizon. Keep it equal to the worker's.
+	Horizon time.Duration
+	// Now is the clock of the horizon; nil means time.Now.
+	Now func() time.Time
+	// Marks records the batches of a push that reached the clinic, so that a push the
+	// engine also queued (bot.Message.Queued) is not sent again by the outbox; nil
+	// records nothing. Set it before the first Send.
+	Marks Marks
 
-	seed   maphash.Seed
-	queues []chan job
-	wg     sync.WaitGroup
+	seed    maphash.Seed
+	queues  []chan job
+	wg      sync.WaitGroup
+	closing sync.Once
+
+	mu sync.Mutex
+	// behind maps a conversation with a push waiting in the outbox to the last one
+	// queued: what comes next for it is queued behind, not sent ahead.
+	behind map[string]queued
+}
+
+type queued struct {
+	id string
+	at time.Time
+}
+
+// Marks is the store's record of keys seen (slack.Store has it too).
+type Marks interface {
+	// FirstSeen marks key seen for ttl and reports whether it was not seen already.
+	FirstSeen(ctx context.Context, key string, ttl time.Duration) (bool, error)
+	// Forget unmarks key.
+	Forget(ctx context.Context, key string) error
+}
+
+// sentTTL is how long a batch sent is remembered: longer than any grace or retry of it.
+const sentTTL = 48 * time.Hour
+
+// Queue is where the sender leaves what must still be delivered: the store's outbox.
+type Queue interface {
+	AddNotices(ctx context.Context, ns ...bot.Notice) error
 }
 
 type job struct {
-	ev       bot.Event
-	msgs     []bot.Message
-	received time.Time
+	ev         bot.Event
+	msgs       []bot.Message
+	received   time.Time
+	deskThread string
 }
 
 // NewSender returns a sender with its workers running; Close stops them after the queued
@@ -53,7 +105,8 @@ func NewSender(token, endpoint string, client *http.Client, log *slog.Logger) *S
 		endpoint = "https://api.line.me"
 	}
 	s := &Sender{token: token, endpoint: endpoint, client: client, log: log,
-		ReplyWindow: 25 * time.Second, Attempts: 4, Backoff: 300 * time.Millisecond, seed: maphash.MakeSeed()}
+		ReplyWindow: 25 * time.Second, Attempts: 4, Backoff: 300 * time.Millisecond, seed: maphash.MakeSeed(),
+		behind: map[string]queued{}}
 	// One queue per shard of users keeps each user's messages in order while users are
 	// served in parallel.
 	s.queues = make([]chan job, 8)
@@ -68,23 +121,29 @@ func NewSender(token, endpoint string, client *http.Client, log *slog.Logger) *S
 	return s
 }
 
-// Close sends what is queued and stops the workers.
+// Close sends what is queued and stops the workers. Closing again does nothing.
 func (s *Sender) Close() {
-	for _, q := range s.queues {
-		close(q)
-	}
+	s.closing.Do(func() {
+		for _, q := range s.queues {
+			close(q)
+		}
+	})
 	s.wg.Wait()
 }
 
 // Send queues msgs in answer to ev, received at received.
 func (s *Sender) Send(ev bot.Event, msgs []bot.Message, received time.Time) {
-	s.queues[maphash.String(s.seed, ev.Conversation)%uint64(len(s.queues))] <- job{ev: ev, msgs: msgs, received: received}
+	s.enqueue(job{ev: ev, msgs: msgs, received: received})
 }
 
-// Push queues msgs to the user of conv without a reply token: for what the desk writes
-// in a handoff thread.
-func (s *Sender) Push(conv string, msgs []bot.Message) {
-	s.Send(bot.Event{Conversation: conv}, msgs, time.Time{})
+func (s *Sender) enqueue(j job) {
+	s.queues[maphash.String(s.seed, j.ev.Conversation)%uint64(len(s.queues))] <- j
+}
+
+// Push queues msgs to the user of conv without a reply token: what the desk writes in
+// the thread of notice deskThread, where a failure to deliver it is told.
+func (s *Sender) Push(conv, deskThread string, msgs []bot.Message) {
+	s.enqueue(job{ev: bot.Event{Conversation: conv}, msgs: msgs, deskThread: deskThread})
 }
 
 // Deliver is a bot.Deliver: the replies of events this process applied for another one.
@@ -102,22 +161,275 @@ func (s *Sender) api() *messaging_api.MessagingApiAPI {
 	return api
 }
 
+// batches groups msgs into the batches of one API call each (at most five rendered
+// messages), keeping a message's parts together where they fit.
+func batches(msgs []bot.Message) ([][]messaging_api.MessageInterface, error) {
+	var out [][]messaging_api.MessageInterface
+	var cur []messaging_api.MessageInterface
+	for _, m := range msgs {
+		r, err := Render([]bot.Message{m})
+		if err != nil {
+			return nil, err
+		}
+		if len(cur)+len(r) > maxMessagesPerCall && len(cur) > 0 {
+			out, cur = append(out, cur), nil
+		}
+		for len(r) > maxMessagesPerCall {
+			out, r = append(out, r[:maxMessagesPerCall]), r[maxMessagesPerCall:]
+		}
+		cur = append(cur, r...)
+	}
+	if len(cur) > 0 {
+		out = append(out, cur)
+	}
+	return out, nil
+}
+
 func (s *Sender) deliver(j job) {
 	user := UserID(j.ev.Conversation)
-	msgs, err := Render(j.msgs)
+	bs, err := batches(j.msgs)
 	if err != nil || user == "" {
 		s.log.Error("LINE: cannot render or address messages", "conv", bot.LogID(j.ev.Conversation), "err", err)
 		return
 	}
-	for i := 0; i < len(msgs); i += maxMessagesPerCall {
-		batch := msgs[i:min(i+maxMessagesPerCall, len(msgs))]
-		if i == 0 && j.ev.Reply != "" && (j.received.IsZero() || time.Since(j.received) < s.ReplyWindow) {
-			if s.reply(j.ev.Reply, batch) {
-				continue
-			}
-		}
-		s.push(user, batch)
+	if len(bs) == 0 {
+		return
 	}
+	// The pushes of this job are one notice: its id keys every batch, now and on every
+	// retry the outbox makes. The engine may have queued the notice already.
+	id, queuedByEngine := j.msgs[0].Queued, j.msgs[0].Queued != ""
+	if !queuedByEngine {
+		id = retryKey()
+	}
+	ctx := context.Background()
+	if queuedByEngine && s.isBehind(j.ev.Conversation) {
+		return // the outbox sends it, after what waits there for this clinic
+	}
+	if s.isBehind(j.ev.Conversation) {
+		// An earlier message for this clinic waits in the outbox: this one goes after it.
+		s.queue(ctx, j, id, 0, 0, nil)
+		return
+	}
+	first := 0 // the batch index of bs[0]
+	if j.ev.Reply != "" && (j.received.IsZero() || time.Since(j.received) < s.ReplyWindow) {
+		if s.reply(j.ev.Reply, bs[0]) {
+			s.sent(ctx, id, 0)
+			bs, first = bs[1:], 1
+		}
+	}
+	for i, b := range bs {
+		k := first + i
+		code, err := s.pushBatch(ctx, user, b, batchKey(id, k))
+		switch outcome(code, err) {
+		case sent:
+			s.sent(ctx, id, k)
+			continue
+		case refused:
+			s.refused(ctx, j.ev.Conversation, j.deskThread, id, code, err)
+			for rest := k; queuedByEngine && rest < first+len(bs); rest++ {
+				s.sent(ctx, id, rest) // no retry by the outbox either: the desk is told once
+			}
+			return
+		}
+		if queuedByEngine {
+			// The outbox holds it already and sends it after its grace.
+			s.mu.Lock()
+			s.behind[j.ev.Conversation] = queued{id: id, at: s.now()}
+			s.mu.Unlock()
+			s.log.Warn("LINE push failed; the outbox sends it", "conv", bot.LogID(j.ev.Conversation), "status", code, "err", err, "notice", id)
+			return
+		}
+		if s.Queue == nil {
+			s.pushInPlace(ctx, user, b, batchKey(id, k))
+			continue
+		}
+		// Transient: the outbox retries from this batch on, with the same keys.
+		s.queue(ctx, j, id, k, code, err)
+		return
+	}
+}
+
+// queue hands the job's messages from batch k on to the outbox as push id, after a
+// failure (code, err) or behind an earlier push.
+func (s *Sender) queue(ctx context.Context, j job, id string, k, code int, err error) {
+	conv := j.ev.Conversation
+	n := bot.Notice{ID: id, Kind: bot.NoticeLINEPush, Conversation: conv, Thread: conv,
+		DeskThread: j.deskThread, Time: s.now(), Messages: j.msgs, Batch: k}
+	if qerr := s.Queue.AddNotices(ctx, n); qerr != nil {
+		s.log.Error("LINE push could not be queued for a retry; message not delivered",
+			"conv", bot.LogID(conv), "status", code, "err", err, "queue_err", qerr)
+		return
+	}
+	s.mu.Lock()
+	s.behind[conv] = queued{id: id, at: s.now()}
+	s.mu.Unlock()
+	s.log.Warn("LINE push queued for retries", "conv", bot.LogID(conv), "status", code, "err", err, "notice", id)
+}
+
+// isBehind reports whether a push for conv this sender queued may still wait in the
+// outbox. It forgets one after the horizon: the outbox has delivered or parked it.
+func (s *Sender) isBehind(conv string) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	q, ok := s.behind[conv]
+	if ok && s.now().Sub(q.at) > cmp.Or(s.Horizon, bot.DefaultHorizon) {
+		delete(s.behind, conv)
+		return false
+	}
+	return ok
+}
+
+// delivered forgets conv's queued push id once the outbox delivered it: as the
+// outbox keeps a clinic's pushes in order, the ones before it went too.
+func (s *Sender) delivered(conv, id string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.behind[conv].id == id {
+		delete(s.behind, conv)
+	}
+}
+
+// pushInPlace retries a push a few times with backoff, for a sender without Queue.
+func (s *Sender) pushInPlace(ctx context.Context, user string, b []messaging_api.MessageInterface, key string) {
+	delay := s.Backoff
+	for attempt := 2; attempt <= s.Attempts; attempt++ {
+		time.Sleep(delay)
+		delay *= 2
+		code, err := s.pushBatch(ctx, user, b, key)
+		switch outcome(code, err) {
+		case sent:
+			return
+		case refused:
+			s.log.Error("LINE push refused; message not delivered", "status", code, "err", err)
+			return
+		}
+		s.log.Warn("LINE push failed, will retry", "status", code, "attempt", attempt, "err", err)
+	}
+	s.log.Error("LINE push failed; message not delivered", "attempts", s.Attempts)
+}
+
+var _ bot.Notifier = (*Sender)(nil)
+
+// Notify implements bot.Notifier for bot.NoticeLINEPush notices: it pushes the notice's
+// batches from the one that failed first, each with its own retry key derived from the
+// notice id, so LINE drops the ones it already took (409). A refusal no retry changes,
+// or a failure past Horizon, is told to the desk and parks the notice.
+func (s *Sender) Notify(ctx context.Context, d bot.Delivery) error {
+	n := d.Notice
+	user := UserID(n.Conversation)
+	bs, err := batches(n.Messages)
+	if err != nil || user == "" {
+		return fmt.Errorf("%w: LINE push %s cannot be rendered or addressed: %v", bot.ErrPermanent, n.ID, err)
+	}
+	for k := n.Batch; k < len(bs); k++ {
+		if first, err := s.unsent(ctx, n.ID, k); err != nil {
+			return fmt.Errorf("LINE push: %w", err)
+		} else if !first {
+			continue // the clinic has this batch already: a reply or an earlier push
+		}
+		code, err := s.pushBatch(ctx, user, bs[k], batchKey(n.ID, k))
+		if outcome(code, err) != sent && s.Marks != nil {
+			s.Marks.Forget(context.WithoutCancel(ctx), sentKey(n.ID, k))
+		}
+		switch outcome(code, err) {
+		case sent:
+			continue
+		case refused:
+			s.refused(ctx, n.Conversation, n.DeskThread, n.ID, code, err)
+			s.delivered(n.Conversation, n.ID) // parked: nothing waits behind it any more
+			return fmt.Errorf("%w: LINE refused the push: %d %v", bot.ErrPermanent, code, err)
+		}
+		horizon := cmp.Or(s.Horizon, bot.DefaultHorizon)
+		if !d.Queued.IsZero() && s.now().Sub(d.Queued) >= horizon {
+			s.note(ctx, n.Conversation, n.DeskThread, n.ID, NoteExpired)
+			return fmt.Errorf("%w: LINE push still failing %v after it was queued: %d %v", bot.ErrPermanent, horizon, code, err)
+		}
+		return fmt.Errorf("LINE push: status %d: %w", code, cmp.Or(err, errors.New("failed")))
+	}
+	s.delivered(n.Conversation, n.ID)
+	return nil
+}
+
+func sentKey(id string, k int) string { return "line:sent:" + batchKey(id, k) }
+
+// sent records that batch k of push id reached the clinic.
+func (s *Sender) sent(ctx context.Context, id string, k int) {
+	if s.Marks == nil {
+		return
+	}
+	if _, err := s.Marks.FirstSeen(ctx, sentKey(id, k), sentTTL); err != nil {
+		// The outbox will push it again, with the same retry key: LINE drops it (409)
+		// unless the first went by reply.
+		s.log.Warn("LINE: a sent message could not be recorded", "err", err)
+	}
+}
+
+// unsent claims batch k of push id for sending: false when it reached the clinic
+// already. Without Marks every batch is unsent.
+func (s *Sender) unsent(ctx context.Context, id string, k int) (bool, error) {
+	if s.Marks == nil {
+		return true, nil
+	}
+	return s.Marks.FirstSeen(ctx, sentKey(id, k), sentTTL)
+}
+
+// The notes for the desk, in bot.Notice.Text of a bot.NoticeDeskNote.
+const (
+	// NoteBlocked: LINE answered 403, the clinic blocked or removed the account.
+	NoteBlocked = "line-blocked"
+	// NoteRefused: LINE refused the message for another reason (Text adds ":<status>").
+	NoteRefused = "line-refused"
+	// NoteExpired: LINE failed for the whole horizon.
+	NoteExpired = "line-expired"
+)
+
+// refused logs a refusal no retry changes and tells the desk.
+func (s *Sender) refused(ctx context.Context, conv, deskThread, id string, code int, err error) {
+	s.log.Error("LINE refused the push; message not delivered", "conv", bot.LogID(conv), "status", code, "err", err)
+	note := fmt.Sprintf("%s:%d", NoteRefused, code)
+	if code == http.StatusForbidden {
+		note = NoteBlocked
+	}
+	s.note(ctx, conv, deskThread, id, note)
+}
+
+// note queues a desk note on the thread deskThread, once per push id.
+func (s *Sender) note(ctx context.Context, conv, deskThread, id, text string) {
+	if deskThread == "" || s.Queue == nil {
+		return
+	}
+	n := bot.Notice{ID: "note-" + id, Kind: bot.NoticeDeskNote, Conversation: conv, Thread: deskThread,
+		DeskThread: deskThread, Time: s.now(), Text: text}
+	if err := s.Queue.AddNotices(ctx, n); err != nil {
+		s.log.Error("the desk could not be told a message did not reach the clinic", "conv", bot.LogID(conv), "err", err)
+	}
+}
+
+func (s *Sender) now() time.Time {
+	if s.Now != nil {
+		return s.Now()
+	}
+	return time.Now()
+}
+
+type result int
+
+const (
+	sent result = iota
+	transient
+	refused
+)
+
+// outcome classifies a push's answer: sent (2xx, or 409: LINE took this key already),
+// transient (no answer, 429, 5xx) or refused (any other 4xx).
+func outcome(code int, err error) result {
+	switch {
+	case err == nil, code == http.StatusConflict:
+		return sent
+	case code == 0, code == http.StatusTooManyRequests, code >= 500:
+		return transient
+	}
+	return refused
 }
 
 // reply answers with the reply token; false when LINE refused it (expired or used) or
@@ -131,26 +443,12 @@ func (s *Sender) reply(token string, batch []messaging_api.MessageInterface) boo
 	return false
 }
 
-// push sends with a retry key, retrying 5xx, 429 and network errors; 409 means LINE
-// already accepted this key.
-func (s *Sender) push(user string, batch []messaging_api.MessageInterface) {
-	key := retryKey()
-	delay := s.Backoff
-	for attempt := 1; ; attempt++ {
-		res, _, err := s.api().PushMessageWithHttpInfo(&messaging_api.PushMessageRequest{To: user, Messages: batch}, key)
-		code := status(res)
-		switch {
-		case err == nil, code == http.StatusConflict:
-			return
-		case attempt < s.Attempts && (code == 0 || code == http.StatusTooManyRequests || code >= 500):
-			s.log.Warn("LINE push failed, will retry", "status", code, "attempt", attempt, "err", err)
-			time.Sleep(delay)
-			delay *= 2
-		default:
-			s.log.Error("LINE push failed; message not delivered", "status", code, "attempt", attempt, "err", err)
-			return
-		}
-	}
+// pushBatch pushes one batch with retry key key and returns the HTTP status.
+func (s *Sender) pushBatch(ctx context.Context, user string, batch []messaging_api.MessageInterface, key string) (int, error) {
+	api := s.api()
+	api.WithContext(ctx) // this client is this call's alone
+	res, _, err := api.PushMessageWithHttpInfo(&messaging_api.PushMessageRequest{To: user, Messages: batch}, key)
+	return status(res), err
 }
 
 // ShowLoading shows the loading animation to the user of conv while a slow turn runs.
@@ -176,7 +474,21 @@ func status(res *http.Response) int {
 func retryKey() string {
 	var b [16]byte
 	rand.Read(b[:])
+	return uuid(b)
+}
+
+// batchKey is the retry key of batch k of the push id: id itself for the first, a UUID
+// derived from both for the others — the same in every process.
+func batchKey(id string, k int) string {
+	if k == 0 {
+		return id
+	}
+	sum := sha256.Sum256([]byte(id + "/" + strconv.Itoa(k)))
+	return uuid([16]byte(sum[:16]))
+}
+
+func uuid(b [16]byte) string {
 	b[6] = b[6]&0x0f | 0x40
 	b[8] = b[8]&0x3f | 0x80
-	return fmt.Sprintf("%x-%x-%x-%x-%x", b[0:4], b[4:8], b[8:10], b[10:12], b[12:16])
+	return fmt.Sprintf("%x-%x-%x-%x-%x", b[0:4], b[4:6], b[6:8], b[8:10], b[10:16])
 }

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	slackgo "github.com/slack-go/slack"
 	"github.com/slack-go/slack/slackevents"
 
 	"deskbot/bot"
@@ -59,19 +60,28 @@ func (d *Desk) events(w http.ResponseWriter, r *http.Request, body []byte) {
 // deskReply passes what a staff member wrote in a desk thread — a report's or a
 // handoff's — to the clinic: to the engine as a DeskReplyEvent of the thread's
 // conversation, and the engine's answer on to the clinic through the pusher. Messages of
-// bots (this one included), edits, deletions and other subtypes, and messages outside
-// the desk's threads are ignored, so the desk's own posts never loop back.
+// bots (this one included), edits, deletions and other subtypes, messages of users of
+// another workspace (Slack Connect), and messages outside the desk's threads are
+// ignored, so the desk's own posts never loop back. A file cannot go to LINE: the thread
+// is told so, and the text beside it, if any, goes on.
 //
 // The event id is remembered for EventTTL, so Slack's retries are dropped here; a retry
 // after a failure is let through, and the engine, which applies an event id once, does
 // not apply it twice.
 func (d *Desk) deskReply(ctx context.Context, eventID string, m *slackevents.MessageEvent) error {
 	if m.Channel != d.channel || m.ThreadTimeStamp == "" || m.ThreadTimeStamp == m.TimeStamp ||
-		(m.SubType != "" && m.SubType != "thread_broadcast") || m.BotID != "" || m.User == "" || m.User == d.botUser {
+		(m.SubType != "" && m.SubType != "thread_broadcast" && m.SubType != "file_share") || m.BotID != "" || m.User == "" || m.User == d.botUser {
+		return nil
+	}
+	if (m.UserTeam != "" && m.UserTeam != d.team) || (m.SourceTeam != "" && m.SourceTeam != d.team) {
+		// Slack Connect: someone of another workspace wrote in the shared desk channel.
+		// Only the desk's own staff speak to clinics.
+		d.log.Warn("Slack: a message by a user of another workspace ignored", "user_team", m.UserTeam, "source_team", m.SourceTeam)
 		return nil
 	}
 	text := plainText(m.Text)
-	if text == "" || eventID == "" {
+	files := m.SubType == "file_share" || (m.Message != nil && len(m.Message.Files) > 0)
+	if (text == "" && !files) || eventID == "" {
 		return nil
 	}
 	post, ok, err := d.store.PostedAt(ctx, m.ThreadTimeStamp)
@@ -90,7 +100,21 @@ func (d *Desk) deskReply(ctx context.Context, eventID string, m *slackevents.Mes
 		d.log.Info("Slack event already handled", "event", eventID)
 		return nil
 	}
-	msgs, err := d.engine.Handle(ctx, bot.Event{ID: "slack:" + eventID, Conversation: post.Conversation, Kind: bot.DeskReplyEvent, Text: text})
+	if files {
+		// LINE gets no file from the desk: say so in the thread, never drop it silently.
+		note := txtFileText
+		if text == "" {
+			note = txtFileOnly
+		}
+		if _, _, err := d.api.PostMessageContext(ctx, d.channel, slackgo.MsgOptionText(note, false), slackgo.MsgOptionTS(m.ThreadTimeStamp)); err != nil {
+			d.log.Warn("Slack: the note that a file does not reach LINE could not be posted", "err", err)
+		}
+		if text == "" {
+			return nil
+		}
+	}
+	msgs, err := d.engine.Handle(ctx, bot.Event{ID: "slack:" + eventID, Conversation: post.Conversation, Kind: bot.DeskReplyEvent,
+		Text: text, DeskThread: post.Notice})
 	if err != nil {
 		if ferr := d.store.Forget(context.WithoutCancel(ctx), key); ferr != nil {
 			d.log.Error("Slack event id not released; its redelivery will be dropped", "event", eventID, "err", ferr)
@@ -98,7 +122,7 @@ func (d *Desk) deskReply(ctx context.Context, eventID string, m *slackevents.Mes
 		return fmt.Errorf("desk reply: %w", err)
 	}
 	if len(msgs) > 0 {
-		d.pusher.Push(post.Conversation, msgs)
+		d.pusher.Push(post.Conversation, post.Notice, msgs)
 	}
 	d.log.Info("desk reply passed to the clinic", "conv", bot.LogID(post.Conversation), "notice", post.Notice, "messages", len(msgs))
 	return nil

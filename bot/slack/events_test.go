@@ -61,7 +61,7 @@ func TestDeskReplyReachesClinic(t *testing.T) {
 		t.Fatalf("reply event: %d %q", code, answer)
 	}
 	text := "お待たせしました。手引き（https://example.jp/guide）をご覧ください & 折り返します @suzuki"
-	want := []bot.Event{{ID: "slack:Ev1", Conversation: "line:U4af4980629", Kind: bot.DeskReplyEvent, Text: text}}
+	want := []bot.Event{{ID: "slack:Ev1", Conversation: "line:U4af4980629", Kind: bot.DeskReplyEvent, Text: text, DeskThread: "H-1"}}
 	if d := cmp.Diff(want, f.engine.Events()); d != "" {
 		t.Fatalf("engine events (-want +got):\n%s", d)
 	}
@@ -123,6 +123,8 @@ func TestDeskReplyIgnored(t *testing.T) {
 		{"the thread's own root", func(m map[string]any) { m["ts"] = thread }},
 		{"a thread the desk did not open", func(m map[string]any) { m["thread_ts"] = "1600000000.000100" }},
 		{"no text", func(m map[string]any) { m["text"] = "  " }},
+		{"a user of another workspace (Slack Connect)", func(m map[string]any) { m["user_team"] = "T0OTHER"; m["source_team"] = "T0OTHER" }},
+		{"a message relayed from another workspace", func(m map[string]any) { m["source_team"] = "T0OTHER" }},
 	} {
 		ev := base()
 		tc.edit(ev)

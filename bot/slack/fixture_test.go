@@ -90,6 +90,7 @@ type fixture struct {
 	store  *store.Memory
 	engine *recordingEngine
 	desk   *slack.Desk
+	sender *line.Sender
 	srv    *httptest.Server
 	log    *bottest.LogBuffer
 }
@@ -108,7 +109,9 @@ func newFixtureWith(t *testing.T, wrap func(*store.Memory) slack.Store) *fixture
 	f.store = store.NewMemory(f.clock.Now)
 	f.engine = &recordingEngine{engine: bot.NewEngine(bot.Config{Store: f.store, Brain: echoBrain{}, Now: f.clock.Now, Log: log})}
 	sender := line.NewSender("line-token", f.line.URL, nil, log)
+	sender.Queue, sender.Now = f.store, f.clock.Now // what fails goes to the outbox, as in cmd/deskbot
 	t.Cleanup(sender.Close)
+	f.sender = sender
 	var st slack.Store = f.store
 	if wrap != nil {
 		st = wrap(f.store)

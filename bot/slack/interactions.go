@@ -29,8 +29,9 @@ func (d *Desk) interactions(w http.ResponseWriter, r *http.Request, body []byte)
 	}
 	channel := cmp.Or(cb.Channel.ID, cb.Container.ChannelID)
 	switch {
-	case cb.Team.ID != d.team:
-		d.refuse(w, r, txtWrongWorkspace, cb.Team.ID, channel)
+	case cb.Team.ID != d.team || (cb.User.TeamID != "" && cb.User.TeamID != d.team):
+		// A user of another workspace in a shared channel (Slack Connect) is not desk staff.
+		d.refuse(w, r, txtWrongWorkspace, cmp.Or(cb.User.TeamID, cb.Team.ID), channel)
 		return
 	case channel != d.channel:
 		d.refuse(w, r, fmt.Sprintf(txtWrongChannel, d.channel), cb.Team.ID, channel)
@@ -91,14 +92,15 @@ func (d *Desk) closeHandoff(ctx context.Context, thread string, user slackgo.Use
 		d.log.Warn("Slack: close button of an unknown handoff", "thread", thread)
 		return nil
 	}
-	msgs, err := d.engine.Handle(ctx, bot.Event{ID: "slack:close:" + thread, Conversation: post.Conversation, Kind: bot.DeskCloseEvent, Text: thread})
+	msgs, err := d.engine.Handle(ctx, bot.Event{ID: "slack:close:" + thread, Conversation: post.Conversation, Kind: bot.DeskCloseEvent,
+		Text: thread, DeskThread: thread})
 	if err != nil {
 		return fmt.Errorf("close: %w", err)
 	}
 	if len(msgs) == 0 {
 		return nil // closed already, by the clinic or by another press
 	}
-	d.pusher.Push(post.Conversation, msgs)
+	d.pusher.Push(post.Conversation, thread, msgs)
 	t := fmt.Sprintf(txtHandoffClosedBy, user.ID, when(d.now()))
 	if _, _, err := d.api.PostMessageContext(ctx, d.channel, slackgo.MsgOptionText(t, false), slackgo.MsgOptionTS(post.Ref)); err != nil {
 		d.log.Warn("Slack: could not say in the thread that the handoff was closed", "err", err)
@@ -107,7 +109,10 @@ func (d *Desk) closeHandoff(ctx context.Context, thread string, user slackgo.Use
 }
 
 // setStatus records a status change of report id by user and shows it on the report's
-// message (msgTS when the store has no record of it).
+// message. The press counts only when it comes from the message the report was posted
+// as, by the same conversation: a button on a message the store has no record of (one
+// posted before the store lost its data, whose receipt number may have been given out
+// again) changes nothing.
 func (d *Desk) setStatus(ctx context.Context, id string, st bot.Status, user slackgo.User, msgTS string) error {
 	rep, ok, err := d.store.Report(ctx, id)
 	if err != nil {
@@ -117,19 +122,20 @@ func (d *Desk) setStatus(ctx context.Context, id string, st bot.Status, user sla
 		d.log.Warn("Slack: status button of an unknown report", "report", id)
 		return nil
 	}
-	h, err := d.store.AddStatus(ctx, id, bot.StatusChange{Status: st, By: user.ID, Name: user.Name, At: d.now()})
-	if err != nil {
-		return fmt.Errorf("add status: %w", err)
-	}
 	post, ok, err := d.store.Posted(ctx, id)
 	if err != nil {
 		return fmt.Errorf("look up post: %w", err)
 	}
-	if ok {
-		msgTS = post.Ref
+	if !ok || post.Ref != msgTS || post.Conversation != rep.Conversation {
+		d.log.Warn("Slack: status button of a message that is not the report's post; ignored", "report", id, "ts", msgTS)
+		return nil
+	}
+	h, err := d.store.AddStatus(ctx, id, bot.StatusChange{Status: st, By: user.ID, Name: user.Name, At: d.now()})
+	if err != nil {
+		return fmt.Errorf("add status: %w", err)
 	}
 	d.log.Info("report status changed", "report", id, "status", string(st), "changes", len(h))
-	return d.showStatus(ctx, rep, msgTS, h)
+	return d.showStatus(ctx, rep, post.Ref, h)
 }
 
 // showStatus updates the report's message to show history h, and again while the stored

@@ -149,7 +149,7 @@ func TestHandoffCloseButton(t *testing.T) {
 	if code, body := f.send("interactions", press, secret, time.Now()); code != http.StatusOK {
 		t.Fatalf("close: %d %q", code, body)
 	}
-	want := []bot.Event{{ID: "slack:close:H-9", Conversation: "line:U4af4980629", Kind: bot.DeskCloseEvent, Text: "H-9"}}
+	want := []bot.Event{{ID: "slack:close:H-9", Conversation: "line:U4af4980629", Kind: bot.DeskCloseEvent, Text: "H-9", DeskThread: "H-9"}}
 	if d := cmp.Diff(want, f.engine.Events()); d != "" {
 		t.Fatalf("engine events (-want +got):\n%s", d)
 	}
@@ -195,5 +195,43 @@ func TestStatusButtonReplayed(t *testing.T) {
 	}
 	if n := len(f.slack.Calls("chat.update")); n != 1 {
 		t.Errorf("%d message updates, want 1", n)
+	}
+}
+
+// After the store lost its data, a receipt number may be given to a new report; the
+// status buttons of the old report's message carry that number but are not the new
+// report's message, and change nothing. A press by a user of another workspace in a
+// shared channel (Slack Connect) is refused.
+func TestStatusButtonOfAnotherMessageIgnored(t *testing.T) {
+	f := newFixture(t)
+	id, ts := f.postedReport("R-20221115-0009")
+	const oldTS = "1668470000.000100" // the message posted for R-20221115-0009 before the loss
+	if code, body := f.send("interactions", button(f.slack.Team, channel, "U1SATO", "sato", "deskbot_status:resolved", id, oldTS), secret, time.Now()); code != http.StatusOK {
+		t.Fatalf("press on the old message: %d %q", code, body)
+	}
+	if st, _ := f.store.Statuses(ctx, id); len(st[id]) != 0 {
+		t.Fatalf("a press on another message changed the report: %+v", st[id])
+	}
+	if n := len(f.slack.Calls("chat.update")); n != 0 {
+		t.Fatalf("%d chat.update calls, want none", n)
+	}
+
+	p := button(f.slack.Team, channel, "U9GUEST", "guest", "deskbot_status:resolved", id, ts)
+	p = strings.Replace(p, "%22team_id%22%3A%22"+f.slack.Team, "%22team_id%22%3A%22T0OTHER", 1)
+	if !strings.Contains(p, "T0OTHER") {
+		t.Fatal("the payload was not changed to another user team")
+	}
+	if code, _ := f.send("interactions", p, secret, time.Now()); code != http.StatusForbidden {
+		t.Fatalf("press by another workspace's user: %d, want 403", code)
+	}
+	if st, _ := f.store.Statuses(ctx, id); len(st[id]) != 0 {
+		t.Fatalf("a press by another workspace's user changed the report: %+v", st[id])
+	}
+	// The report's own message still works.
+	if code, _ := f.send("interactions", button(f.slack.Team, channel, "U1SATO", "sato", "deskbot_status:resolved", id, ts), secret, time.Now()); code != http.StatusOK {
+		t.Fatal(code)
+	}
+	if st, _ := f.store.Statuses(ctx, id); len(st[id]) != 1 {
+		t.Fatalf("press on the report's message: %+v, want one change", st[id])
 	}
 }

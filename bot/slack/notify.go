@@ -15,8 +15,9 @@ import (
 // notice id: so a post whose outcome was lost can be found in the channel again.
 const metaEventType = "deskbot_notice"
 
-// ErrThreadPending: a reply's thread is not posted yet; the reply waits for it.
-var ErrThreadPending = errors.New("the thread's opening message is not posted yet")
+// ErrThreadPending: a reply's thread is not posted yet; the reply waits for it. It wraps
+// bot.ErrNotYet, so the worker neither counts nor backs off the wait.
+var ErrThreadPending = fmt.Errorf("the thread's opening message is not posted yet: %w", bot.ErrNotYet)
 
 var _ bot.Notifier = (*Desk)(nil)
 
@@ -43,7 +44,7 @@ func (d *Desk) Notify(ctx context.Context, dl bot.Delivery) error {
 		return d.postDigest(ctx, n)
 	}
 	var thread string
-	if n.Kind == bot.NoticeHandoffMessage || n.Kind == bot.NoticeHandoffClosed {
+	if n.Kind == bot.NoticeHandoffMessage || n.Kind == bot.NoticeHandoffClosed || n.Kind == bot.NoticeDeskNote {
 		root, ok, err := d.store.Posted(ctx, n.Thread)
 		if err != nil {
 			return fmt.Errorf("look up thread: %w", err)
@@ -65,12 +66,19 @@ func (d *Desk) Notify(ctx context.Context, dl bot.Delivery) error {
 		}
 	}
 	if ts == "" {
-		opts := append(msg.options(), slackgo.MsgOptionMetadata(slackgo.SlackMetadata{
-			EventType: metaEventType, EventPayload: map[string]any{"notice_id": n.ID}}))
+		meta := []slackgo.MsgOption{slackgo.MsgOptionMetadata(slackgo.SlackMetadata{
+			EventType: metaEventType, EventPayload: map[string]any{"notice_id": n.ID, "conv": bot.LogID(n.Conversation)}})}
 		if thread != "" {
-			opts = append(opts, slackgo.MsgOptionTS(thread))
+			meta = append(meta, slackgo.MsgOptionTS(thread))
 		}
-		if _, ts, err = d.api.PostMessageContext(ctx, d.channel, opts...); err != nil {
+		_, ts, err = d.api.PostMessageContext(ctx, d.channel, append(msg.options(), meta...)...)
+		if code, _, _ := refusal(err); blocksRefused[code] {
+			// Slack refuses the blocks: the desk gets the notice as plain text rather
+			// than not at all.
+			d.log.ErrorContext(ctx, "Slack refused the desk message's blocks; posting it as plain text", "notice", n.ID, "error", code)
+			_, ts, err = d.api.PostMessageContext(ctx, d.channel, append(plainMessage(n, d.labels()).options(), meta...)...)
+		}
+		if err != nil {
 			return d.failed(ctx, n, "chat.postMessage", err)
 		}
 	}
@@ -101,6 +109,8 @@ func (d *Desk) render(n bot.Notice) (message, error) {
 		return clinicMessage(n), nil
 	case bot.NoticeHandoffClosed:
 		return closedMessage(n), nil
+	case bot.NoticeDeskNote:
+		return deskNote(n), nil
 	}
 	return message{}, fmt.Errorf("unknown notice kind %q", n.Kind)
 }
@@ -148,7 +158,10 @@ func (d *Desk) find(ctx context.Context, n bot.Notice, thread string) (string, e
 			return "", err
 		}
 		for _, m := range msgs {
-			if m.Metadata.EventType == metaEventType && m.Metadata.EventPayload["notice_id"] == n.ID {
+			// The conversation must match too: a receipt number repeated after the store
+			// lost its data must not adopt another clinic's message.
+			if m.Metadata.EventType == metaEventType && m.Metadata.EventPayload["notice_id"] == n.ID &&
+				m.Metadata.EventPayload["conv"] == bot.LogID(n.Conversation) {
 				return m.Timestamp, nil
 			}
 		}
@@ -195,6 +208,10 @@ const (
 	fixScopes  = "give the app the scopes chat:write, files:write and channels:history, then reinstall it"
 	fixMessage = "deskbot built a message Slack refuses: report this as a bug"
 )
+
+// blocksRefused are the errors of a message Slack refuses for its blocks, which then
+// goes as plain text.
+var blocksRefused = map[string]bool{"invalid_blocks": true, "invalid_blocks_format": true}
 
 // fixes are the Slack errors no retry can change, with what an operator does about them.
 var fixes = map[string]string{

@@ -20,8 +20,12 @@ type message struct {
 }
 
 func (m message) options() []slackgo.MsgOption {
-	return []slackgo.MsgOption{slackgo.MsgOptionText(m.text, false), slackgo.MsgOptionBlocks(m.blocks...),
+	opts := []slackgo.MsgOption{slackgo.MsgOptionText(m.text, false),
 		slackgo.MsgOptionDisableLinkUnfurl(), slackgo.MsgOptionDisableMediaUnfurl()}
+	if len(m.blocks) > 0 {
+		opts = append(opts, slackgo.MsgOptionBlocks(m.blocks...))
+	}
+	return opts
 }
 
 // Block Kit's limits, in characters.
@@ -29,8 +33,9 @@ const (
 	maxHeader  = 150
 	maxSection = 3000
 	maxField   = 2000
-	maxText    = 4000 // the notification text: Slack takes more, but nobody reads it
-	maxChanges = 10   // status changes shown on a report
+	maxText    = 4000  // the notification text: Slack takes more, but nobody reads it
+	maxPlain   = 39000 // a plain-text message, under Slack's 40,000
+	maxChanges = 10    // status changes shown on a report
 )
 
 // Action ids of the status buttons; the button's value is the report's receipt number.
@@ -97,8 +102,8 @@ func statusBlocks(reportID string, h []bot.StatusChange) []slackgo.Block {
 func handoffMessage(n bot.Notice) message {
 	blocks := []slackgo.Block{
 		slackgo.NewHeaderBlock(plain(txtHandoffTitle)),
-		labelled(txtHandoffQuestion, escape(n.Text)),
 	}
+	blocks = append(blocks, long(txtHandoffQuestion, n.Text)...)
 	if w := n.Context; w != nil {
 		fields := []*slackgo.TextBlockObject{field(txtContextFlow, w.Flow)}
 		if w.Question != "" {
@@ -117,12 +122,58 @@ func handoffMessage(n bot.Notice) message {
 // clinicMessage is a further message of the clinic, in its handoff's thread.
 func clinicMessage(n bot.Notice) message {
 	return message{
-		text: truncate(fmt.Sprintf(txtClinicFallback, escape(n.Text)), maxText),
-		blocks: []slackgo.Block{
-			labelled(txtClinicSays, escape(n.Text)),
-			slackgo.NewContextBlock("", mrkdwn(when(n.Time))),
-		},
+		text:   truncate(fmt.Sprintf(txtClinicFallback, escape(n.Text)), maxText),
+		blocks: append(long(txtClinicSays, n.Text), slackgo.NewContextBlock("", mrkdwn(when(n.Time)))),
 	}
+}
+
+// plainMessage is a notice as plain text only, for when Slack refuses its blocks: all of
+// it, escaped, with no buttons.
+func plainMessage(n bot.Notice, l bot.Labels) message {
+	var b strings.Builder
+	switch {
+	case n.Report != nil:
+		r := *n.Report
+		fmt.Fprintf(&b, "%s\n", fmt.Sprintf(txtReportFallback, r.ID, escape(r.Facility), escape(r.Prefecture)))
+		cats := make([]string, len(r.Categories))
+		for i, c := range r.Categories {
+			cats[i] = l.Category(c)
+		}
+		fs := []bot.Field{{Label: "区分", Value: strings.Join(cats, "・")}, {Label: "医療機関コード", Value: r.Code},
+			{Label: "種別", Value: l.FacilityType(r.FacilityType)}, {Label: "連絡先", Value: r.Contact}, {Label: "詳細", Value: r.Details}}
+		fs = append(append(fs, r.Answers...), r.Checklist...)
+		b.WriteString(bullets(fs))
+	case n.Kind == bot.NoticeHandoff:
+		fmt.Fprintf(&b, txtHandoffFallback, escape(n.Text))
+	case n.Kind == bot.NoticeHandoffClosed:
+		fmt.Fprintf(&b, txtHandoffClosed, when(n.Time))
+	default:
+		fmt.Fprintf(&b, txtClinicFallback, escape(n.Text))
+	}
+	return message{text: truncate(b.String(), maxPlain)}
+}
+
+// deskNote is a note in a thread about the desk's message for the clinic: n.Text is one
+// of the sender's note codes (line.NoteBlocked, …).
+func deskNote(n bot.Notice) message {
+	code, status, _ := strings.Cut(n.Text, ":")
+	var t string
+	switch code {
+	case "line-blocked":
+		t = txtLINEBlocked
+	case "line-expired":
+		t = txtLINEExpired
+	default:
+		t = fmt.Sprintf(txtLINERefused, cmpOr(status, "?"))
+	}
+	return message{text: t, blocks: []slackgo.Block{slackgo.NewSectionBlock(mrkdwn(":warning: "+t), nil, nil)}}
+}
+
+func cmpOr(a, b string) string {
+	if a != "" {
+		return a
+	}
+	return b
 }
 
 // closedMessage says, in the thread, that the clinic closed the handoff.
@@ -137,6 +188,34 @@ func labelled(label, text string) *slackgo.SectionBlock {
 		text = txtNone
 	}
 	return slackgo.NewSectionBlock(mrkdwn(truncate("*"+label+"*\n"+text, maxSection)), nil, nil)
+}
+
+// long is text the clinic wrote, escaped, under a bold label, in as many sections as it
+// takes: nothing of a long message is cut (LINE lets a clinic write 5,000 characters,
+// and escaping may grow them).
+func long(label, text string) []slackgo.Block {
+	if strings.TrimSpace(text) == "" {
+		return []slackgo.Block{labelled(label, "")}
+	}
+	var blocks []slackgo.Block
+	head := "*" + label + "*\n"
+	var part strings.Builder
+	size := utf8.RuneCountInString(head)
+	flush := func() {
+		blocks = append(blocks, slackgo.NewSectionBlock(mrkdwn(head+part.String()), nil, nil))
+		head, size = "", 0
+		part.Reset()
+	}
+	for _, r := range text {
+		e := escape(string(r))
+		if n := utf8.RuneCountInString(e); size+n > maxSection {
+			flush()
+		}
+		part.WriteString(e)
+		size += utf8.RuneCountInString(e)
+	}
+	flush()
+	return blocks
 }
 
 // field is a section field: a bold label over the escaped value.

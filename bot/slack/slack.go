@@ -54,9 +54,11 @@ type Engine interface {
 	Handle(ctx context.Context, ev bot.Event) ([]bot.Message, error)
 }
 
-// Pusher sends messages to a clinic outside a reply: *line.Sender.
+// Pusher sends messages to a clinic outside a reply: *line.Sender. deskThread is the
+// notice id of the desk thread the messages answer, where the pusher tells the desk
+// when they cannot be delivered.
 type Pusher interface {
-	Push(conv string, msgs []bot.Message)
+	Push(conv, deskThread string, msgs []bot.Message)
 }
 
 // api is the part of the Slack Web API the desk calls; *slackgo.Client has it.

@@ -30,7 +30,13 @@ const (
 	txtHandoffClosed   = "クリニックが相談を終了しました（%s）。"
 
 	txtHandoffCloseButton = "相談を終了"
-	txtHandoffClosedBy    = "<@%s> が相談を終了しました（%s）。クリニックにお知らせしました。"
+
+	txtLINEBlocked     = "LINEに届きませんでした：ブロックされています（クリニックが公式アカウントをブロックしたか、友だちから削除しました）。別の方法でご連絡ください。"
+	txtLINERefused     = "LINEに届きませんでした：LINEが受け付けませんでした（HTTP %s）。"
+	txtLINEExpired     = "LINEに届きませんでした：長時間LINEにつながりませんでした。別の方法でご連絡ください。"
+	txtFileText        = "添付ファイルはLINEに送れないため、本文だけをクリニックに届けました。ファイルの内容は文章でお送りください。"
+	txtFileOnly        = "添付ファイルはLINEに送れないため、クリニックには何も届いていません。内容を文章でお送りください。"
+	txtHandoffClosedBy = "<@%s> が相談を終了しました（%s）。クリニックにお知らせしました。"
 
 	txtTotalsTitle    = "集計 %s：%d 件"
 	txtByCategory     = "障害の種類別（複数選択は重複して数えます）"

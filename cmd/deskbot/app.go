@@ -32,6 +32,9 @@ usage:
   deskbot export --format png|svg --out DIR [--period P] [--share]
                                  the desk's charts, one file per chart; --share shows
                                  a prefecture's counts below 3 as 「3件未満」
+  deskbot outbox list|show ID|redrive ID|--all
+                                 what is parked for the desk or a clinic, and why;
+                                 put a parked notice back in the outbox, once
   deskbot line richmenu --image FILE [--chat-bar TEXT]
                                  make the main menu the LINE channel's rich menu
 
@@ -40,6 +43,7 @@ Every flag is also an environment variable; "deskbot serve -h" lists them.
 
 // run is the whole program, from arguments to exit code; main only adds the process.
 func run(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) int {
+	stdout, stderr = newRedactor(stdout, getenv, args), newRedactor(stderr, getenv, args)
 	cmd := "serve"
 	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
 		cmd, args = args[0], args[1:]
@@ -78,6 +82,13 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 			return 2
 		}
 		err = withApp(ctx, "export", args, getenv, stderr, func(a *app, _ []string) error { return export(ctx, a, opts, stdout) })
+	case "outbox":
+		verb, id, rest, aerr := outboxArgs(args)
+		if aerr != nil {
+			fmt.Fprintf(stderr, "deskbot outbox: %v\n\n%s", aerr, usage)
+			return 2
+		}
+		err = withApp(ctx, "outbox", rest, getenv, stderr, func(a *app, _ []string) error { return outboxCmd(ctx, a, verb, id, stdout) })
 	case "line":
 		if len(args) == 0 || args[0] != "richmenu" {
 			fmt.Fprint(stderr, usage)
@@ -124,6 +135,10 @@ type Store interface {
 	bot.DigestQueue
 	slack.Store
 	Ping(ctx context.Context) error
+	AddNotices(ctx context.Context, ns ...bot.Notice) error
+	DeadLetters(ctx context.Context) ([]store.DeadLetter, error)
+	Pending(ctx context.Context) (int, error)
+	Redrive(ctx context.Context, id string) (int, error)
 }
 
 // withApp loads and validates the configuration, wires the app, runs fn and closes what
@@ -181,12 +196,24 @@ func newApp(cfg *Config, name string, stderr io.Writer) (*app, error) {
 		if name == "serve" {
 			log.Warn("REDIS_URL is not set: using the embedded in-memory store; state is lost on restart and instances do not share it")
 		}
-		a.store = store.NewMemory(nil)
+		m := store.NewMemory(nil)
+		if name == "serve" {
+			m.FloorReceipts() // a restart must not give the numbers of the last run again
+		}
+		a.store = m
 	}
 	var deliver bot.Deliver
 	if cfg.LineConfigured() {
 		a.line = line.NewSender(cfg.LineAccessToken, cfg.LineAPIBaseURL, nil, log)
+		// What LINE does not take at once is retried from the outbox, as long as notices.
+		a.line.Queue, a.line.Marks, a.line.Horizon = a.store, a.store, cfg.DeliveryHorizon
 		deliver = a.line.Deliver
+	}
+	var grace time.Duration
+	if a.line != nil {
+		// A receipt is committed with its push, which the outbox sends unless the sender
+		// has marked it sent by then: a process lost after the commit loses no receipt.
+		grace = pushGrace
 	}
 	var clockOf func(string) (time.Time, bool)
 	if name == "serve" && cfg.WebEnabled() {
@@ -195,7 +222,7 @@ func newApp(cfg *Config, name string, stderr io.Writer) (*app, error) {
 		deliver, clockOf = a.web.Deliver(deliver), a.web.ClockOf
 	}
 	a.engine = bot.NewEngine(bot.Config{Store: a.store, Brain: a.brain, Deliver: deliver, Now: cfg.Clock(), ClockOf: clockOf,
-		TTL: cfg.SessionTTL, Log: log, Observe: observeTurn})
+		TTL: cfg.SessionTTL, Log: log, Observe: observeTurn, PushGrace: grace})
 	return a, nil
 }
 
@@ -205,6 +232,10 @@ type appEngine struct{ a *app }
 func (e appEngine) Handle(ctx context.Context, ev bot.Event) ([]bot.Message, error) {
 	return e.a.engine.Handle(ctx, ev)
 }
+
+// pushGrace is how long the outbox leaves a receipt to the sender's reply before it
+// pushes it itself: the sender's reply window (25 s) and a push, with room.
+const pushGrace = time.Minute
 
 // close releases what newApp opened, after the server and workers stopped.
 func (a *app) close() {

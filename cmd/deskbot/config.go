@@ -45,50 +45,92 @@ type Config struct {
 	Web      string
 	WebToken string
 
+	// DeliveryHorizon is how long a notice for the desk or a message for a clinic is
+	// retried through transient failures before it is parked.
+	DeliveryHorizon time.Duration
+	// RequirePersistence refuses to start on a Redis without AOF or RDB persistence.
+	RequirePersistence bool
+
 	// Set from Now by Validate: the fixed clock, zero for the real one.
 	fixedNow time.Time
 }
 
-// setting ties one Config field to its environment variable and flag.
+// setting ties one Config field to its environment variable and flag. A secret's value
+// is never printed: usage and errors show "(set)" for it.
 type setting struct {
 	env, flag, def, usage string
 	dst                   *string
+	secret                bool
 }
 
-func (c *Config) settings(ttl, level *string) []setting {
+// raw holds the settings read as text before they are parsed.
+type raw struct{ ttl, level, horizon, persistence string }
+
+func (c *Config) settings(r *raw) []setting {
 	return []setting{
-		{"DESKBOT_ADDR", "addr", ":8080", "listen address", &c.Addr},
-		{"REDIS_URL", "redis-url", "", "redis://… single node; unset: embedded in-memory store", &c.RedisURL},
-		{"REDIS_CLUSTER_ADDRS", "redis-cluster-addrs", "", "host:port,host:port,… of a Redis Cluster", &c.RedisClusterAddrs},
-		{"LINE_CHANNEL_SECRET", "line-channel-secret", "", "LINE channel secret", &c.LineChannelSecret},
-		{"LINE_CHANNEL_ACCESS_TOKEN", "line-channel-access-token", "", "LINE channel access token", &c.LineAccessToken},
-		{"LINE_API_BASE_URL", "line-api-base-url", "", "base URL of the LINE Messaging API (default: LINE's)", &c.LineAPIBaseURL},
-		{"SLACK_BOT_TOKEN", "slack-bot-token", "", "Slack bot token", &c.SlackBotToken},
-		{"SLACK_SIGNING_SECRET", "slack-signing-secret", "", "Slack signing secret", &c.SlackSigningSecret},
-		{"SLACK_DESK_CHANNEL", "slack-desk-channel", "", "Slack channel ID of the desk", &c.SlackDeskChannel},
-		{"SLACK_API_URL", "slack-api-url", "", "base URL of the Slack API, ending in /api/ (default: Slack's)", &c.SlackAPIURL},
-		{"DESKBOT_KB", "kb", "", "directory laid over the embedded knowledge base and flow texts", &c.KBDir},
-		{"DESKBOT_NOW", "now", "", "fixed now, RFC 3339, for rehearsals and tests", &c.Now},
-		{"DESKBOT_WEB", "web", "", "the browser emulator at / and /emulator: 1 or 0 (default: on when no LINE secret is set)", &c.Web},
-		{"DESKBOT_WEB_TOKEN", "web-token", "", "token the emulator requires; without one, beside real channels it answers loopback only", &c.WebToken},
-		{"DESKBOT_SESSION_TTL", "session-ttl", "168h", "idle session lifetime", ttl},
-		{"DESKBOT_LOG_LEVEL", "log-level", "info", "debug, info, warn or error", level},
-		{"DESKBOT_DIGEST", "digest", "", "when the weekly chart digest is posted to the desk, e.g. mon 09:00 (Japan time)", &c.Digest},
+		{"DESKBOT_ADDR", "addr", ":8080", "listen address", &c.Addr, false},
+		{"REDIS_URL", "redis-url", "", "redis://… single node; unset: embedded in-memory store", &c.RedisURL, true},
+		{"REDIS_CLUSTER_ADDRS", "redis-cluster-addrs", "", "host:port,host:port,… of a Redis Cluster", &c.RedisClusterAddrs, false},
+		{"LINE_CHANNEL_SECRET", "line-channel-secret", "", "LINE channel secret", &c.LineChannelSecret, true},
+		{"LINE_CHANNEL_ACCESS_TOKEN", "line-channel-access-token", "", "LINE channel access token", &c.LineAccessToken, true},
+		{"LINE_API_BASE_URL", "line-api-base-url", "", "base URL of the LINE Messaging API (default: LINE's)", &c.LineAPIBaseURL, false},
+		{"SLACK_BOT_TOKEN", "slack-bot-token", "", "Slack bot token", &c.SlackBotToken, true},
+		{"SLACK_SIGNING_SECRET", "slack-signing-secret", "", "Slack signing secret", &c.SlackSigningSecret, true},
+		{"SLACK_DESK_CHANNEL", "slack-desk-channel", "", "Slack channel ID of the desk", &c.SlackDeskChannel, false},
+		{"SLACK_API_URL", "slack-api-url", "", "base URL of the Slack API, ending in /api/ (default: Slack's)", &c.SlackAPIURL, false},
+		{"DESKBOT_KB", "kb", "", "directory laid over the embedded knowledge base and flow texts", &c.KBDir, false},
+		{"DESKBOT_NOW", "now", "", "fixed now, RFC 3339, for rehearsals and tests", &c.Now, false},
+		{"DESKBOT_WEB", "web", "", "the browser emulator at / and /emulator: 1 or 0 (default: on when no LINE secret is set)", &c.Web, false},
+		{"DESKBOT_WEB_TOKEN", "web-token", "", "token the emulator requires; without one, beside real channels it answers loopback only", &c.WebToken, true},
+		{"DESKBOT_DIGEST", "digest", "", "when the weekly chart digest is posted to the desk, e.g. mon 09:00 (Japan time)", &c.Digest, false},
+		{"DESKBOT_SESSION_TTL", "session-ttl", "168h", "idle session lifetime", &r.ttl, false},
+		{"DESKBOT_LOG_LEVEL", "log-level", "info", "debug, info, warn or error", &r.level, false},
+		{"DESKBOT_DELIVERY_HORIZON", "delivery-horizon", "24h", "how long a desk notice or a message for a clinic is retried through outages before it is parked", &r.horizon, false},
+		{"DESKBOT_REQUIRE_PERSISTENCE", "require-persistence", "", "1: refuse to start when Redis has no AOF or RDB persistence", &r.persistence, false},
 	}
 }
+
+// secretNames are the environment variables whose values are secrets.
+func secretNames() []string {
+	var out []string
+	for _, s := range new(Config).settings(&raw{}) {
+		if s.secret {
+			out = append(out, s.env)
+		}
+	}
+	return out
+}
+
+// secretValue is a flag.Value that keeps a secret and shows only whether it is set, so
+// usage text (-h, a bad flag) never prints it.
+type secretValue struct{ dst *string }
+
+func (v secretValue) String() string {
+	if v.dst == nil || *v.dst == "" {
+		return ""
+	}
+	return "(set)"
+}
+
+func (v secretValue) Set(s string) error { *v.dst = s; return nil }
 
 // LoadConfig reads the environment (through getenv) and then the flags in args. It
 // returns the flags' remaining arguments. Problems of value are left to Validate, so all
 // of them are reported at once.
 func LoadConfig(name string, args []string, getenv func(string) string, out io.Writer) (*Config, []string, error) {
 	c := &Config{}
-	var ttl, level string
+	var r raw
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
 	fs.SetOutput(out)
-	for _, s := range c.settings(&ttl, &level) {
+	for _, s := range c.settings(&r) {
 		v := s.def
 		if e := getenv(s.env); e != "" {
 			v = e
+		}
+		if s.secret {
+			*s.dst = v
+			fs.Var(secretValue{s.dst}, s.flag, s.usage+" ($"+s.env+")")
+			continue
 		}
 		fs.StringVar(s.dst, s.flag, v, s.usage+" ($"+s.env+")")
 	}
@@ -96,18 +138,34 @@ func LoadConfig(name string, args []string, getenv func(string) string, out io.W
 		return nil, nil, err
 	}
 	var errs []error
-	d, err := time.ParseDuration(ttl)
-	switch {
-	case err != nil:
-		errs = append(errs, fmt.Errorf("DESKBOT_SESSION_TTL %q: not a duration like 168h", ttl))
-	case d < time.Minute || d > 90*24*time.Hour:
-		errs = append(errs, fmt.Errorf("DESKBOT_SESSION_TTL %s: must be between 1m and 2160h", d))
+	var err error
+	c.SessionTTL, err = duration("DESKBOT_SESSION_TTL", r.ttl, time.Minute, 90*24*time.Hour)
+	errs = append(errs, err)
+	if err := c.LogLevel.UnmarshalText([]byte(r.level)); err != nil {
+		errs = append(errs, fmt.Errorf("DESKBOT_LOG_LEVEL %q: want debug, info, warn or error", r.level))
 	}
-	c.SessionTTL = d
-	if err := c.LogLevel.UnmarshalText([]byte(level)); err != nil {
-		errs = append(errs, fmt.Errorf("DESKBOT_LOG_LEVEL %q: want debug, info, warn or error", level))
+	c.DeliveryHorizon, err = duration("DESKBOT_DELIVERY_HORIZON", r.horizon, time.Minute, 30*24*time.Hour)
+	errs = append(errs, err)
+	switch r.persistence {
+	case "", "0", "false":
+	case "1", "true":
+		c.RequirePersistence = true
+	default:
+		errs = append(errs, fmt.Errorf("DESKBOT_REQUIRE_PERSISTENCE %q: want 1 or 0", r.persistence))
 	}
 	return c, fs.Args(), errors.Join(errs...)
+}
+
+// duration parses the setting name's value v, a duration between lo and hi.
+func duration(name, v string, lo, hi time.Duration) (time.Duration, error) {
+	d, err := time.ParseDuration(v)
+	switch {
+	case err != nil:
+		return d, fmt.Errorf("%s %q: not a duration like 24h", name, v)
+	case d < lo || d > hi:
+		return d, fmt.Errorf("%s %s: must be between %v and %v", name, d, lo, hi)
+	}
+	return d, nil
 }
 
 // Validate checks the settings against each other and the world, and lists every problem.

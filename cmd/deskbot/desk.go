@@ -78,6 +78,9 @@ func (a *app) reportLabels() bot.Labels {
 // conversation's pseudonym, never with its text.
 type logPusher struct{ log *slog.Logger }
 
-func (p logPusher) Push(conv string, msgs []bot.Message) {
+func (p logPusher) Push(conv, _ string, msgs []bot.Message) {
 	p.log.Warn("desk reply not sent: LINE is not configured", "conv", bot.LogID(conv), "messages", len(msgs))
 }
+
+// isLINEKind reports whether notices of kind k are messages for a clinic on LINE.
+func isLINEKind(k bot.NoticeKind) bool { return k == bot.NoticeLINEPush }

@@ -24,7 +24,7 @@ func TestServeOnRedis(t *testing.T) {
 	base, stop := startServer(t, env("REDIS_URL", srv.URL,
 		"LINE_CHANNEL_SECRET", "s3cret", "LINE_CHANNEL_ACCESS_TOKEN", "tok", "LINE_API_BASE_URL", api.URL))
 	follow := func(id string) int {
-		body := []byte(`{"destination":"Ubot","events":[{"type":"follow","mode":"active","timestamp":1668474000000,` +
+		body := []byte(`{"destination":"Ubot","events":[{"type":"follow","mode":"active","timestamp":` + nowMillis() + `,` +
 			`"source":{"type":"user","userId":"U1"},"webhookEventId":"` + id + `","deliveryContext":{"isRedelivery":false},` +
 			`"replyToken":"r-` + id + `","follow":{"isUnblocked":false}}]}`)
 		req, _ := http.NewRequest("POST", base+"/webhooks/line", bytes.NewReader(body))

@@ -26,6 +26,9 @@ import (
 // gracefully: in-flight requests finish, the worker stops between deliveries. When
 // listening is not nil it is told the bound address (tests listen on port 0).
 func serve(ctx context.Context, a *app, listening func(net.Addr)) error {
+	if err := a.checkPersistence(ctx); err != nil {
+		return err
+	}
 	var notifier bot.Notifier = logNotifier{a.log}
 	var desk *slack.Desk
 	if a.cfg.SlackConfigured() {
@@ -35,10 +38,13 @@ func serve(ctx context.Context, a *app, listening func(net.Addr)) error {
 		}
 		defer desk.Close() // after the server and the worker stopped: CSV uploads finish
 		notifier = desk
+		// Slack accepts the token again: what was parked for the desk is posted now.
+		a.redriveDesk(ctx)
 	}
 	if a.web != nil {
 		notifier = a.web.Notifier(notifier) // rehearsals stay in the emulator's desk pane
 	}
+	outboxMetrics.Store(&a.store)
 	ln, err := net.Listen("tcp", a.cfg.Addr)
 	if err != nil {
 		return fmt.Errorf("listen: %w", err)
@@ -55,8 +61,11 @@ func serve(ctx context.Context, a *app, listening func(net.Addr)) error {
 	workCtx, stopWork := context.WithCancel(context.WithoutCancel(ctx))
 	var wg sync.WaitGroup
 	host, _ := os.Hostname()
+	if a.line != nil {
+		notifier = bot.Notifiers{Default: notifier, ByKind: map[bot.NoticeKind]bot.Notifier{bot.NoticeLINEPush: a.line}}
+	}
 	worker := &bot.Worker{Outbox: a.store, Notifier: notifier, Name: fmt.Sprintf("%s-%d", host, os.Getpid()),
-		Log: a.log, Observe: observeDelivery}
+		Horizon: a.cfg.DeliveryHorizon, Log: a.log, Observe: observeDelivery}
 	wg.Go(func() { worker.Run(workCtx) })
 	wg.Go(func() { a.sweep(workCtx) })
 	if sc := a.cfg.DigestSchedule; sc != nil {
@@ -95,6 +104,66 @@ func serve(ctx context.Context, a *app, listening func(net.Addr)) error {
 		err = nil
 	}
 	return err
+}
+
+// checkPersistence warns, or refuses to start when DESKBOT_REQUIRE_PERSISTENCE is set,
+// when the store would lose its data on a restart: Redis without AOF or RDB, or the
+// embedded memory store.
+func (a *app) checkPersistence(ctx context.Context) error {
+	const risk = "a restart of Redis loses the notices waiting for the desk and the messages waiting for clinics, the sessions, the report archive and its status history"
+	p, ok := a.store.(interface {
+		Persistence(ctx context.Context) (bool, string, error)
+	})
+	if !ok {
+		if a.cfg.RequirePersistence {
+			return errors.New("DESKBOT_REQUIRE_PERSISTENCE is set, but REDIS_URL is not: the embedded store keeps nothing over a restart")
+		}
+		return nil
+	}
+	ctx, cancel := context.WithTimeout(ctx, 3*time.Second)
+	defer cancel()
+	persistent, detail, err := p.Persistence(ctx)
+	switch {
+	case err != nil && a.cfg.RequirePersistence:
+		return fmt.Errorf("DESKBOT_REQUIRE_PERSISTENCE is set and Redis's persistence cannot be checked: %w", err)
+	case err != nil:
+		a.log.Warn("Redis persistence could not be checked", "err", err)
+	case !persistent && a.cfg.RequirePersistence:
+		return fmt.Errorf("DESKBOT_REQUIRE_PERSISTENCE is set and Redis has neither AOF nor RDB persistence (%s): %s; turn on appendonly yes", detail, risk)
+	case !persistent:
+		a.log.Warn("Redis has neither AOF nor RDB persistence: "+risk+"; turn on appendonly yes (receipt numbers stay unique regardless)", "redis", detail)
+	default:
+		a.log.Info("Redis persistence", "redis", detail)
+	}
+	return nil
+}
+
+// redriveDesk puts the notices parked for the desk back in the outbox, once Slack
+// accepts the token: most were refused for a setting since fixed. Messages parked for
+// clinics stay parked (LINE refused them for good; the desk was told).
+func (a *app) redriveDesk(ctx context.Context) {
+	dead, err := a.store.DeadLetters(ctx)
+	if err != nil {
+		a.log.Warn("parked notices could not be read for a redrive", "err", err)
+		return
+	}
+	done := map[string]bool{}
+	n := 0
+	for _, d := range dead {
+		if isLINEKind(d.Notice.Kind) || done[d.Notice.ID] {
+			continue
+		}
+		done[d.Notice.ID] = true
+		k, err := a.store.Redrive(ctx, d.Notice.ID)
+		if err != nil {
+			a.log.Warn("parked notice not redriven", "notice", d.Notice.ID, "err", err)
+			continue
+		}
+		n += k
+	}
+	if n > 0 {
+		a.log.Info("parked desk notices put back in the outbox", "notices", n)
+	}
 }
 
 // routes is the HTTP contract of DESIGN.md; desk is nil when Slack is not configured.
@@ -212,6 +281,10 @@ type logNotifier struct{ log *slog.Logger }
 
 func (n logNotifier) Notify(ctx context.Context, d bot.Delivery) error {
 	no := d.Notice
+	if no.Kind == bot.NoticeLINEPush {
+		// Queued while LINE was configured: kept for `deskbot outbox`, not dropped.
+		return fmt.Errorf("%w: LINE is not configured", bot.ErrPermanent)
+	}
 	attrs := []slog.Attr{slog.String("id", no.ID), slog.String("kind", string(no.Kind))}
 	if no.Report != nil {
 		attrs = append(attrs, slog.String("categories", strings.Join(no.Report.Categories, ",")))

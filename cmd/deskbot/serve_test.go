@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -96,7 +97,7 @@ func TestServeEndpoints(t *testing.T) {
 func TestServeLINE(t *testing.T) {
 	api := bottest.NewLINEAPI(t)
 	base, stop := startServer(t, env("LINE_CHANNEL_SECRET", "s3cret", "LINE_CHANNEL_ACCESS_TOKEN", "tok", "LINE_API_BASE_URL", api.URL))
-	body := []byte(`{"destination":"Ubot","events":[{"type":"follow","mode":"active","timestamp":1668474000000,` +
+	body := []byte(`{"destination":"Ubot","events":[{"type":"follow","mode":"active","timestamp":` + nowMillis() + `,` +
 		`"source":{"type":"user","userId":"U1"},"webhookEventId":"01GH0001","deliveryContext":{"isRedelivery":false},` +
 		`"replyToken":"r1","follow":{"isUnblocked":false}}]}`)
 	post := func(sig string) int {
@@ -268,3 +269,7 @@ func TestServeEmulator(t *testing.T) {
 		resp.Body.Close()
 	}
 }
+
+// nowMillis is the current time as a LINE event timestamp: the webhook refuses events
+// older than its dedupe window.
+func nowMillis() string { return strconv.FormatInt(time.Now().UnixMilli(), 10) }

@@ -28,6 +28,8 @@ type Store interface {
 	ReportsFor(ctx context.Context, q store.ReportQuery) ([]bot.Report, error)
 	DeadLetters(ctx context.Context) ([]store.DeadLetter, error)
 	Pending(ctx context.Context) (int, error)
+	AddNotices(ctx context.Context, ns ...bot.Notice) error
+	Redrive(ctx context.Context, id string) (int, error)
 }
 
 // Harness is one fresh, empty store and the means to let its time pass.
@@ -64,6 +66,9 @@ func Run(t *testing.T, newHarness func(t *testing.T) Harness) {
 		{"Reports", testReports},
 		{"ReportQueries", testReportQueries},
 		{"DeadLetters", testDeadLetters},
+		{"RetryNotCounted", testRetryNotCounted},
+		{"AddNotices", testAddNotices},
+		{"Redrive", testRedrive},
 		{"Inbox", testInbox},
 		{"Lease", testLease},
 		{"LeasedCommit", testLeasedCommit},
@@ -618,5 +623,91 @@ func testDeadLetters(t *testing.T, h Harness) {
 	}
 	if n, err := h.Store.Pending(ctx); err != nil || n != 0 {
 		t.Fatalf("Pending after park and ack = %d, %v; want 0", n, err)
+	}
+}
+
+// A retry handed back with its attempt lowered by one (a rate limit, a wait) is not
+// counted: the next claim gives the same attempt again. Every claim says when the notice
+// was queued, by the store's clock.
+func testRetryNotCounted(t *testing.T, h Harness) {
+	conv := "line:Uuncounted"
+	before := h.Now()
+	commit(t, h.Store, bot.Commit{Session: &bot.Session{Conversation: conv}, Delete: true, Notices: notices(conv, "u1")})
+	ds := claimAll(t, h.Store)
+	if len(ds) != 1 || ds[0].Attempt != 1 {
+		t.Fatalf("claimed %+v, want u1 at attempt 1", ds)
+	}
+	if q := ds[0].Queued; q.Before(before.Add(-time.Second)) || q.After(h.Now().Add(time.Second)) {
+		t.Errorf("queued %v, want about %v", q, before)
+	}
+	for range 3 {
+		d := ds[0]
+		d.Attempt--
+		if err := h.Store.Retry(ctx, d, h.Now().Add(-time.Second)); err != nil {
+			t.Fatal(err)
+		}
+		if ds = claimAll(t, h.Store); len(ds) != 1 || ds[0].Attempt != 1 {
+			t.Fatalf("after an uncounted retry: claimed %+v, want u1 at attempt 1", ds)
+		}
+	}
+	if err := h.Store.Retry(ctx, ds[0], h.Now().Add(-time.Second)); err != nil {
+		t.Fatal(err)
+	}
+	if ds = claimAll(t, h.Store); len(ds) != 1 || ds[0].Attempt != 2 {
+		t.Fatalf("after a counted retry: claimed %+v, want u1 at attempt 2", ds)
+	}
+}
+
+// AddNotices queues notices outside a Commit; adding one again while it is queued
+// changes nothing.
+func testAddNotices(t *testing.T, h Harness) {
+	ns := notices("line:Uadd", "a1", "a2")
+	for range 2 {
+		if err := h.Store.AddNotices(ctx, ns...); err != nil {
+			t.Fatal(err)
+		}
+	}
+	ds := claimAll(t, h.Store)
+	var got []bot.Notice
+	for _, d := range ds {
+		got = append(got, d.Notice)
+	}
+	if d := cmp.Diff(ns, got, timeEqual); d != "" {
+		t.Fatalf("claimed notices differ (-want +got):\n%s", d)
+	}
+}
+
+// Redrive puts a parked notice back once, as new; a second redrive moves nothing.
+func testRedrive(t *testing.T, h Harness) {
+	conv := "line:Uredrive"
+	commit(t, h.Store, bot.Commit{Session: &bot.Session{Conversation: conv}, Delete: true, Notices: notices(conv, "r1", "r2", "r3")})
+	ds := claimAll(t, h.Store)
+	for _, d := range ds {
+		if err := h.Store.Park(ctx, d, "channel_not_found"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if n, err := h.Store.Redrive(ctx, "r2"); err != nil || n != 1 {
+		t.Fatalf("Redrive(r2) = %d, %v; want 1", n, err)
+	}
+	if n, err := h.Store.Redrive(ctx, "r2"); err != nil || n != 0 {
+		t.Fatalf("second Redrive(r2) = %d, %v; want 0", n, err)
+	}
+	re := claimAll(t, h.Store)
+	if len(re) != 1 || re[0].ID != "r2" || re[0].Attempt != 1 || re[0].Text != "質問 r2" {
+		t.Fatalf("after redrive: claimed %+v, want r2 at attempt 1", re)
+	}
+	dead, _ := h.Store.DeadLetters(ctx)
+	if len(dead) != 2 {
+		t.Fatalf("%d dead letters after redriving one of 3, want 2", len(dead))
+	}
+	if n, err := h.Store.Redrive(ctx, ""); err != nil || n != 2 {
+		t.Fatalf("Redrive(all) = %d, %v; want 2", n, err)
+	}
+	if dead, _ := h.Store.DeadLetters(ctx); len(dead) != 0 {
+		t.Fatalf("dead letters after redriving all: %+v", dead)
+	}
+	if re := claimAll(t, h.Store); len(re) != 2 || re[0].ID != "r1" || re[1].ID != "r3" {
+		t.Fatalf("after redriving all: claimed %+v, want r1 and r3", re)
 	}
 }

@@ -90,6 +90,7 @@ func NewChannel(t testing.TB, brain bot.Brain, st Store, now func() time.Time) *
 		TTL: 168 * time.Hour, Log: log, Deliver: c.sender.Deliver})}
 	h := line.NewHandler(secret, c.engine, c.sender, log)
 	h.LoadingAfter = 0
+	h.Now = now // events carry the transcript's clock
 	c.srv = httptest.NewServer(h)
 	t.Cleanup(func() { c.srv.Close(); c.sender.Close() })
 	return c
@@ -139,7 +140,7 @@ func (c *Channel) Act(t testing.TB, l transcript.Line) string {
 			t.Fatal(err)
 		}
 		if len(m) > 0 {
-			c.sender.Push(ev.Conversation, m)
+			c.sender.Push(ev.Conversation, c.thread, m)
 		}
 		msgs = m
 	default:
