@@ -248,10 +248,11 @@ if not s[1] then expired = redis.call('EXISTS', KEYS[5]) end
 return {n, 2, s[1], s[2], seen, expired}
 `)
 
-// Begin implements bot.HotPath. The announcement in the waiting index and the script go
-// in one pipeline, in that order: one round trip on a single node, where Redis runs them
-// in order, so a crash between leaves an announcement without an event, as Enqueue
-// does. (A cluster runs the two on their own nodes; see README, Performance.)
+// Begin implements bot.HotPath. The conversation is announced in the waiting index
+// before the event is queued, as Enqueue does, so a crash between leaves an announcement
+// without an event, never an event nobody will look for. On a single node the two go in
+// one pipeline, which Redis runs in order: one round trip. On a cluster they are two, one
+// after the other.
 func (r *Redis) Begin(ctx context.Context, ev bot.Event, holder string, leaseTTL time.Duration) (bot.Begun, error) {
 	b, err := json.Marshal(ev)
 	if err != nil {
@@ -262,19 +263,28 @@ func (r *Redis) Begin(ctx context.Context, ev bot.Event, holder string, leaseTTL
 	if ev.ID != "" {
 		ks = append(ks, r.k.event(conv, ev.ID))
 	}
-	cmds := r.runScripts(ctx, []scriptCall{
-		{announceScript, []string{r.k.waiting(conv)}, []any{conv}},
-		{beginScript, ks, []any{b, ms(inboxTTL), holder, ms(leaseTTL)}},
-	})
-	if err := cmds[0].Err(); err != nil {
-		if cmds[1].Err() == nil {
-			// Queued but not announced (a cluster node failed): give the lease back; the
-			// caller answers with an error and the redelivery is applied once.
-			r.Unlease(context.WithoutCancel(ctx), conv, holder)
+	announce := scriptCall{announceScript, []string{r.k.waiting(conv)}, []any{conv}}
+	begin := scriptCall{beginScript, ks, []any{b, ms(inboxTTL), holder, ms(leaseTTL)}}
+	var cmd *redis.Cmd
+	if _, cluster := r.rdb.(*redis.ClusterClient); cluster {
+		// The index shard and the conversation live on different nodes, which a pipeline
+		// would run in parallel: announce first, then queue.
+		if err := r.runScripts(ctx, []scriptCall{announce})[0].Err(); err != nil {
+			return bot.Begun{}, storeErr("announce waiting", err)
 		}
-		return bot.Begun{}, storeErr("announce waiting", err)
+		cmd = r.runScripts(ctx, []scriptCall{begin})[0]
+	} else {
+		cmds := r.runScripts(ctx, []scriptCall{announce, begin})
+		if err := cmds[0].Err(); err != nil {
+			// Redis ran the script after the failed announcement (it is not MULTI): hand
+			// back the lease it may have taken; the caller answers with an error, and the
+			// event, queued or not, is applied once.
+			r.Unlease(context.WithoutCancel(ctx), conv, holder)
+			return bot.Begun{}, storeErr("announce waiting", err)
+		}
+		cmd = cmds[1]
 	}
-	res, err := cmds[1].Slice()
+	res, err := cmd.Slice()
 	if err != nil {
 		return bot.Begun{}, storeErr("begin", err)
 	}

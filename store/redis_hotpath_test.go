@@ -119,7 +119,18 @@ func TestRedisHotPathTwoEngines(t *testing.T) {
 	t.Parallel()
 	srv := redistest.Start(t)
 	prefix := testPrefix(t)
-	stores := []*store.Redis{openRedis(t, srv.URL, nil, prefix), openRedis(t, srv.URL, nil, prefix)}
+	twoEngines(t, openRedis(t, srv.URL, nil, prefix), openRedis(t, srv.URL, nil, prefix))
+}
+
+// The same on a Redis Cluster, where Begin announces and queues in two steps.
+func TestRedisClusterHotPathTwoEngines(t *testing.T) {
+	t.Parallel()
+	addrs := redistest.Cluster(t)
+	prefix := testPrefix(t)
+	twoEngines(t, openRedis(t, "", addrs, prefix), openRedis(t, "", addrs, prefix))
+}
+
+func twoEngines(t *testing.T, stores ...*store.Redis) {
 	const events, conv = 200, "line:Uhot"
 	var (
 		mu      sync.Mutex
