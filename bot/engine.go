@@ -353,17 +353,21 @@ func (e *Engine) record(ctx context.Context, q Queued, outcome string, start tim
 	if e.obs != nil {
 		e.obs(outcome, time.Since(start))
 	}
-	attrs := []slog.Attr{slog.String("conv", LogID(q.Event.Conversation)), slog.String("kind", q.Event.Kind.String()), slog.String("outcome", outcome)}
+	attrs := func() []slog.Attr {
+		return []slog.Attr{slog.String("conv", LogID(q.Event.Conversation)), slog.String("kind", q.Event.Kind.String()), slog.String("outcome", outcome)}
+	}
 	switch {
 	case errors.Is(err, ErrConflict):
 		// The lease was lost (this engine stalled past it): the new holder goes on.
-		e.log.LogAttrs(ctx, slog.LevelWarn, "lease lost while applying", attrs...)
+		e.log.LogAttrs(ctx, slog.LevelWarn, "lease lost while applying", attrs()...)
 		return false
 	case err != nil:
-		e.log.LogAttrs(ctx, slog.LevelWarn, "turn failed", append(attrs, slog.Any("err", err))...)
+		e.log.LogAttrs(ctx, slog.LevelWarn, "turn failed", append(attrs(), slog.Any("err", err))...)
 		return false
 	}
-	e.log.LogAttrs(ctx, slog.LevelDebug, "turn", attrs...)
+	if e.log.Enabled(ctx, slog.LevelDebug) { // the pseudonym is a hash: not for lines nobody reads
+		e.log.LogAttrs(ctx, slog.LevelDebug, "turn", attrs()...)
+	}
 	return true
 }
 

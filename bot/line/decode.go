@@ -159,33 +159,9 @@ func readEvent(dec *jsontext.Decoder, e *event) error {
 		case "replyToken":
 			_, err = str(dec, &e.ReplyToken, false)
 		case "source":
-			e.SourceType, e.UserID = "", ""
-			_, err = object(dec, func(name string) error {
-				var err error
-				switch {
-				case name == "type":
-					_, err = str(dec, &e.SourceType, false)
-				case foldEqual(name, "userId"):
-					_, err = str(dec, &e.UserID, true)
-				default:
-					err = dec.SkipValue()
-				}
-				return err
-			})
+			_, err = typedObject(dec, &e.SourceType, "userId", &e.UserID)
 		case "message":
-			e.MessageType, e.Text = "", ""
-			e.HasMessage, err = object(dec, func(name string) error {
-				var err error
-				switch {
-				case name == "type":
-					_, err = str(dec, &e.MessageType, false)
-				case foldEqual(name, "text"):
-					_, err = str(dec, &e.Text, true)
-				default:
-					err = dec.SkipValue()
-				}
-				return err
-			})
+			e.HasMessage, err = typedObject(dec, &e.MessageType, "text", &e.Text)
 		case "postback":
 			e.Data = ""
 			e.HasPostback, err = object(dec, func(name string) error {
@@ -209,6 +185,24 @@ func readEvent(dec *jsontext.Decoder, e *event) error {
 		return errors.New("event without a string type")
 	}
 	return nil
+}
+
+// typedObject reads an object as the SDK reads a source or a message content: its type
+// by exact name (into typ), and one member of its struct (into val); both start empty.
+func typedObject(dec *jsontext.Decoder, typ *string, member string, val *string) (isObject bool, err error) {
+	*typ, *val = "", ""
+	return object(dec, func(name string) error {
+		var err error
+		switch {
+		case name == "type":
+			_, err = str(dec, typ, false)
+		case foldEqual(name, member):
+			_, err = str(dec, val, true)
+		default:
+			err = dec.SkipValue()
+		}
+		return err
+	})
 }
 
 // foldEqual reports whether encoding/json matches member name to field name: exactly,
