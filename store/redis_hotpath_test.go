@@ -2,10 +2,14 @@ package store_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"io"
+	"log/slog"
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -200,3 +204,67 @@ func (a hotArrivals) Begin(ctx context.Context, ev bot.Event, holder string, ttl
 }
 
 var _ redis.Hook = (*meter)(nil)
+
+// failing is a counter that fails the decision on "fail" (once) and panics on "panic".
+type failing struct {
+	counter
+	failed *atomic.Bool
+}
+
+func (f failing) Decide(ctx context.Context, t *bot.Turn) (bot.Outcome, error) {
+	switch t.Event.Text {
+	case "fail":
+		if f.failed.CompareAndSwap(false, true) {
+			return bot.Outcome{}, errors.New("the brain failed")
+		}
+	case "panic":
+		panic("a bug")
+	}
+	return f.counter.Decide(ctx, t)
+}
+
+// Every way the hot path leaves its fast lane: a redelivery of an applied event, a
+// decision that fails (the event stays queued, the lease is given back at once), a
+// decision that panics (the event is dropped). None blocks the conversation.
+func TestRedisHotPathFailures(t *testing.T) {
+	t.Parallel()
+	srv := redistest.Start(t)
+	st := openRedis(t, srv.URL, nil, testPrefix(t))
+	ctx := context.Background()
+	const conv = "line:Ufailures"
+	e := bot.NewEngine(bot.Config{Store: st, Brain: failing{failed: new(atomic.Bool)}, LeaseTTL: time.Hour,
+		Log: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	handle := func(text string) ([]bot.Message, error) { return e.Handle(ctx, testEvent(conv, text)) }
+
+	if got, err := handle("a"); err != nil || reply(got) != "1" {
+		t.Fatalf("a = %+v, %v", got, err)
+	}
+	if got, err := handle("a"); err != nil || len(got) != 0 {
+		t.Fatalf("a redelivered = %+v, %v; want no answer", got, err)
+	}
+	if _, err := handle("fail"); err == nil {
+		t.Fatal("a failed decision returned no error")
+	}
+	if q, ok, err := st.Head(ctx, conv); err != nil || !ok || q.Event.Text != "fail" {
+		t.Fatalf("inbox head = %+v, %v, %v; want the failed event still queued", q, ok, err)
+	}
+	// With an hour's lease, anything but a lease given back blocks this.
+	if got, err := handle("b"); err != nil || reply(got) != "3" {
+		t.Fatalf("b after the failure = %+v, %v; want 3 (the failed event applied first)", got, err)
+	}
+	if got, err := handle("panic"); err != nil || len(got) != 0 {
+		t.Fatalf("panic = %+v, %v; want the event dropped", got, err)
+	}
+	if got, err := handle("c"); err != nil || reply(got) != "4" {
+		t.Fatalf("c after the panic = %+v, %v; want 4", got, err)
+	}
+	if n, order := counterOf(t, st, conv); n != "4" || order != "a,fail,b,c," {
+		t.Fatalf("counter %s order %s; want 4 and a,fail,b,c,", n, order)
+	}
+	if _, ok, _ := st.Head(ctx, conv); ok {
+		t.Error("events left in the inbox")
+	}
+	if ok, err := st.Lease(ctx, conv, "after", time.Second); !ok || err != nil {
+		t.Errorf("the lease is still held (%v)", err)
+	}
+}
