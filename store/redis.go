@@ -32,6 +32,9 @@ var (
 //     keys, which share one hash tag: Commit checks the version, the lease and the inbox
 //     head and writes the session, the dedupe mark and the notices in one step. Nothing
 //     is read, decided in Go and written back without such a check.
+//   - An event that finds its conversation idle costs two round trips (bot.HotPath):
+//     Begin queues it, takes the lease and loads the session in one script; CommitNext
+//     commits as Commit does and then releases the lease or hands on the next event.
 //   - Leases, session lifetimes and dedupe marks are Redis TTLs, on Redis's clock.
 //   - Notices go from Commit to the conversation's :out list (its own slot), and from
 //     there through a relay to a global stream read by a consumer group (see Claim).
