@@ -56,9 +56,10 @@ type Store interface {
 // CommitNext instead of Commit, Unlease and Head. The engine uses it when the store has
 // it; the guarantees are those of Store.
 type HotPath interface {
-	// Begin queues ev as Enqueue does (durable once it returns), then tries to take
-	// the lease of ev's conversation for holder as Lease does. When holder got the lease
-	// and ev is alone in the inbox, Loaded is what Load(ev.Conversation, ev.ID) returns.
+	// Begin queues ev as Enqueue does (durable once it returns), then takes the lease of
+	// ev's conversation for holder, a new holder id, if nobody has it. When holder got
+	// the lease and ev is alone in the inbox, Loaded is what Load(ev.Conversation, ev.ID)
+	// returns.
 	Begin(ctx context.Context, ev Event, holder string, leaseTTL time.Duration) (Begun, error)
 	// CommitNext is Commit for a lease holder (c.Holder set) followed in the same atomic
 	// step by: the lease given up if the inbox is now empty (more false), or the event

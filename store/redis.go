@@ -227,8 +227,9 @@ func (r *Redis) Enqueue(ctx context.Context, ev bot.Event) (int64, error) {
 	return seq, nil
 }
 
-// beginScript queues an event as enqueueScript does, then takes the lease as leaseScript
-// does and, when the event is alone in the inbox, reads what loadScript reads for it.
+// beginScript queues an event as enqueueScript does, then takes the lease if it is free
+// (a holder is new for each Begin) and, when the event is alone in the inbox, reads what
+// loadScript reads for it.
 //
 // KEYS: seq, inbox, lease, session, seen[, event]. ARGV: event JSON, inbox TTL (ms),
 // holder, lease TTL (ms). Returns {seq, 0} when another holder has the lease, {seq, 1}
@@ -239,9 +240,7 @@ local n = redis.call('INCR', KEYS[1])
 redis.call('PEXPIRE', KEYS[1], ARGV[2])
 local len = redis.call('RPUSH', KEYS[2], n .. '|' .. ARGV[1])
 redis.call('PEXPIRE', KEYS[2], ARGV[2])
-local cur = redis.call('GET', KEYS[3])
-if cur and cur ~= ARGV[3] then return {n, 0} end
-redis.call('SET', KEYS[3], ARGV[3], 'PX', ARGV[4])
+if not redis.call('SET', KEYS[3], ARGV[3], 'NX', 'PX', ARGV[4]) then return {n, 0} end
 if len > 1 then return {n, 1} end
 local s = redis.call('HMGET', KEYS[4], 'v', 'd')
 local seen = 0
