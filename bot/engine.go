@@ -54,6 +54,32 @@ type Store interface {
 	NextReceipt(ctx context.Context, day string) (int64, error)
 }
 
+// HotPath is what a Store may also offer so that an event finding its conversation idle
+// costs two calls instead of six: Begin instead of Enqueue, Lease and Load, and
+// CommitNext instead of Commit, Unlease and Head. The engine uses it when the store has
+// it; the guarantees are those of Store.
+type HotPath interface {
+	// Begin queues ev as Enqueue does (durable once it returns), then takes the lease of
+	// ev's conversation for holder, a new holder id, if nobody has it. When holder got
+	// the lease and ev is alone in the inbox, Loaded is what Load(ev.Conversation, ev.ID)
+	// returns.
+	Begin(ctx context.Context, ev Event, holder string, leaseTTL time.Duration) (Begun, error)
+	// CommitNext is Commit for a lease holder (c.Holder set) followed in the same atomic
+	// step by: the lease given up if the inbox is now empty (more false), or the event
+	// now heading it (more true, the lease renewed). On ErrConflict nothing changed.
+	CommitNext(ctx context.Context, c Commit) (next Queued, more bool, err error)
+}
+
+// Begun is what HotPath.Begin did.
+type Begun struct {
+	// Seq is the event's sequence number, as Enqueue returns it.
+	Seq int64
+	// Leased: the holder has the lease.
+	Leased bool
+	// Loaded is set when the holder has the lease and the event is alone in the inbox.
+	Loaded *Loaded
+}
+
 // Queued is an event waiting in a conversation's inbox.
 type Queued struct {
 	Event Event
@@ -211,11 +237,53 @@ func (e *Engine) Handle(ctx context.Context, ev Event) ([]Message, error) {
 	if ev.Conversation == "" {
 		return nil, errors.New("event without conversation")
 	}
+	if hp, ok := e.store.(HotPath); ok {
+		return e.handleHot(ctx, hp, ev)
+	}
 	seq, err := e.store.Enqueue(ctx, ev)
 	if err != nil {
 		return nil, fmt.Errorf("queue event: %w", err)
 	}
-	return e.drain(ctx, ev.Conversation, seq)
+	return e.drain(ctx, ev.Conversation, rand.Text(), seq, nil)
+}
+
+// handleHot is Handle on a HotPath store: when ev finds its conversation idle, queueing,
+// leasing and loading are one call and committing and releasing another. Anything else —
+// events queued ahead, a redelivery, a failed turn, events queued behind — goes on as
+// drain does, with the lease Begin took.
+func (e *Engine) handleHot(ctx context.Context, hp HotPath, ev Event) ([]Message, error) {
+	conv, holder := ev.Conversation, rand.Text()
+	b, err := hp.Begin(ctx, ev, holder, e.leaseTTL)
+	if err != nil {
+		e.release(ctx, conv, holder) // in case Begin took the lease before failing
+		return nil, fmt.Errorf("queue event: %w", err)
+	}
+	if !b.Leased {
+		return nil, nil // the holder applies the queued events, ours included
+	}
+	if b.Loaded == nil || b.Loaded.Seen {
+		return e.drain(ctx, conv, holder, b.Seq, nil)
+	}
+	q := Queued{Event: ev, Seq: b.Seq}
+	start := time.Now()
+	msgs, c, outcome, err := e.turn(ctx, holder, q, *b.Loaded)
+	more := true
+	if c != nil {
+		if _, more, err = hp.CommitNext(ctx, *c); err != nil {
+			outcome, err = "error", fmt.Errorf("commit session: %w", err)
+		}
+	}
+	switch {
+	case errors.Is(err, ErrConflict):
+		e.record(ctx, q, outcome, start, err)
+		return e.drain(ctx, conv, holder, b.Seq, nil) // gives up unless the lease is still ours
+	case !e.record(ctx, q, outcome, start, err):
+		e.release(ctx, conv, holder)
+		return nil, err
+	case !more:
+		return msgs, nil
+	}
+	return e.drain(ctx, conv, holder, b.Seq, msgs)
 }
 
 // Sweep applies the events left queued by engines that died while draining, once their
@@ -228,18 +296,16 @@ func (e *Engine) Sweep(ctx context.Context) (int, error) {
 	}
 	var errs []error
 	for _, conv := range convs {
-		if _, err := e.drain(ctx, conv, 0); err != nil {
+		if _, err := e.drain(ctx, conv, rand.Text(), 0, nil); err != nil {
 			errs = append(errs, err)
 		}
 	}
 	return len(convs), errors.Join(errs...)
 }
 
-// drain applies conv's queued events while it holds the lease, returning the messages of
-// event mine and delivering the others.
-func (e *Engine) drain(ctx context.Context, conv string, mine int64) ([]Message, error) {
-	var own []Message
-	holder := rand.Text()
+// drain applies conv's queued events while holder holds the lease, returning the messages
+// of event mine (own, if they are already known) and delivering the others.
+func (e *Engine) drain(ctx context.Context, conv, holder string, mine int64, own []Message) ([]Message, error) {
 	for {
 		ok, err := e.store.Lease(ctx, conv, holder, e.leaseTTL)
 		if err != nil {
@@ -249,13 +315,9 @@ func (e *Engine) drain(ctx context.Context, conv string, mine int64) ([]Message,
 			return own, nil // the holder applies the queued events, ours included
 		}
 		err = e.applyAll(ctx, conv, holder, mine, &own)
-		// Give the lease up with a context of its own: a cancelled request must not leave
-		// the conversation blocked until the lease runs out.
-		uctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 2*time.Second)
-		if uerr := e.store.Unlease(uctx, conv, holder); uerr != nil && err == nil {
+		if uerr := e.release(ctx, conv, holder); uerr != nil && err == nil {
 			err = fmt.Errorf("unlease: %w", uerr)
 		}
-		cancel()
 		if err != nil {
 			return own, err
 		}
@@ -264,6 +326,14 @@ func (e *Engine) drain(ctx context.Context, conv string, mine int64) ([]Message,
 			return own, err
 		}
 	}
+}
+
+// release gives the lease up with a context of its own: a cancelled request must not
+// leave the conversation blocked until the lease runs out.
+func (e *Engine) release(ctx context.Context, conv, holder string) error {
+	uctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 2*time.Second)
+	defer cancel()
+	return e.store.Unlease(uctx, conv, holder)
 }
 
 // applyAll applies queued events until the inbox is empty.
@@ -281,20 +351,12 @@ func (e *Engine) applyAll(ctx context.Context, conv, holder string, mine int64, 
 		}
 		start := time.Now()
 		msgs, outcome, err := e.apply(ctx, holder, q)
-		if e.obs != nil {
-			e.obs(outcome, time.Since(start))
-		}
-		attrs := []slog.Attr{slog.String("conv", LogID(conv)), slog.String("kind", q.Event.Kind.String()), slog.String("outcome", outcome)}
-		switch {
-		case errors.Is(err, ErrConflict):
-			// The lease was lost (this engine stalled past it): the new holder goes on.
-			e.log.LogAttrs(ctx, slog.LevelWarn, "lease lost while applying", attrs...)
-			return nil
-		case err != nil:
-			e.log.LogAttrs(ctx, slog.LevelWarn, "turn failed", append(attrs, slog.Any("err", err))...)
+		if !e.record(ctx, q, outcome, start, err) {
+			if errors.Is(err, ErrConflict) {
+				return nil
+			}
 			return err
 		}
-		e.log.LogAttrs(ctx, slog.LevelDebug, "turn", attrs...)
 		switch {
 		case q.Seq == mine:
 			*own = msgs
@@ -304,18 +366,55 @@ func (e *Engine) applyAll(ctx context.Context, conv, holder string, mine int64, 
 	}
 }
 
+// record observes and logs how q's turn ended; false when it was not applied (err is set;
+// ErrConflict means the lease was lost).
+func (e *Engine) record(ctx context.Context, q Queued, outcome string, start time.Time, err error) bool {
+	if e.obs != nil {
+		e.obs(outcome, time.Since(start))
+	}
+	attrs := func() []slog.Attr {
+		return []slog.Attr{slog.String("conv", LogID(q.Event.Conversation)), slog.String("kind", q.Event.Kind.String()), slog.String("outcome", outcome)}
+	}
+	switch {
+	case errors.Is(err, ErrConflict):
+		// The lease was lost (this engine stalled past it): the new holder goes on.
+		e.log.LogAttrs(ctx, slog.LevelWarn, "lease lost while applying", attrs()...)
+		return false
+	case err != nil:
+		e.log.LogAttrs(ctx, slog.LevelWarn, "turn failed", append(attrs(), slog.Any("err", err))...)
+		return false
+	}
+	if e.log.Enabled(ctx, slog.LevelDebug) { // the pseudonym is a hash: not for lines nobody reads
+		e.log.LogAttrs(ctx, slog.LevelDebug, "turn", attrs()...)
+	}
+	return true
+}
+
 // apply applies one queued event; the outcome names what happened, for metrics.
 func (e *Engine) apply(ctx context.Context, holder string, q Queued) ([]Message, string, error) {
-	ev := q.Event
-	l, err := e.store.Load(ctx, ev.Conversation, ev.ID)
+	l, err := e.store.Load(ctx, q.Event.Conversation, q.Event.ID)
 	if err != nil {
 		return nil, "error", fmt.Errorf("load session: %w", err)
 	}
+	msgs, c, outcome, err := e.turn(ctx, holder, q, l)
+	if c == nil || err != nil {
+		return msgs, outcome, err
+	}
+	if err := e.store.Commit(ctx, *c); err != nil {
+		return nil, "error", fmt.Errorf("commit session: %w", err)
+	}
+	return msgs, outcome, nil
+}
+
+// turn decides q on the session l found and returns the commit that applies it, or nil
+// when the event was skipped instead (a redelivery, or a decision that panicked).
+func (e *Engine) turn(ctx context.Context, holder string, q Queued, l Loaded) ([]Message, *Commit, string, error) {
+	ev := q.Event
 	if l.Seen {
 		if err := e.store.Skip(ctx, ev.Conversation, holder, q.Seq); err != nil {
-			return nil, "error", fmt.Errorf("skip duplicate: %w", err)
+			return nil, nil, "error", fmt.Errorf("skip duplicate: %w", err)
 		}
-		return nil, "duplicate", nil
+		return nil, nil, "duplicate", nil
 	}
 	now := e.now()
 	if e.clockOf != nil {
@@ -339,21 +438,17 @@ func (e *Engine) apply(ctx context.Context, holder string, q Queued) ([]Message,
 		// than block the conversation behind it.
 		e.log.LogAttrs(ctx, slog.LevelError, "event dropped", slog.String("conv", LogID(ev.Conversation)), slog.Any("err", err))
 		if err := e.store.Skip(ctx, ev.Conversation, holder, q.Seq); err != nil {
-			return nil, "error", fmt.Errorf("skip failed event: %w", err)
+			return nil, nil, "error", fmt.Errorf("skip failed event: %w", err)
 		}
-		return nil, "dropped", nil
+		return nil, nil, "dropped", nil
 	}
 	if err != nil {
-		return nil, "error", fmt.Errorf("decide: %w", err)
+		return nil, nil, "error", fmt.Errorf("decide: %w", err)
 	}
 	s.Updated = now
 	out = e.durable(ev, out, now)
-	c := Commit{Session: s, Delete: s.Empty(), TTL: e.ttl, Holder: holder, LeaseTTL: e.leaseTTL, Seq: q.Seq,
-		EventID: ev.ID, Notices: out.Notices}
-	if err := e.store.Commit(ctx, c); err != nil {
-		return nil, "error", fmt.Errorf("commit session: %w", err)
-	}
-	return out.Messages, "applied", nil
+	return out.Messages, &Commit{Session: s, Delete: s.Empty(), TTL: e.ttl, Holder: holder, LeaseTTL: e.leaseTTL,
+		Seq: q.Seq, EventID: ev.ID, Notices: out.Notices}, "applied", nil
 }
 
 // durable adds to a turn that files a report, or answers a desk event, its messages as a

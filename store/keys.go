@@ -1,6 +1,8 @@
 package store
 
 import (
+	"hash/crc32"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -26,13 +28,21 @@ import (
 //	<p>:{c:<conv>}:claim:<k> STRING the caller's TTL             no        "1": the notice of claim <k> was
 //	                                                                       queued (ClaimNotice; the digest)
 //
+// The waiting index — hash tags {w:0} … {w:15}: a conversation is listed in shard
+// crc32(<conv>) mod 16, so the one write per event the index takes is spread over a
+// cluster's nodes.
+//
+//	key                     type    TTL            personal  holds
+//	<p>:{w:<n>}:waiting     ZSET    none (pruned)  conv ids  conversations that may have queued events →
+//	                                                         Redis time (ms) of the last announcement
+//
 // Global — hash tag {g}: one slot, so the outbox scripts can touch the stream, the
 // dedupe set and the archive together. The traffic here is the desk's (a few notices and
 // reports a day per clinic), not the conversations'.
 //
 //	key                           type    TTL                    personal  holds
-//	<p>:{g}:waiting               ZSET    none (pruned)          conv ids  conversations with queued events →
-//	                                                                       Redis time (ms) of the last Enqueue
+//	<p>:{g}:waiting               ZSET    none (pruned)          conv ids  the unsharded waiting index of earlier
+//	                                                                       versions: read and pruned, not written
 //	<p>:{g}:outconvs              ZSET    none (pruned)          conv ids  conversations whose :out may hold
 //	                                                                       notices → time of the last announcement
 //	<p>:{g}:outbox                STREAM  none (acked = deleted) yes       n = notice JSON; consumer group
@@ -96,7 +106,30 @@ func (k keys) claim(conv, claim string) string   { return k.conv(conv, "claim:"+
 // global names a key of the {g} slot.
 func (k keys) global(name string) string { return k.prefix + ":{g}:" + name }
 
-func (k keys) waiting() string                     { return k.global("waiting") }
+// waitingShards is how many shards the waiting index has. Each is a key of its own hash
+// tag, so a Redis Cluster spreads the index's writes — one per event — over its nodes.
+const waitingShards = 16
+
+// waiting names the shard of the waiting index that lists conv.
+func (k keys) waiting(conv string) string {
+	return k.waitingShard(int(crc32.ChecksumIEEE([]byte(conv)) % waitingShards))
+}
+
+func (k keys) waitingShard(n int) string { return k.prefix + ":{w:" + strconv.Itoa(n) + "}:waiting" }
+
+// waitingShards names every shard of the waiting index.
+func (k keys) waitingShards() []string {
+	out := make([]string, waitingShards)
+	for i := range out {
+		out[i] = k.waitingShard(i)
+	}
+	return out
+}
+
+// legacyWaiting is the unsharded waiting index of earlier versions: read and pruned, never
+// written.
+func (k keys) legacyWaiting() string { return k.global("waiting") }
+
 func (k keys) outConvs() string                    { return k.global("outconvs") }
 func (k keys) outbox() string                      { return k.global("outbox") }
 func (k keys) relayed() string                     { return k.global("relayed") }

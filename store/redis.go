@@ -19,8 +19,9 @@ import (
 )
 
 var (
-	_ bot.Store  = (*Redis)(nil)
-	_ bot.Outbox = (*Redis)(nil)
+	_ bot.Store   = (*Redis)(nil)
+	_ bot.HotPath = (*Redis)(nil)
+	_ bot.Outbox  = (*Redis)(nil)
 )
 
 // Redis is the store for deployments: every instance of deskbot shares one Redis (a
@@ -31,6 +32,9 @@ var (
 //     keys, which share one hash tag: Commit checks the version, the lease and the inbox
 //     head and writes the session, the dedupe mark and the notices in one step. Nothing
 //     is read, decided in Go and written back without such a check.
+//   - An event that finds its conversation idle costs two round trips (bot.HotPath):
+//     Begin queues it, takes the lease and loads the session in one script; CommitNext
+//     commits as Commit does and then releases the lease or hands on the next event.
 //   - Leases, session lifetimes and dedupe marks are Redis TTLs, on Redis's clock.
 //   - Notices go from Commit to the conversation's :out list (its own slot), and from
 //     there through a relay to a global stream read by a consumer group (see Claim).
@@ -217,7 +221,7 @@ func (r *Redis) Enqueue(ctx context.Context, ev bot.Event) (int64, error) {
 	if err != nil {
 		return 0, fmt.Errorf("encode event: %w", err)
 	}
-	if err := r.announce(ctx, r.k.waiting(), ev.Conversation); err != nil {
+	if err := r.announce(ctx, r.k.waiting(ev.Conversation), ev.Conversation); err != nil {
 		return 0, storeErr("announce waiting", err)
 	}
 	seq, err := enqueueScript.Run(ctx, r.rdb, []string{r.k.seq(ev.Conversation), r.k.inbox(ev.Conversation)},
@@ -226,6 +230,89 @@ func (r *Redis) Enqueue(ctx context.Context, ev bot.Event) (int64, error) {
 		return 0, storeErr("enqueue", err)
 	}
 	return seq, nil
+}
+
+// beginScript queues an event as enqueueScript does, then takes the lease if it is free
+// (a holder is new for each Begin) and, when the event is alone in the inbox, reads what
+// loadScript reads for it.
+//
+// KEYS: seq, inbox, lease, session, seen[, event]. ARGV: event JSON, inbox TTL (ms),
+// holder, lease TTL (ms). Returns {seq, 0} when another holder has the lease, {seq, 1}
+// when holder has it and events are queued ahead, {seq, 2, version or nil, JSON or nil,
+// seen 0|1, expired 0|1} when holder has it and the event is alone.
+var beginScript = redis.NewScript(`
+local n = redis.call('INCR', KEYS[1])
+redis.call('PEXPIRE', KEYS[1], ARGV[2])
+local len = redis.call('RPUSH', KEYS[2], n .. '|' .. ARGV[1])
+redis.call('PEXPIRE', KEYS[2], ARGV[2])
+if not redis.call('SET', KEYS[3], ARGV[3], 'NX', 'PX', ARGV[4]) then return {n, 0} end
+if len > 1 then return {n, 1} end
+local s = redis.call('HMGET', KEYS[4], 'v', 'd')
+local seen = 0
+if KEYS[6] then seen = redis.call('EXISTS', KEYS[6]) end
+local expired = 0
+if not s[1] then expired = redis.call('EXISTS', KEYS[5]) end
+return {n, 2, s[1], s[2], seen, expired}
+`)
+
+// Begin implements bot.HotPath. The conversation is announced in the waiting index
+// before the event is queued, as Enqueue does, so a crash between leaves an announcement
+// without an event, never an event nobody will look for. On a single node the two go in
+// one pipeline, which Redis runs in order: one round trip. On a cluster they are two, one
+// after the other.
+func (r *Redis) Begin(ctx context.Context, ev bot.Event, holder string, leaseTTL time.Duration) (bot.Begun, error) {
+	b, err := json.Marshal(ev)
+	if err != nil {
+		return bot.Begun{}, fmt.Errorf("encode event: %w", err)
+	}
+	conv := ev.Conversation
+	ks := []string{r.k.seq(conv), r.k.inbox(conv), r.k.lease(conv), r.k.session(conv), r.k.seen(conv)}
+	if ev.ID != "" {
+		ks = append(ks, r.k.event(conv, ev.ID))
+	}
+	announce := scriptCall{announceScript, []string{r.k.waiting(conv)}, []any{conv}}
+	begin := scriptCall{beginScript, ks, []any{b, ms(inboxTTL), holder, ms(leaseTTL)}}
+	var cmd *redis.Cmd
+	if _, cluster := r.rdb.(*redis.ClusterClient); cluster {
+		// The index shard and the conversation live on different nodes, which a pipeline
+		// would run in parallel: announce first, then queue.
+		if err := r.runScripts(ctx, []scriptCall{announce})[0].Err(); err != nil {
+			return bot.Begun{}, storeErr("announce waiting", err)
+		}
+		cmd = r.runScripts(ctx, []scriptCall{begin})[0]
+	} else {
+		cmds := r.runScripts(ctx, []scriptCall{announce, begin})
+		if err := cmds[0].Err(); err != nil {
+			// Redis ran the script after the failed announcement (it is not MULTI): hand
+			// back the lease it may have taken; the caller answers with an error, and the
+			// event, queued or not, is applied once.
+			r.Unlease(context.WithoutCancel(ctx), conv, holder)
+			return bot.Begun{}, storeErr("announce waiting", err)
+		}
+		cmd = cmds[1]
+	}
+	res, err := cmd.Slice()
+	if err != nil {
+		return bot.Begun{}, storeErr("begin", err)
+	}
+	if len(res) < 2 {
+		return bot.Begun{}, fmt.Errorf("begin: unexpected reply %v", res)
+	}
+	seq, _ := res[0].(int64)
+	state, _ := res[1].(int64)
+	out := bot.Begun{Seq: seq, Leased: state > 0}
+	if state != 2 {
+		return out, nil
+	}
+	if len(res) != 6 {
+		return bot.Begun{}, fmt.Errorf("begin: unexpected reply %v", res)
+	}
+	l, err := loaded(conv, res[2:])
+	if err != nil {
+		return bot.Begun{}, err
+	}
+	out.Loaded = &l
+	return out, nil
 }
 
 // queued decodes an inbox entry, "<seq>|<event JSON>".
@@ -262,38 +349,70 @@ func (r *Redis) Head(ctx context.Context, conv string) (bot.Queued, bool, error)
 // the index also holds recently active conversations whose inboxes are empty.
 const waitingScan = 4
 
-// Waiting implements bot.Store. It examines the longest-waiting announcements first, so
-// the conversations an engine left behind are found before the busy ones, and prunes
-// the index of conversations that are idle.
+// pruneRounds bounds the pages of stale entries Waiting prunes from one shard per call.
+// A page is read again only when all of it was stale and idle, so a sweep each second
+// keeps the index at about the new conversations of one indexGrace however long a
+// burst lasts, up to pruneRounds × the page size per shard per second.
+const pruneRounds = 16
+
+// Waiting implements bot.Store. It examines the longest-waiting announcements of every
+// shard of the index first, so the conversations an engine left behind are found before
+// the busy ones, and prunes the index of conversations that are idle. The legacy
+// unsharded index is read too, until it has been pruned empty.
 func (r *Redis) Waiting(ctx context.Context, max int) ([]string, error) {
 	if max <= 0 {
 		return nil, nil
 	}
-	page, err := r.listIndex(ctx, r.k.waiting(), waitingScan*max)
-	if err != nil || len(page.entries) == 0 {
-		return nil, storeErr("list waiting", err)
-	}
-	lens, err := r.rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
-		for _, e := range page.entries {
-			p.LLen(ctx, r.k.inbox(e.member))
-		}
-		return nil
-	})
-	if err != nil {
-		return nil, storeErr("inbox lengths", err)
-	}
+	indexes := append(r.k.waitingShards(), r.k.legacyWaiting())
+	per := (waitingScan*max + len(indexes) - 1) / len(indexes)
 	var out []string
-	var idle []indexEntry
-	for i, e := range page.entries {
-		switch n := lens[i].(*redis.IntCmd).Val(); {
-		case n > 0 && len(out) < max:
-			out = append(out, e.member)
-		case n == 0 && page.stale(e):
-			idle = append(idle, e)
+	listed := map[string]bool{}
+	for range pruneRounds {
+		pages, err := r.listIndexes(ctx, indexes, per)
+		if err != nil {
+			return nil, storeErr("list waiting", err)
 		}
-	}
-	if err := r.forget(ctx, r.k.waiting(), idle); err != nil {
-		return nil, storeErr("prune waiting", err)
+		var entries []indexEntry
+		for _, p := range pages {
+			entries = append(entries, p.entries...)
+		}
+		if len(entries) == 0 {
+			break
+		}
+		lens, err := r.rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
+			for _, e := range entries {
+				p.LLen(ctx, r.k.inbox(e.member))
+			}
+			return nil
+		})
+		if err != nil {
+			return nil, storeErr("inbox lengths", err)
+		}
+		idle := make([][]indexEntry, len(pages))
+		var again []string
+		i := 0
+		for j, p := range pages {
+			for _, e := range p.entries {
+				switch n := lens[i].(*redis.IntCmd).Val(); {
+				case n > 0 && len(out) < max && !listed[e.member]:
+					out = append(out, e.member)
+					listed[e.member] = true
+				case n == 0 && p.stale(e):
+					idle[j] = append(idle[j], e)
+				}
+				i++
+			}
+			if len(p.entries) == per && len(idle[j]) == per {
+				again = append(again, indexes[j]) // a full page of the forgotten: more may follow
+			}
+		}
+		if err := r.forgetAll(ctx, indexes, idle); err != nil {
+			return nil, storeErr("prune waiting", err)
+		}
+		indexes = again
+		if len(indexes) == 0 {
+			break
+		}
 	}
 	slices.Sort(out)
 	return out, nil
@@ -358,12 +477,18 @@ func (r *Redis) Load(ctx context.Context, conv, eventID string) (bot.Loaded, err
 	if len(res) != 4 {
 		return bot.Loaded{}, fmt.Errorf("load: unexpected reply %v", res)
 	}
+	return loaded(conv, res)
+}
+
+// loaded decodes what loadScript returns: {version or nil, JSON or nil, seen, expired}.
+func loaded(conv string, res []any) (bot.Loaded, error) {
 	l := bot.Loaded{Session: &bot.Session{Conversation: conv}, Seen: res[2] == int64(1), Expired: res[3] == int64(1)}
 	if v, ok := res[0].(string); ok {
 		data, _ := res[1].(string)
 		if err := json.Unmarshal([]byte(data), l.Session); err != nil {
 			return bot.Loaded{}, fmt.Errorf("decode session: %w", err)
 		}
+		var err error
 		if l.Session.Version, err = strconv.ParseInt(v, 10, 64); err != nil {
 			return bot.Loaded{}, fmt.Errorf("session version %q: %w", v, err)
 		}
@@ -372,17 +497,16 @@ func (r *Redis) Load(ctx context.Context, conv, eventID string) (bot.Loaded, err
 	return l, nil
 }
 
-// commitScript is one turn, all or nothing: it checks the session version, the lease and
+// commitBody is one turn, all or nothing: it checks the session version, the lease and
 // the inbox head, and only when all hold pops the event, renews the lease, writes or
 // deletes the session (with its expiry marker), marks the event applied and appends the
-// notices to :out.
+// notices to :out. A failed condition returns 0 and changes nothing.
 //
 // KEYS: session, seen, lease, inbox, out[, event].
 // ARGV: version loaded, "w" (write) or "d" (delete), session JSON, session TTL (ms),
 // expiry marker TTL (ms), holder ("" for none), lease TTL (ms), seq (0 for none), dedupe
 // TTL (ms), notices….
-// Returns 1, or 0 when a condition failed and nothing was changed.
-var commitScript = redis.NewScript(`
+const commitBody = `
 local v = tonumber(redis.call('HGET', KEYS[1], 'v') or '0')
 if v ~= tonumber(ARGV[1]) then return 0 end
 local holder = ARGV[6]
@@ -393,7 +517,6 @@ if seq ~= 0 then
   if not head or tonumber(string.match(head, '^(%d+)|')) ~= seq then return 0 end
   redis.call('LPOP', KEYS[4])
 end
-if holder ~= '' then redis.call('PEXPIRE', KEYS[3], ARGV[7]) end
 if ARGV[2] == 'd' then
   redis.call('DEL', KEYS[1], KEYS[2])
 else
@@ -403,38 +526,35 @@ else
 end
 if KEYS[6] then redis.call('SET', KEYS[6], '1', 'NX', 'PX', ARGV[9]) end
 for i = 10, #ARGV do redis.call('RPUSH', KEYS[5], ARGV[i]) end
+`
+
+// commitScript is commitBody that renews the lease. Returns 1, or 0 when a condition
+// failed and nothing was changed.
+var commitScript = redis.NewScript(commitBody + `
+if holder ~= '' then redis.call('PEXPIRE', KEYS[3], ARGV[7]) end
 return 1
+`)
+
+// commitNextScript is commitBody for the lease holder, followed in the same step by what
+// the holder does next: with the inbox empty it gives the lease up and returns {1};
+// otherwise it renews the lease and returns {2, the entry heading the inbox}. Returns 0
+// when a condition failed and nothing was changed.
+var commitNextScript = redis.NewScript(commitBody + `
+local head = redis.call('LINDEX', KEYS[4], 0)
+if not head then
+  redis.call('DEL', KEYS[3])
+  return {1}
+end
+redis.call('PEXPIRE', KEYS[3], ARGV[7])
+return {2, head}
 `)
 
 // Commit implements bot.Store in one script over the conversation's keys. A commit with
 // notices first announces the conversation in the outconvs index, for the relay.
 func (r *Redis) Commit(ctx context.Context, c bot.Commit) error {
-	s := c.Session
-	conv := s.Conversation
-	mode, data := "d", []byte(nil)
-	if !c.Delete {
-		var err error
-		if data, err = json.Marshal(s); err != nil {
-			return fmt.Errorf("encode session: %w", err)
-		}
-		mode = "w"
-	}
-	args := []any{s.Version, mode, data, ms(c.TTL), ms(expiryNotice * c.TTL), c.Holder, ms(c.LeaseTTL), c.Seq, ms(DedupeTTL)}
-	for _, n := range c.Notices {
-		b, err := json.Marshal(n)
-		if err != nil {
-			return fmt.Errorf("encode notice: %w", err)
-		}
-		args = append(args, b)
-	}
-	ks := []string{r.k.session(conv), r.k.seen(conv), r.k.lease(conv), r.k.inbox(conv), r.k.out(conv)}
-	if c.EventID != "" {
-		ks = append(ks, r.k.event(conv, c.EventID))
-	}
-	if len(c.Notices) > 0 {
-		if err := r.announce(ctx, r.k.outConvs(), conv); err != nil {
-			return storeErr("announce notices", err)
-		}
+	ks, args, err := r.commitArgs(ctx, c)
+	if err != nil {
+		return err
 	}
 	n, err := commitScript.Run(ctx, r.rdb, ks, args...).Int()
 	if err != nil {
@@ -444,6 +564,68 @@ func (r *Redis) Commit(ctx context.Context, c bot.Commit) error {
 		return bot.ErrConflict
 	}
 	return nil
+}
+
+// CommitNext implements bot.HotPath: Commit, then the lease given up or the next event,
+// in one script (and one round trip when c has no notices).
+func (r *Redis) CommitNext(ctx context.Context, c bot.Commit) (bot.Queued, bool, error) {
+	if c.Holder == "" {
+		return bot.Queued{}, false, errors.New("commit next: no lease holder")
+	}
+	ks, args, err := r.commitArgs(ctx, c)
+	if err != nil {
+		return bot.Queued{}, false, err
+	}
+	res, err := commitNextScript.Run(ctx, r.rdb, ks, args...).Result()
+	if err != nil {
+		return bot.Queued{}, false, storeErr("commit", err)
+	}
+	switch res := res.(type) {
+	case int64:
+		return bot.Queued{}, false, bot.ErrConflict
+	case []any:
+		if len(res) == 1 {
+			return bot.Queued{}, false, nil
+		}
+		if head, ok := res[1].(string); ok && len(res) == 2 {
+			q, err := queued(head)
+			return q, err == nil, err
+		}
+	}
+	return bot.Queued{}, false, fmt.Errorf("commit: unexpected reply %v", res)
+}
+
+// commitArgs encodes c for commitScript and commitNextScript, and announces the
+// conversation in the outconvs index when c has notices.
+func (r *Redis) commitArgs(ctx context.Context, c bot.Commit) ([]string, []any, error) {
+	s := c.Session
+	conv := s.Conversation
+	mode, data := "d", []byte(nil)
+	if !c.Delete {
+		var err error
+		if data, err = json.Marshal(s); err != nil {
+			return nil, nil, fmt.Errorf("encode session: %w", err)
+		}
+		mode = "w"
+	}
+	args := []any{s.Version, mode, data, ms(c.TTL), ms(expiryNotice * c.TTL), c.Holder, ms(c.LeaseTTL), c.Seq, ms(DedupeTTL)}
+	for _, n := range c.Notices {
+		b, err := json.Marshal(n)
+		if err != nil {
+			return nil, nil, fmt.Errorf("encode notice: %w", err)
+		}
+		args = append(args, b)
+	}
+	ks := []string{r.k.session(conv), r.k.seen(conv), r.k.lease(conv), r.k.inbox(conv), r.k.out(conv)}
+	if c.EventID != "" {
+		ks = append(ks, r.k.event(conv, c.EventID))
+	}
+	if len(c.Notices) > 0 {
+		if err := r.announce(ctx, r.k.outConvs(), conv); err != nil {
+			return nil, nil, storeErr("announce notices", err)
+		}
+	}
+	return ks, args, nil
 }
 
 // skipScript pops an event off the inbox head without applying it, for the lease holder.
@@ -569,21 +751,75 @@ func (p indexPage) stale(e indexEntry) bool {
 }
 
 func (r *Redis) listIndex(ctx context.Context, index string, n int) (indexPage, error) {
-	res, err := listIndexScript.Run(ctx, r.rdb, []string{index}, n).StringSlice()
+	pages, err := r.listIndexes(ctx, []string{index}, n)
 	if err != nil {
 		return indexPage{}, err
 	}
-	if len(res) == 0 || len(res)%2 != 1 {
-		return indexPage{}, fmt.Errorf("list index: unexpected reply %v", res)
+	return pages[0], nil
+}
+
+// listIndexes reads the oldest n entries of each index, in one round trip on a single
+// node (a cluster spreads the indexes over its nodes).
+func (r *Redis) listIndexes(ctx context.Context, indexes []string, n int) ([]indexPage, error) {
+	calls := make([]scriptCall, len(indexes))
+	for i, index := range indexes {
+		calls[i] = scriptCall{listIndexScript, []string{index}, []any{n}}
 	}
-	p := indexPage{grace: r.grace}
-	if p.now, err = strconv.ParseInt(res[0], 10, 64); err != nil {
-		return indexPage{}, fmt.Errorf("list index: time %q", res[0])
+	pages := make([]indexPage, len(indexes))
+	for i, c := range r.runScripts(ctx, calls) {
+		res, err := c.StringSlice()
+		if err != nil {
+			return nil, err
+		}
+		if len(res) == 0 || len(res)%2 != 1 {
+			return nil, fmt.Errorf("list index: unexpected reply %v", res)
+		}
+		p := indexPage{grace: r.grace}
+		if p.now, err = strconv.ParseInt(res[0], 10, 64); err != nil {
+			return nil, fmt.Errorf("list index: time %q", res[0])
+		}
+		for i := 1; i+1 < len(res); i += 2 {
+			p.entries = append(p.entries, indexEntry{member: res[i], score: res[i+1]})
+		}
+		pages[i] = p
 	}
-	for i := 1; i+1 < len(res); i += 2 {
-		p.entries = append(p.entries, indexEntry{member: res[i], score: res[i+1]})
+	return pages, nil
+}
+
+// scriptCall is one run of a script, for runScripts.
+type scriptCall struct {
+	script *redis.Script
+	keys   []string
+	args   []any
+}
+
+// runScripts runs the calls in one pipeline (one round trip on a single node; a cluster
+// client sends each node its part) and returns their results in order; each carries its
+// own error. Calls that failed because Redis did not know the script yet (a fresh or
+// restarted server) were not run, and are run again with the script's text.
+func (r *Redis) runScripts(ctx context.Context, calls []scriptCall) []*redis.Cmd {
+	cmds := make([]*redis.Cmd, len(calls))
+	r.rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
+		for i, c := range calls {
+			cmds[i] = c.script.EvalSha(ctx, p, c.keys, c.args...)
+		}
+		return nil
+	})
+	var missing []int
+	for i, c := range cmds {
+		if c.Err() != nil && redis.HasErrorPrefix(c.Err(), "NOSCRIPT") {
+			missing = append(missing, i)
+		}
 	}
-	return p, nil
+	if len(missing) > 0 {
+		r.rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
+			for _, i := range missing {
+				cmds[i] = calls[i].script.Eval(ctx, p, calls[i].keys, calls[i].args...)
+			}
+			return nil
+		})
+	}
+	return cmds
 }
 
 // forgetScript removes index entries whose score is still the one the caller read.
@@ -600,6 +836,27 @@ for i = 1, #ARGV, 2 do
 end
 return n
 `)
+
+// forgetAll removes idle[i] from indexes[i], in one round trip on a single node.
+func (r *Redis) forgetAll(ctx context.Context, indexes []string, idle [][]indexEntry) error {
+	var calls []scriptCall
+	for i, es := range idle {
+		if len(es) == 0 {
+			continue
+		}
+		args := make([]any, 0, 2*len(es))
+		for _, e := range es {
+			args = append(args, e.member, e.score)
+		}
+		calls = append(calls, scriptCall{forgetScript, []string{indexes[i]}, args})
+	}
+	for _, c := range r.runScripts(ctx, calls) {
+		if err := c.Err(); err != nil {
+			return err
+		}
+	}
+	return nil
+}
 
 // forget removes idle entries from index; see indexGrace.
 func (r *Redis) forget(ctx context.Context, index string, idle []indexEntry) error {

@@ -6,6 +6,8 @@ import (
 	"io"
 	"log/slog"
 	"net"
+	"strconv"
+	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -22,6 +24,10 @@ import (
 // (a pipeline or a transaction is one) and bytes on the wire, both ways.
 type meter struct {
 	cmds, trips, sent, received atomic.Int64
+	// rdb and served: the commands Redis executed, as it counts them (INFO stats
+	// total_commands_processed), those that scripts call included, since reset.
+	rdb    redis.UniversalClient
+	served int64
 }
 
 func (m *meter) DialHook(next redis.DialHook) redis.DialHook {
@@ -50,7 +56,24 @@ func (m *meter) ProcessPipelineHook(next redis.ProcessPipelineHook) redis.Proces
 	}
 }
 
+// processed is Redis's count of the commands it executed; the INFO that asks is not in
+// it yet.
+func (m *meter) processed() int64 {
+	info, err := m.rdb.Info(context.Background(), "stats").Result()
+	if err != nil {
+		return 0
+	}
+	for line := range strings.Lines(info) {
+		if v, ok := strings.CutPrefix(strings.TrimSpace(line), "total_commands_processed:"); ok {
+			n, _ := strconv.ParseInt(v, 10, 64)
+			return n
+		}
+	}
+	return 0
+}
+
 func (m *meter) reset() {
+	m.served = m.processed()
 	m.cmds.Store(0)
 	m.trips.Store(0)
 	m.sent.Store(0)
@@ -60,8 +83,11 @@ func (m *meter) reset() {
 // report adds the counts per unit (an event, a session) to the benchmark's output.
 func (m *meter) report(b *testing.B, units int, unit string) {
 	n := float64(units)
-	b.ReportMetric(float64(m.trips.Load())/n, "roundtrips/"+unit)
-	b.ReportMetric(float64(m.cmds.Load())/n, "commands/"+unit)
+	trips, cmds := m.trips.Load(), m.cmds.Load() // before the INFO below adds one of each
+	served := m.processed() - m.served - 1       // the INFO of reset
+	b.ReportMetric(float64(trips)/n, "roundtrips/"+unit)
+	b.ReportMetric(float64(cmds)/n, "commands/"+unit)
+	b.ReportMetric(float64(served)/n, "rediscmds/"+unit)
 	b.ReportMetric(float64(m.sent.Load()+m.received.Load())/n, "wireB/"+unit)
 }
 
@@ -87,7 +113,7 @@ func metered(b *testing.B) (*store.Redis, *meter, string) {
 	srv := redistest.Start(b)
 	prefix := testPrefix(b)
 	st := openRedis(b, srv.URL, nil, prefix)
-	m := &meter{}
+	m := &meter{rdb: st.Client()}
 	st.Client().AddHook(m) // before the first dial, so that every connection is counted
 	return st, m, prefix
 }

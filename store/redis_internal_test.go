@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"fmt"
 	"slices"
 	"testing"
 	"time"
@@ -42,6 +43,16 @@ func zcard(t *testing.T, r *Redis, key string) int64 {
 	return n
 }
 
+// waitingLen is how many conversations the shards of the waiting index list.
+func waitingLen(t *testing.T, r *Redis) int64 {
+	t.Helper()
+	var n int64
+	for _, k := range r.k.waitingShards() {
+		n += zcard(t, r, k)
+	}
+	return n
+}
+
 // The waiting index keeps a drained conversation for the grace, then forgets it; a
 // conversation with queued events is never forgotten.
 func TestWaitingIndexIsPruned(t *testing.T) {
@@ -62,7 +73,7 @@ func TestWaitingIndexIsPruned(t *testing.T) {
 	if err != nil || len(got) != 1 || got[0] != "line:Ubusy" {
 		t.Fatalf("Waiting = %v, %v; want [line:Ubusy]", got, err)
 	}
-	if n := zcard(t, r, r.k.waiting()); n != 2 {
+	if n := waitingLen(t, r); n != 2 {
 		t.Fatalf("within the grace the index holds %d conversations, want 2", n)
 	}
 	r.grace = 0
@@ -70,7 +81,7 @@ func TestWaitingIndexIsPruned(t *testing.T) {
 	if got, err := r.Waiting(ctx, 10); err != nil || len(got) != 1 {
 		t.Fatalf("Waiting = %v, %v", got, err)
 	}
-	if n := zcard(t, r, r.k.waiting()); n != 1 {
+	if n := waitingLen(t, r); n != 1 {
 		t.Fatalf("after the grace the index holds %d conversations, want only the busy one", n)
 	}
 }
@@ -203,5 +214,72 @@ func TestDeadConsumersPruned(t *testing.T) {
 	r.pruneConsumers(ctx)
 	if cs := consumers(); slices.Contains(cs, "crashed") || !slices.Contains(cs, "survivor") {
 		t.Fatalf("consumers %v, want the survivor only", cs)
+	}
+}
+
+// The waiting index is sharded, so no one key takes every event's write, and one sweep
+// after the grace forgets every idle conversation of a burst, however many: the index
+// stays at about the conversations of one grace.
+func TestWaitingIndexShardedAndBounded(t *testing.T) {
+	r := newTestRedis(t)
+	ctx := context.Background()
+	const convs = 3000
+	for i := range convs {
+		conv := fmt.Sprintf("line:Uburst%05d", i)
+		b, err := r.Begin(ctx, bot.Event{Conversation: conv, Kind: bot.TextEvent, Text: "x"}, "me", time.Minute)
+		if err != nil || !b.Leased || b.Loaded == nil {
+			t.Fatalf("Begin = %+v, %v", b, err)
+		}
+		if _, more, err := r.CommitNext(ctx, bot.Commit{Session: b.Loaded.Session, Delete: true, Holder: "me",
+			LeaseTTL: time.Minute, Seq: b.Seq}); err != nil || more {
+			t.Fatalf("CommitNext = %v, %v", more, err)
+		}
+	}
+	if _, err := r.Enqueue(ctx, bot.Event{Conversation: "line:Uleft", Kind: bot.TextEvent, Text: "x"}); err != nil {
+		t.Fatal(err)
+	}
+	if n := zcard(t, r, r.k.legacyWaiting()); n != 0 {
+		t.Fatalf("the unsharded index got %d entries, want none", n)
+	}
+	for _, k := range r.k.waitingShards() {
+		if n := zcard(t, r, k); n < convs/waitingShards/2 {
+			t.Errorf("shard %s lists %d conversations, want about %d", k, n, convs/waitingShards)
+		}
+	}
+	if _, err := r.Waiting(ctx, 100); err != nil {
+		t.Fatal(err)
+	}
+	if n := waitingLen(t, r); n != convs+1 {
+		t.Fatalf("within the grace the index lists %d conversations, want %d", n, convs+1)
+	}
+	r.grace = 0
+	time.Sleep(2 * time.Millisecond)
+	if got, err := r.Waiting(ctx, 100); err != nil || len(got) != 1 || got[0] != "line:Uleft" {
+		t.Fatalf("Waiting = %v, %v; want [line:Uleft]", got, err)
+	}
+	if n := waitingLen(t, r); n != 1 {
+		t.Fatalf("one sweep after the grace left %d conversations in the index, want only the one waiting", n)
+	}
+}
+
+// Entries of the unsharded index of earlier versions are still found, and pruned.
+func TestLegacyWaitingIndexIsRead(t *testing.T) {
+	r := newTestRedis(t)
+	ctx := context.Background()
+	if err := enqueueScript.Run(ctx, r.rdb, []string{r.k.seq("line:Uold"), r.k.inbox("line:Uold")}, `{"conv":"line:Uold"}`, 60000).Err(); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []string{"line:Uold", "line:Uidle"} {
+		if err := r.announce(ctx, r.k.legacyWaiting(), c); err != nil {
+			t.Fatal(err)
+		}
+	}
+	r.grace = 0
+	time.Sleep(2 * time.Millisecond)
+	if got, err := r.Waiting(ctx, 10); err != nil || len(got) != 1 || got[0] != "line:Uold" {
+		t.Fatalf("Waiting = %v, %v; want [line:Uold]", got, err)
+	}
+	if n := zcard(t, r, r.k.legacyWaiting()); n != 1 {
+		t.Fatalf("the legacy index holds %d conversations, want only the waiting one", n)
 	}
 }

@@ -2,6 +2,7 @@ package line_test
 
 import (
 	"context"
+	"encoding/json"
 	"net/http"
 	"regexp"
 	"strings"
@@ -194,7 +195,14 @@ func FuzzRenderLongText(f *testing.F) {
 		}
 		var got strings.Builder
 		for _, m := range ms {
-			tm := m.(*messaging_api.TextMessage)
+			b, err := json.Marshal(m)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var tm messaging_api.TextMessage // what LINE reads
+			if err := json.Unmarshal(b, &tm); err != nil {
+				t.Fatal(err)
+			}
 			if n := utf8.RuneCountInString(tm.Text); n > 5000 || n == 0 {
 				t.Fatalf("a part of %d characters", n)
 			}

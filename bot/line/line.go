@@ -5,7 +5,6 @@ package line
 
 import (
 	"context"
-	"encoding/json"
 	"log/slog"
 	"net/http"
 	"strings"
@@ -63,19 +62,19 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "bad signature", http.StatusUnauthorized)
 		return
 	}
-	var cb webhook.CallbackRequest
-	if err := json.Unmarshal(body, &cb); err != nil {
+	events, err := decodeWebhook(body)
+	if err != nil {
 		h.log.Warn("LINE webhook: malformed body", "bytes", len(body))
 		http.Error(w, "malformed webhook body", http.StatusBadRequest)
 		return
 	}
 	received := time.Now()
-	for _, e := range cb.Events {
+	for _, e := range events {
 		ev, ok := h.translate(e)
 		if !ok {
 			continue
 		}
-		if at := time.UnixMilli(timestamp(e)); h.MaxAge > 0 && h.Now != nil && h.Now().Sub(at) > h.MaxAge {
+		if at := time.UnixMilli(e.Timestamp); h.MaxAge > 0 && h.Now != nil && h.Now().Sub(at) > h.MaxAge {
 			h.log.Warn("LINE event refused: older than the dedupe window", "conv", bot.LogID(ev.Conversation),
 				"age", h.Now().Sub(at).Round(time.Second).String(), "max", h.MaxAge.String())
 			continue
@@ -105,59 +104,38 @@ func (h *Handler) handle(ctx context.Context, ev bot.Event) ([]bot.Message, erro
 
 // translate turns a LINE event into an engine event; false for events the desk ignores
 // (groups and rooms, joins, beacons, unsends, unknown types), which are logged.
-func (h *Handler) translate(e webhook.EventInterface) (bot.Event, bool) {
-	var (
-		ev     bot.Event
-		source webhook.SourceInterface
-	)
-	switch e := e.(type) {
-	case webhook.MessageEvent:
-		source = e.Source
-		ev = bot.Event{ID: e.WebhookEventId, Reply: e.ReplyToken}
-		switch m := e.Message.(type) {
-		case webhook.TextMessageContent:
-			ev.Kind, ev.Text = bot.TextEvent, m.Text
+func (h *Handler) translate(e event) (bot.Event, bool) {
+	var ev bot.Event
+	switch e.Type {
+	case "message":
+		ev = bot.Event{ID: e.WebhookEventID, Reply: e.ReplyToken}
+		switch {
+		case e.HasMessage && e.MessageType == "text":
+			ev.Kind, ev.Text = bot.TextEvent, e.Text
+		case e.HasMessage:
+			ev.Kind, ev.Text = bot.UnsupportedEvent, e.MessageType
 		default:
-			ev.Kind, ev.Text = bot.UnsupportedEvent, messageType(m)
+			ev.Kind, ev.Text = bot.UnsupportedEvent, "unknown"
 		}
-	case webhook.PostbackEvent:
-		source = e.Source
-		ev = bot.Event{ID: e.WebhookEventId, Reply: e.ReplyToken, Kind: bot.ChoiceEvent}
-		if e.Postback != nil {
-			ev.Text = e.Postback.Data
+	case "postback":
+		ev = bot.Event{ID: e.WebhookEventID, Reply: e.ReplyToken, Kind: bot.ChoiceEvent}
+		if e.HasPostback {
+			ev.Text = e.Data
 		}
-	case webhook.FollowEvent:
-		source = e.Source
-		ev = bot.Event{ID: e.WebhookEventId, Reply: e.ReplyToken, Kind: bot.FollowEvent}
-	case webhook.UnfollowEvent:
-		source = e.Source
-		ev = bot.Event{ID: e.WebhookEventId, Kind: bot.UnfollowEvent}
+	case "follow":
+		ev = bot.Event{ID: e.WebhookEventID, Reply: e.ReplyToken, Kind: bot.FollowEvent}
+	case "unfollow":
+		ev = bot.Event{ID: e.WebhookEventID, Kind: bot.UnfollowEvent}
 	default:
 		h.log.Info("LINE event ignored", "type", eventType(e))
 		return bot.Event{}, false
 	}
-	user, ok := source.(webhook.UserSource)
-	if !ok || user.UserId == "" {
-		h.log.Info("LINE event from a group or room ignored", "type", eventType(e))
+	if e.SourceType != "user" || e.UserID == "" {
+		h.log.Info("LINE event from a group or room ignored", "type", e.Type)
 		return bot.Event{}, false
 	}
-	ev.Conversation = ConversationPrefix + user.UserId
+	ev.Conversation = ConversationPrefix + e.UserID
 	return ev, true
-}
-
-// timestamp is when LINE says the event happened, in Unix milliseconds.
-func timestamp(e webhook.EventInterface) int64 {
-	switch e := e.(type) {
-	case webhook.MessageEvent:
-		return e.Timestamp
-	case webhook.PostbackEvent:
-		return e.Timestamp
-	case webhook.FollowEvent:
-		return e.Timestamp
-	case webhook.UnfollowEvent:
-		return e.Timestamp
-	}
-	return 0
 }
 
 // ConversationPrefix starts the conversation id of a LINE user.
@@ -172,16 +150,14 @@ func UserID(conv string) string {
 	return id
 }
 
-func messageType(m webhook.MessageContentInterface) string {
-	if m == nil {
-		return "unknown"
+// eventType names an ignored event's type for the log; only LINE's own names are
+// logged as they are.
+func eventType(e event) string {
+	switch e.Type {
+	case "accountLink", "activated", "beacon", "botResumed", "botSuspended", "deactivated", "delivery",
+		"join", "leave", "memberJoined", "memberLeft", "membership", "module", "things", "unsend",
+		"videoPlayComplete", "messageEdited":
+		return e.Type
 	}
-	return m.GetType()
-}
-
-func eventType(e webhook.EventInterface) string {
-	if e == nil {
-		return "unknown"
-	}
-	return e.GetType()
+	return "unknown"
 }

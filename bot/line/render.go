@@ -22,7 +22,9 @@ const (
 
 // Render turns the engine's messages into Messaging API messages: text with quick replies
 // (postback actions whose displayText shows what was tapped), cards as Flex bubbles with
-// a plain altText.
+// a plain altText. Text messages, nearly every reply, are plain structs that encode in
+// one pass (the SDK's types re-encode each nested level); they encode to the JSON the
+// SDK's TextMessage would, which the tests check.
 func Render(msgs []bot.Message) ([]messaging_api.MessageInterface, error) {
 	var out []messaging_api.MessageInterface
 	for _, m := range msgs {
@@ -32,7 +34,7 @@ func Render(msgs []bot.Message) ([]messaging_api.MessageInterface, error) {
 				return nil, err
 			}
 			if m.Text == "" {
-				fm.QuickReply = quickReply(m.Choices)
+				fm.QuickReply = sdkQuickReply(quickReplies(m.Choices))
 			}
 			out = append(out, fm)
 		}
@@ -40,9 +42,9 @@ func Render(msgs []bot.Message) ([]messaging_api.MessageInterface, error) {
 		// choices ride on the last.
 		parts := split(m.Text, maxText)
 		for i, p := range parts {
-			tm := &messaging_api.TextMessage{Text: p}
+			tm := &textMessage{Type: "text", Text: p}
 			if i == len(parts)-1 {
-				tm.QuickReply = quickReply(m.Choices)
+				tm.QuickReply = quickReplies(m.Choices)
 			}
 			out = append(out, tm)
 		}
@@ -50,20 +52,58 @@ func Render(msgs []bot.Message) ([]messaging_api.MessageInterface, error) {
 	return out, nil
 }
 
-func quickReply(choices []bot.Choice) *messaging_api.QuickReply {
+// textMessage is a Messaging API text message with quick replies.
+type textMessage struct {
+	Type       string      `json:"type"`
+	Text       string      `json:"text"`
+	QuickReply *quickReply `json:"quickReply,omitempty"`
+}
+
+func (*textMessage) GetType() string { return "text" }
+
+type quickReply struct {
+	Items []quickReplyItem `json:"items,omitempty"`
+}
+
+type quickReplyItem struct {
+	Type   string         `json:"type"`
+	Action postbackAction `json:"action"`
+}
+
+type postbackAction struct {
+	Type        string `json:"type"`
+	Label       string `json:"label,omitempty"`
+	Data        string `json:"data,omitempty"`
+	DisplayText string `json:"displayText,omitempty"`
+}
+
+// quickReplies makes the choices quick-reply buttons: at most 13, labels clipped, and
+// a choice whose value does not fit a postback left out rather than cut.
+func quickReplies(choices []bot.Choice) *quickReply {
 	if len(choices) == 0 {
 		return nil
 	}
-	items := make([]messaging_api.QuickReplyItem, 0, min(len(choices), maxQuickReplies))
+	items := make([]quickReplyItem, 0, min(len(choices), maxQuickReplies))
 	for _, c := range choices[:min(len(choices), maxQuickReplies)] {
 		if len(c.Value) > maxPostbackData {
 			continue // never cut a value: a truncated value would answer something else
 		}
-		label := clip(c.Label, maxQuickLabel)
-		items = append(items, messaging_api.QuickReplyItem{
-			Type:   "action",
-			Action: &messaging_api.PostbackAction{Label: label, Data: c.Value, DisplayText: c.Label},
-		})
+		items = append(items, quickReplyItem{Type: "action",
+			Action: postbackAction{Type: "postback", Label: clip(c.Label, maxQuickLabel), Data: c.Value, DisplayText: c.Label}})
+	}
+	return &quickReply{Items: items}
+}
+
+// sdkQuickReply is q as the SDK's type, for the Flex messages the SDK encodes.
+func sdkQuickReply(q *quickReply) *messaging_api.QuickReply {
+	if q == nil {
+		return nil
+	}
+	items := make([]messaging_api.QuickReplyItem, len(q.Items))
+	for i, it := range q.Items {
+		a := it.Action
+		items[i] = messaging_api.QuickReplyItem{Type: it.Type,
+			Action: &messaging_api.PostbackAction{Label: a.Label, Data: a.Data, DisplayText: a.DisplayText}}
 	}
 	return &messaging_api.QuickReply{Items: items}
 }

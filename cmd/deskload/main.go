@@ -8,6 +8,15 @@
 //
 //	go build -o /tmp/deskbot ./cmd/deskbot
 //	go run ./cmd/deskload -bin /tmp/deskbot -users 200 -rounds 2
+//
+// With -mode both it also runs a minimal LINE bot built into deskload (verify, parse,
+// dedupe, GET + SET session, reply; see serveBaseline) on the same Redis, alternating
+// with deskbot -repeat times, and prints deskbot's events per second as a ratio of the
+// minimal bot's, with the CPU each server and Redis spent per event:
+//
+//	go build -o /tmp/deskload ./cmd/deskload
+//	REDIS_URL=redis://127.0.0.1:16379/0 /tmp/deskload -bin /tmp/deskbot -mode both -repeat 3 \
+//	    -users 10000 -events 20000 -concurrency 64
 package main
 
 import (
@@ -29,9 +38,12 @@ import (
 	"os/signal"
 	"slices"
 	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/redis/go-redis/v9"
 )
 
 // script is what each simulated clinic types: the whole quote checklist, then the menu.
@@ -39,97 +51,229 @@ var script = []string{"メニュー", "見積チェック", "診療所", "さく
 	"月額1万5千円", "LAN配線", "端末設置", "3か月", "メニュー"}
 
 func main() {
-	var (
-		target   = flag.String("target", "", "base URL of a running deskbot (loopback), e.g. http://127.0.0.1:8080")
-		bin      = flag.String("bin", "", "deskbot binary to start instead of -target")
-		sinkAddr = flag.String("sink", "127.0.0.1:0", "address of the stand-in LINE API (loopback)")
-		secret   = flag.String("secret", "deskload-secret", "LINE channel secret the server uses")
-		users    = flag.Int("users", 100, "simulated clinics, each a conversation")
-		rounds   = flag.Int("rounds", 1, "times each clinic goes through the script")
-		workers  = flag.Int("concurrency", 32, "clinics talking at once")
-		limit    = flag.Duration("max", 2*time.Minute, "stop after this long whatever is left")
-	)
+	if addr := os.Getenv(baselineEnv); addr != "" {
+		if err := serveBaseline(addr); err != nil {
+			fmt.Fprintln(os.Stderr, "deskload baseline:", err)
+			os.Exit(1)
+		}
+		return
+	}
+	var o options
+	flag.StringVar(&o.target, "target", "", "base URL of a running deskbot (loopback), e.g. http://127.0.0.1:8080")
+	flag.StringVar(&o.bin, "bin", "", "deskbot binary to start instead of -target")
+	flag.StringVar(&o.mode, "mode", "deskbot", "what to load: deskbot, baseline (the minimal bot built in), or both, alternating")
+	flag.IntVar(&o.repeat, "repeat", 1, "runs of each mode; with -mode both they alternate, deskbot first")
+	flag.StringVar(&o.sinkAddr, "sink", "127.0.0.1:0", "address of the stand-in LINE API (loopback)")
+	flag.StringVar(&o.secret, "secret", "deskload-secret", "LINE channel secret the server uses")
+	flag.IntVar(&o.users, "users", 100, "simulated clinics, each a conversation")
+	flag.IntVar(&o.rounds, "rounds", 1, "times each clinic goes through the script")
+	flag.IntVar(&o.events, "events", 0, "stop after this many events (0: users × rounds × script)")
+	flag.IntVar(&o.workers, "concurrency", 32, "clinics talking at once")
+	limit := flag.Duration("max", 2*time.Minute, "stop a run after this long whatever is left")
 	flag.Parse()
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	ctx, stop := signalContext()
 	defer stop()
-	ctx, cancel := context.WithTimeout(ctx, *limit)
-	defer cancel()
-	if err := run(ctx, *target, *bin, *sinkAddr, *secret, *users, *rounds, *workers); err != nil {
+	o.limit = *limit
+	if err := runAll(ctx, o); err != nil {
 		fmt.Fprintln(os.Stderr, "deskload:", err)
 		os.Exit(1)
 	}
 }
 
-func run(ctx context.Context, target, bin, sinkAddr, secret string, users, rounds, workers int) error {
-	sink, err := newSink(sinkAddr)
+func signalContext() (context.Context, context.CancelFunc) {
+	return signal.NotifyContext(context.Background(), os.Interrupt)
+}
+
+type options struct {
+	target, bin, mode, sinkAddr, secret    string
+	repeat, users, rounds, events, workers int
+	limit                                  time.Duration
+}
+
+// result is what one run measured.
+type result struct {
+	mode                string
+	events, failed      int
+	took                time.Duration
+	acks, replies       []time.Duration
+	serverCPU, redisCPU time.Duration // -1 when unknown
+}
+
+func (r result) rate() float64 { return float64(r.events) / r.took.Seconds() }
+
+func runAll(ctx context.Context, o options) error {
+	var modes []string
+	switch o.mode {
+	case "deskbot", "baseline":
+		modes = []string{o.mode}
+	case "both":
+		modes = []string{"deskbot", "baseline"}
+	default:
+		return fmt.Errorf("-mode %q: want deskbot, baseline or both", o.mode)
+	}
+	if o.mode != "deskbot" {
+		if o.target != "" {
+			return errors.New("-mode baseline and both start their servers: give -bin, not -target")
+		}
+		if url := os.Getenv("REDIS_URL"); url == "" || !isLoopbackRedis(url) {
+			return errors.New("the baseline needs REDIS_URL on a loopback address (both bots use it)")
+		}
+	}
+	if o.mode == "both" && o.bin == "" {
+		return errors.New("-mode both needs -bin")
+	}
+	var results []result
+	for i := range o.repeat {
+		for _, m := range modes {
+			rctx, cancel := context.WithTimeout(ctx, o.limit)
+			r, err := run(rctx, o, m)
+			cancel()
+			if err != nil {
+				return fmt.Errorf("%s run %d: %w", m, i+1, err)
+			}
+			results = append(results, r)
+		}
+	}
+	if o.mode == "both" {
+		summarize(results)
+	}
+	return nil
+}
+
+func run(ctx context.Context, o options, mode string) (result, error) {
+	res := result{mode: mode, serverCPU: -1, redisCPU: -1}
+	sink, err := newSink(o.sinkAddr)
 	if err != nil {
-		return err
+		return res, err
 	}
 	defer sink.Close()
-	if bin != "" {
+	target := o.target
+	var srv *server
+	if mode == "baseline" || o.bin != "" {
 		addr, err := freeLoopback()
 		if err != nil {
-			return err
+			return res, err
 		}
-		srv, err := startServer(ctx, bin, addr, secret, sink.URL())
+		bin, env := o.bin, []string{}
+		if mode == "baseline" {
+			if bin, err = os.Executable(); err != nil {
+				return res, err
+			}
+			env = append(env, baselineEnv+"="+addr)
+		}
+		srv, err = startServer(ctx, bin, addr, o.secret, sink.URL(), env)
 		if err != nil {
-			return err
+			return res, err
 		}
 		defer srv.stop()
 		target = "http://" + addr
 	}
 	if err := loopbackOnly(target); err != nil {
-		return err
+		return res, err
 	}
-	fmt.Printf("target %s, LINE stand-in %s, %d clinics × %d rounds × %d messages, %d at once\n",
-		target, sink.URL(), users, rounds, len(script), workers)
+	total := o.users * o.rounds * len(script)
+	if o.events > 0 {
+		total = min(total, o.events)
+	}
+	fmt.Printf("%s: target %s, LINE stand-in %s, %d clinics × %d rounds × %d messages, %d events, %d at once\n",
+		mode, target, sink.URL(), o.users, o.rounds, len(script), total, o.workers)
 
 	var (
-		acks, replies []time.Duration
-		mu            sync.Mutex
-		failures      atomic.Int64
-		next          atomic.Int64
-		wg            sync.WaitGroup
+		mu       sync.Mutex
+		failures atomic.Int64
+		sent     atomic.Int64
+		wg       sync.WaitGroup
 	)
-	client := &http.Client{Timeout: 30 * time.Second}
+	client := &http.Client{Timeout: 30 * time.Second, Transport: &http.Transport{MaxIdleConnsPerHost: o.workers}}
 	// Users and event ids are new each run: a store kept from an earlier run would take
 	// the same ids for redeliveries and rightly not answer them.
-	run := strconv.FormatInt(time.Now().UnixNano()%1e9, 36)
+	runID := strconv.FormatInt(time.Now().UnixNano()%1e9, 36)
+	cpu0, rcpu0 := srv.cpu(), redisCPU(ctx)
 	start := time.Now()
-	for range workers {
+	// Worker w owns users w, w+W, w+2W…: each user's messages go one after the other, and
+	// every user takes a step before any takes the next, so -events below the full script
+	// still spreads over all the users.
+	for w := range o.workers {
 		wg.Go(func() {
-			for {
-				u := int(next.Add(1)) - 1
-				if u >= users || ctx.Err() != nil {
-					return
-				}
-				user := fmt.Sprintf("Uload%s%08d", run, u)
-				for r := range rounds {
-					for i, text := range script {
-						token := fmt.Sprintf("%s-%d-%d", user, r, i)
-						ack, reply, err := send(ctx, client, target, secret, sink, user, token, text)
-						if err != nil {
-							failures.Add(1)
-							if ctx.Err() != nil {
-								return
-							}
-							continue
-						}
-						mu.Lock()
-						acks, replies = append(acks, ack), append(replies, reply)
-						mu.Unlock()
+			for step := range o.rounds * len(script) {
+				for u := w; u < o.users; u += o.workers {
+					if sent.Add(1) > int64(total) || ctx.Err() != nil {
+						return
 					}
+					user := fmt.Sprintf("Uload%s%08d", runID, u)
+					token := fmt.Sprintf("%s-%d", user, step)
+					ack, reply, err := send(ctx, client, target, o.secret, sink, user, token, script[step%len(script)])
+					if err != nil {
+						failures.Add(1)
+						continue
+					}
+					mu.Lock()
+					res.acks, res.replies = append(res.acks, ack), append(res.replies, reply)
+					mu.Unlock()
 				}
 			}
 		})
 	}
 	wg.Wait()
-	took := time.Since(start)
-	fmt.Printf("events %d in %s: %.0f events/s, %d failed\n", len(acks), took.Round(time.Millisecond),
-		float64(len(acks))/took.Seconds(), failures.Load())
-	report("webhook acknowledged", acks)
-	report("reply at LINE", replies)
-	return nil
+	res.took = time.Since(start)
+	if c := srv.cpu(); c >= 0 && cpu0 >= 0 {
+		res.serverCPU = c - cpu0
+	}
+	if c := redisCPU(ctx); c >= 0 && rcpu0 >= 0 {
+		res.redisCPU = c - rcpu0
+	}
+	res.events, res.failed = len(res.acks), int(failures.Load())
+	fmt.Printf("events %d in %s: %.0f events/s, %d failed%s\n", res.events, res.took.Round(time.Millisecond),
+		res.rate(), res.failed, cpuLine(res))
+	report("webhook acknowledged", res.acks)
+	report("reply at LINE", res.replies)
+	return res, nil
+}
+
+// cpuLine is the CPU per event of the server and of Redis, when known.
+func cpuLine(r result) string {
+	if r.events == 0 {
+		return ""
+	}
+	s := ""
+	if r.serverCPU >= 0 {
+		s += fmt.Sprintf(", server CPU %.3f ms/event", perEvent(r.serverCPU, r.events))
+	}
+	if r.redisCPU >= 0 {
+		s += fmt.Sprintf(", Redis CPU %.3f ms/event", perEvent(r.redisCPU, r.events))
+	}
+	return s
+}
+
+func perEvent(d time.Duration, n int) float64 { return float64(d.Microseconds()) / 1000 / float64(n) }
+
+// summarize prints each deskbot run against the baseline run after it, and the range.
+func summarize(rs []result) {
+	fmt.Println()
+	fmt.Println("| run | deskbot ev/s | baseline ev/s | ratio | deskbot p50 / p99 reply | baseline p50 / p99 reply | deskbot CPU ms/ev (server + Redis) | baseline CPU ms/ev (server + Redis) |")
+	fmt.Println("|---|---|---|---|---|---|---|---|")
+	var ratios []float64
+	for i := 0; i+1 < len(rs); i += 2 {
+		d, b := rs[i], rs[i+1]
+		ratio := d.rate() / b.rate()
+		ratios = append(ratios, ratio)
+		fmt.Printf("| %d | %.0f | %.0f | %.2f× | %s / %s | %s / %s | %.3f + %.3f | %.3f + %.3f |\n", i/2+1,
+			d.rate(), b.rate(), ratio, pct(d.replies, .5), pct(d.replies, .99), pct(b.replies, .5), pct(b.replies, .99),
+			perEvent(d.serverCPU, max(d.events, 1)), perEvent(d.redisCPU, max(d.events, 1)),
+			perEvent(b.serverCPU, max(b.events, 1)), perEvent(b.redisCPU, max(b.events, 1)))
+	}
+	if len(ratios) > 0 {
+		fmt.Printf("\nratio deskbot / baseline: %.2f× – %.2f× over %d alternating pairs\n", slices.Min(ratios), slices.Max(ratios), len(ratios))
+	}
+}
+
+func pct(ds []time.Duration, q float64) time.Duration {
+	if len(ds) == 0 {
+		return 0
+	}
+	s := slices.Clone(ds)
+	slices.Sort(s)
+	return s[min(len(s)-1, int(q*float64(len(s))))].Round(100 * time.Microsecond)
 }
 
 // send posts one signed text event and waits for its reply at the sink.
@@ -244,9 +388,9 @@ type server struct {
 
 // startServer runs deskbot serve on addr, configured for the sink, and waits until it is
 // ready.
-func startServer(ctx context.Context, bin, addr, secret, sinkURL string) (*server, error) {
+func startServer(ctx context.Context, bin, addr, secret, sinkURL string, env []string) (*server, error) {
 	cmd := exec.Command(bin, "serve")
-	cmd.Env = append(os.Environ(), "DESKBOT_ADDR="+addr, "LINE_CHANNEL_SECRET="+secret,
+	cmd.Env = append(append(os.Environ(), env...), "DESKBOT_ADDR="+addr, "LINE_CHANNEL_SECRET="+secret,
 		"LINE_CHANNEL_ACCESS_TOKEN=load", "LINE_API_BASE_URL="+sinkURL, "DESKBOT_LOG_LEVEL=warn")
 	cmd.Stderr = os.Stderr
 	if err := cmd.Start(); err != nil {
@@ -272,6 +416,56 @@ func startServer(ctx context.Context, bin, addr, secret, sinkURL string) (*serve
 	}
 	s.stop()
 	return nil, errors.New("deskbot did not become ready")
+}
+
+// cpu is the user and system CPU the server used so far (Linux), or -1.
+func (s *server) cpu() time.Duration {
+	if s == nil {
+		return -1
+	}
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", s.cmd.Process.Pid))
+	if err != nil {
+		return -1
+	}
+	// The fields after the command name (which may hold spaces) start at state, the 3rd;
+	// utime and stime are the 14th and 15th, in clock ticks of 1/100 s.
+	f := strings.Fields(string(b[bytes.LastIndexByte(b, ')')+1:]))
+	if len(f) < 13 {
+		return -1
+	}
+	ut, err1 := strconv.ParseInt(f[11], 10, 64)
+	st, err2 := strconv.ParseInt(f[12], 10, 64)
+	if err1 != nil || err2 != nil {
+		return -1
+	}
+	return time.Duration(ut+st) * 10 * time.Millisecond
+}
+
+// redisCPU is the CPU Redis at REDIS_URL used so far (INFO cpu), or -1.
+func redisCPU(ctx context.Context) time.Duration {
+	url := os.Getenv("REDIS_URL")
+	if url == "" || !isLoopbackRedis(url) {
+		return -1
+	}
+	o, err := redis.ParseURL(url)
+	if err != nil {
+		return -1
+	}
+	rdb := redis.NewClient(o)
+	defer rdb.Close()
+	info, err := rdb.Info(ctx, "cpu").Result()
+	if err != nil {
+		return -1
+	}
+	var total float64
+	for _, line := range strings.Split(info, "\n") {
+		k, v, _ := strings.Cut(strings.TrimSpace(line), ":")
+		if k == "used_cpu_sys" || k == "used_cpu_user" {
+			f, _ := strconv.ParseFloat(v, 64)
+			total += f
+		}
+	}
+	return time.Duration(total * float64(time.Second))
 }
 
 func (s *server) stop() {

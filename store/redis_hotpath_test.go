@@ -1,0 +1,270 @@
+package store_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+
+	"deskbot/bot"
+	"deskbot/store"
+	"deskbot/store/redistest"
+)
+
+// An event whose conversation is idle costs two round trips: Begin (announcement and
+// script, pipelined) and CommitNext, which also gives the lease up. An event that finds
+// the lease held costs one, and is left to the holder.
+func TestRedisIdleEventTakesTwoRoundTrips(t *testing.T) {
+	t.Parallel()
+	srv := redistest.Start(t)
+	st := openRedis(t, srv.URL, nil, testPrefix(t))
+	m := &meter{rdb: st.Client()}
+	st.Client().AddHook(m)
+	ctx := context.Background()
+	e := bot.NewEngine(bot.Config{Store: st, Brain: counter{}})
+	if _, err := e.Handle(ctx, testEvent("line:Uwarm", "0")); err != nil { // scripts loaded
+		t.Fatal(err)
+	}
+	for i, conv := range []string{"line:Unew", "line:Unew", "line:Uother"} {
+		m.reset()
+		got, err := e.Handle(ctx, testEvent(conv, strconv.Itoa(i)))
+		if err != nil || len(got) != 1 {
+			t.Fatalf("Handle = %+v, %v", got, err)
+		}
+		if n := m.trips.Load(); n != 2 {
+			t.Errorf("event %d on an idle conversation took %d round trips, want 2", i, n)
+		}
+	}
+	if ok, err := st.Lease(ctx, "line:Uheld", "other-engine", time.Minute); !ok || err != nil {
+		t.Fatal(ok, err)
+	}
+	m.reset()
+	if got, err := e.Handle(ctx, testEvent("line:Uheld", "x")); err != nil || len(got) != 0 {
+		t.Fatalf("Handle under another's lease = %+v, %v; want nothing", got, err)
+	}
+	if n := m.trips.Load(); n != 1 {
+		t.Errorf("an event under another's lease took %d round trips, want 1", n)
+	}
+	if q, ok, err := st.Head(ctx, "line:Uheld"); err != nil || !ok || q.Event.Text != "x" {
+		t.Fatalf("Head = %+v, %v, %v; want the event queued for the holder", q, ok, err)
+	}
+	if convs, err := st.Waiting(ctx, 10); err != nil || len(convs) != 1 || convs[0] != "line:Uheld" {
+		t.Fatalf("Waiting = %v, %v; want the held conversation announced", convs, err)
+	}
+}
+
+// The steps of the hot path on their own: Begin's three answers, and CommitNext giving
+// the lease up, handing on the next event, or changing nothing on a conflict.
+func TestRedisBeginAndCommitNext(t *testing.T) {
+	t.Parallel()
+	srv := redistest.Start(t)
+	st := openRedis(t, srv.URL, nil, testPrefix(t))
+	ctx := context.Background()
+	conv := "line:Ubegin"
+	b, err := st.Begin(ctx, testEvent(conv, "a"), "h1", time.Minute)
+	if err != nil || !b.Leased || b.Loaded == nil || b.Loaded.Session.Version != 0 || b.Loaded.Seen || b.Seq != 1 {
+		t.Fatalf("Begin on an idle conversation = %+v, %v; want seq 1, leased, a new session", b, err)
+	}
+	b2, err := st.Begin(ctx, testEvent(conv, "b"), "h2", time.Minute)
+	if err != nil || b2.Leased || b2.Loaded != nil || b2.Seq != 2 {
+		t.Fatalf("Begin under h1's lease = %+v, %v; want seq 2, not leased", b2, err)
+	}
+	s := b.Loaded.Session
+	s.Set("n", "1")
+	c := bot.Commit{Session: s, TTL: time.Hour, Holder: "h1", LeaseTTL: time.Minute, Seq: 1, EventID: "ev-" + conv + "-a"}
+	for _, bad := range []bot.Commit{
+		func() bot.Commit { c := c; c.Holder = "h2"; return c }(), // not the holder
+		func() bot.Commit { c := c; c.Seq = 2; return c }(),       // not the head
+	} {
+		if _, _, err := st.CommitNext(ctx, bad); err != bot.ErrConflict {
+			t.Fatalf("CommitNext(%+v) = %v, want ErrConflict", bad, err)
+		}
+	}
+	next, more, err := st.CommitNext(ctx, c)
+	if err != nil || !more || next.Seq != 2 || next.Event.Text != "b" {
+		t.Fatalf("CommitNext with b queued = %+v, %v, %v; want b next", next, more, err)
+	}
+	if ok, _ := st.Lease(ctx, conv, "h2", time.Minute); ok {
+		t.Fatal("CommitNext with an event queued gave the lease up")
+	}
+	l, err := st.Load(ctx, conv, "ev-"+conv+"-b")
+	if err != nil || l.Session.Version != 1 || l.Seen {
+		t.Fatalf("Load = %+v, %v", l, err)
+	}
+	l.Session.Set("n", "2")
+	if _, more, err := st.CommitNext(ctx, bot.Commit{Session: l.Session, TTL: time.Hour, Holder: "h1", LeaseTTL: time.Minute,
+		Seq: 2, EventID: "ev-" + conv + "-b"}); err != nil || more {
+		t.Fatalf("CommitNext of the last event = %v, %v; want done", more, err)
+	}
+	if ok, _ := st.Lease(ctx, conv, "h2", time.Minute); !ok {
+		t.Fatal("CommitNext with the inbox empty kept the lease")
+	}
+	st.Unlease(ctx, conv, "h2")
+	// A redelivery of a: Begin says it was seen, with the session as committed.
+	b3, err := st.Begin(ctx, testEvent(conv, "a"), "h3", time.Minute)
+	if err != nil || !b3.Leased || b3.Loaded == nil || !b3.Loaded.Seen || b3.Loaded.Session.Answers["n"] != "2" {
+		t.Fatalf("Begin of a redelivery = %+v, %v; want seen, session n=2", b3, err)
+	}
+}
+
+// Two engines on one conversation through the hot path (each with its own client, as
+// separate processes): every event applied once, in arrival order (Begin's sequence
+// numbers), and answered once.
+func TestRedisHotPathTwoEngines(t *testing.T) {
+	t.Parallel()
+	srv := redistest.Start(t)
+	prefix := testPrefix(t)
+	twoEngines(t, openRedis(t, srv.URL, nil, prefix), openRedis(t, srv.URL, nil, prefix))
+}
+
+// The same on a Redis Cluster, where Begin announces and queues in two steps.
+func TestRedisClusterHotPathTwoEngines(t *testing.T) {
+	t.Parallel()
+	addrs := redistest.Cluster(t)
+	prefix := testPrefix(t)
+	twoEngines(t, openRedis(t, "", addrs, prefix), openRedis(t, "", addrs, prefix))
+}
+
+func twoEngines(t *testing.T, stores ...*store.Redis) {
+	const events, conv = 200, "line:Uhot"
+	var (
+		mu      sync.Mutex
+		bySeq   = map[int64]string{}
+		replies = map[string]int{}
+	)
+	deliver := func(_ context.Context, ev bot.Event, msgs []bot.Message) {
+		mu.Lock()
+		replies[ev.Text]++
+		mu.Unlock()
+	}
+	var engines []*bot.Engine
+	for _, st := range stores {
+		engines = append(engines, bot.NewEngine(bot.Config{Store: hotArrivals{st, &mu, bySeq}, Brain: counter{}, Deliver: deliver}))
+	}
+	var wg sync.WaitGroup
+	for i := range events {
+		wg.Go(func() {
+			ev := bot.Event{ID: fmt.Sprintf("ev-%d", i), Conversation: conv, Kind: bot.TextEvent, Text: strconv.Itoa(i)}
+			msgs, err := engines[i%2].Handle(context.Background(), ev)
+			if err != nil {
+				t.Error(err)
+			}
+			if len(msgs) > 0 {
+				deliver(nil, ev, msgs)
+			}
+		})
+	}
+	wg.Wait()
+	n, order := counterOf(t, stores[0], conv)
+	if n != strconv.Itoa(events) {
+		t.Fatalf("counter = %s, want %d", n, events)
+	}
+	var want []string
+	for seq := int64(1); seq <= events; seq++ {
+		want = append(want, bySeq[seq])
+	}
+	if got := strings.TrimSuffix(order, ","); got != strings.Join(want, ",") {
+		t.Fatalf("applied order differs from arrival order:\n got %s\nwant %s", got, strings.Join(want, ","))
+	}
+	for i := range events {
+		if n := replies[strconv.Itoa(i)]; n != 1 {
+			t.Errorf("event %d answered %d times, want once", i, n)
+		}
+	}
+	if ok, err := stores[0].Lease(context.Background(), conv, "after", time.Second); !ok || err != nil {
+		t.Errorf("the lease is still held after every event was applied (%v)", err)
+	}
+}
+
+// hotArrivals is a Redis store that remembers which event got which sequence number from
+// Begin: the arrival order the engines must keep.
+type hotArrivals struct {
+	*store.Redis
+	mu    *sync.Mutex
+	bySeq map[int64]string
+}
+
+func (a hotArrivals) Begin(ctx context.Context, ev bot.Event, holder string, ttl time.Duration) (bot.Begun, error) {
+	b, err := a.Redis.Begin(ctx, ev, holder, ttl)
+	if err == nil {
+		a.mu.Lock()
+		a.bySeq[b.Seq] = ev.Text
+		a.mu.Unlock()
+	}
+	return b, err
+}
+
+var _ redis.Hook = (*meter)(nil)
+
+// failing is a counter that fails the decision on "fail" (once) and panics on "panic".
+type failing struct {
+	counter
+	failed *atomic.Bool
+}
+
+func (f failing) Decide(ctx context.Context, t *bot.Turn) (bot.Outcome, error) {
+	switch t.Event.Text {
+	case "fail":
+		if f.failed.CompareAndSwap(false, true) {
+			return bot.Outcome{}, errors.New("the brain failed")
+		}
+	case "panic":
+		panic("a bug")
+	}
+	return f.counter.Decide(ctx, t)
+}
+
+// Every way the hot path leaves its fast lane: a redelivery of an applied event, a
+// decision that fails (the event stays queued, the lease is given back at once), a
+// decision that panics (the event is dropped). None blocks the conversation.
+func TestRedisHotPathFailures(t *testing.T) {
+	t.Parallel()
+	srv := redistest.Start(t)
+	st := openRedis(t, srv.URL, nil, testPrefix(t))
+	ctx := context.Background()
+	const conv = "line:Ufailures"
+	e := bot.NewEngine(bot.Config{Store: st, Brain: failing{failed: new(atomic.Bool)}, LeaseTTL: time.Hour,
+		Log: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	handle := func(text string) ([]bot.Message, error) { return e.Handle(ctx, testEvent(conv, text)) }
+
+	if got, err := handle("a"); err != nil || reply(got) != "1" {
+		t.Fatalf("a = %+v, %v", got, err)
+	}
+	if got, err := handle("a"); err != nil || len(got) != 0 {
+		t.Fatalf("a redelivered = %+v, %v; want no answer", got, err)
+	}
+	if _, err := handle("fail"); err == nil {
+		t.Fatal("a failed decision returned no error")
+	}
+	if q, ok, err := st.Head(ctx, conv); err != nil || !ok || q.Event.Text != "fail" {
+		t.Fatalf("inbox head = %+v, %v, %v; want the failed event still queued", q, ok, err)
+	}
+	// With an hour's lease, anything but a lease given back blocks this.
+	if got, err := handle("b"); err != nil || reply(got) != "3" {
+		t.Fatalf("b after the failure = %+v, %v; want 3 (the failed event applied first)", got, err)
+	}
+	if got, err := handle("panic"); err != nil || len(got) != 0 {
+		t.Fatalf("panic = %+v, %v; want the event dropped", got, err)
+	}
+	if got, err := handle("c"); err != nil || reply(got) != "4" {
+		t.Fatalf("c after the panic = %+v, %v; want 4", got, err)
+	}
+	if n, order := counterOf(t, st, conv); n != "4" || order != "a,fail,b,c," {
+		t.Fatalf("counter %s order %s; want 4 and a,fail,b,c,", n, order)
+	}
+	if _, ok, _ := st.Head(ctx, conv); ok {
+		t.Error("events left in the inbox")
+	}
+	if ok, err := st.Lease(ctx, conv, "after", time.Second); !ok || err != nil {
+		t.Errorf("the lease is still held (%v)", err)
+	}
+}
