@@ -227,21 +227,11 @@ func matchWhen(t string, today time.Time) (When, error) {
 		return w, nil
 	}
 	if m := reFYStart.FindStringSubmatch(t); m != nil {
-		fy := y // the fiscal year that began in April
-		if mo < time.April {
-			fy--
+		fy, err := fiscalYear(m, y, mo)
+		if err != nil {
+			return When{}, err
 		}
-		switch {
-		case m[2] != "" || m[3] != "":
-			var err error
-			if fy, err = yearOf(m[1], m[2], m[3], "", y); err != nil {
-				return When{}, err
-			}
-		case m[4] == "来" || m[4] == "翌":
-			fy++
-		case m[4] == "再来":
-			fy += 2
-		case m[4] == "" && m[5] == "明け":
+		if m[4] == "" && m[2] == "" && m[3] == "" && m[5] == "明け" {
 			fy++ // 年度明け: when the next one begins
 		}
 		return monthOf(fy, 4, "")
@@ -280,20 +270,9 @@ func matchWhen(t string, today time.Time) (When, error) {
 		return approx(civil(year, 12, 31))
 	}
 	if m := reFY.FindStringSubmatch(t); m != nil {
-		fy := y // the fiscal year that began in April
-		if mo < time.April {
-			fy--
-		}
-		switch {
-		case m[2] != "" || m[3] != "":
-			var err error
-			if fy, err = yearOf(m[1], m[2], m[3], "", y); err != nil {
-				return When{}, err
-			}
-		case m[4] == "来":
-			fy++
-		case m[4] == "再来":
-			fy += 2
+		fy, err := fiscalYear(m, y, mo)
+		if err != nil {
+			return When{}, err
 		}
 		return approx(civil(fy+1, 3, 31))
 	}
@@ -365,6 +344,26 @@ func matchWhen(t string, today time.Time) (When, error) {
 		return When{Date: d, FromDuration: true, Approx: true}, nil
 	}
 	return When{}, errNoMatch
+}
+
+// fiscalYear is the 年度 (April to March) a match of reFY or reFYStart names: an era or
+// Western year (m[1]–m[3]), or one relative to the one under way at y/mo (m[4]: 来, 翌,
+// 再来; 今, 本, 当 or nothing for the current one).
+func fiscalYear(m []string, y int, mo time.Month) (int, error) {
+	if m[2] != "" || m[3] != "" {
+		return yearOf(m[1], m[2], m[3], "", y)
+	}
+	fy := y
+	if mo < time.April {
+		fy--
+	}
+	switch m[4] {
+	case "来", "翌":
+		fy++
+	case "再来":
+		fy += 2
+	}
+	return fy, nil
 }
 
 // approx marks a day read from a period as approximate.
