@@ -12,6 +12,7 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"deskbot/flows/faq"
+	"deskbot/flows/parse"
 )
 
 // Script is everything the desk can say outside the FAQ: the common texts, the global
@@ -42,6 +43,9 @@ type Flow struct {
 	Texts FlowTexts `yaml:"texts"`
 	// Caps are the subsidy caps by facility type value, in yen (the checklist).
 	Caps map[string]int64 `yaml:"caps"`
+	// ReaderCaps are a hospital's caps by the value of the readers step (how many card
+	// readers it takes), in yen; a hospital that has not said uses Caps.
+	ReaderCaps map[string]int64 `yaml:"reader_caps"`
 	// Deadlines name the dates the checklist's next steps count down to, by id in the FAQ's
 	// shared list; Load resolves them into deadlines.
 	Deadlines []string `yaml:"deadlines"`
@@ -85,8 +89,21 @@ type Step struct {
 	From string `yaml:"from"`
 	// Compare: the answer is a row of the side-by-side comparison of kept checklists.
 	Compare bool `yaml:"compare"`
+	// Zero: a yen step where 「無料」「0円」 is an answer (maintenance).
+	Zero bool `yaml:"zero"`
+	// PerYear: the comparison shows the amount per year too (maintenance).
+	PerYear bool `yaml:"per_year"`
+	// Of and Check make a follow-up question about the amount answered at the yen step Of,
+	// asked only when the bot's check of that name holds for it: "small" (an amount far
+	// below any real quote, confirmed: values yes, no — no asks the amount again), "tax"
+	// (the tax basis is not said and decides how it compares with the cap: values in, ex),
+	// "period" (月額 or 年額 not said: values m, y). Its answer completes the amount of Of.
+	Of    string `yaml:"of"`
+	Check string `yaml:"check"`
 
 	line int
+	// flow is the flow the step belongs to, for checks that read its caps.
+	flow *Flow
 	// conds is When, parsed once when the script is loaded.
 	conds []cond
 }
@@ -161,45 +178,54 @@ type Texts struct {
 	AmountRange         string `yaml:"amount_range"`
 	AmountTaxIncluded   string `yaml:"amount_tax_included"`
 	AmountTaxExcluded   string `yaml:"amount_tax_excluded"`
+	AmountFree          string `yaml:"amount_free"`
+	DateApprox          string `yaml:"date_approx"`
 }
 
 // FlowTexts are the texts of a flow's texts:; which of them a flow must set depends on its
 // id (flowTexts).
 type FlowTexts struct {
-	Saved               string `yaml:"saved"`
-	Replaced            string `yaml:"replaced"`
-	RecordsFull         string `yaml:"records_full"`
-	SummaryTitle        string `yaml:"summary_title"`
-	ReadersLabel        string `yaml:"readers_label"`
-	FreeReadersClinic   string `yaml:"free_readers_clinic"`
-	FreeReadersHospital string `yaml:"free_readers_hospital"`
-	NextSteps           string `yaml:"next_steps"`
-	DeadlineLine        string `yaml:"deadline_line"`
-	DaysLeft            string `yaml:"days_left"`
-	DueToday            string `yaml:"due_today"`
-	DeadlinesPassed     string `yaml:"deadlines_passed"`
-	AttentionNone       string `yaml:"attention_none"`
-	AttentionNoVendor   string `yaml:"attention_no_vendor"`
-	AttentionSlow       string `yaml:"attention_slow"`
-	AttentionOverCap    string `yaml:"attention_over_cap"`
-	AttentionMark       string `yaml:"attention_mark"`
-	ReportOffer         string `yaml:"report_offer"`
-	SummaryAsk          string `yaml:"summary_ask"`
-	ReportChoice        string `yaml:"report_choice"`
-	AnotherChoice       string `yaml:"another_choice"`
-	CompareChoice       string `yaml:"compare_choice"`
-	CompareTitle        string `yaml:"compare_title"`
-	CompareLine         string `yaml:"compare_line"`
-	Prefilled           string `yaml:"prefilled"`
-	ConfirmTitle        string `yaml:"confirm_title"`
-	ConfirmAsk          string `yaml:"confirm_ask"`
-	SendChoice          string `yaml:"send_choice"`
-	EditChoice          string `yaml:"edit_choice"`
-	CancelChoice        string `yaml:"cancel_choice"`
-	EditWhich           string `yaml:"edit_which"`
-	EditMoreChoice      string `yaml:"edit_more_choice"`
-	CodeRecheck         string `yaml:"code_recheck"`
-	Sent                string `yaml:"sent"`
+	Saved                 string `yaml:"saved"`
+	Replaced              string `yaml:"replaced"`
+	RecordsFull           string `yaml:"records_full"`
+	SummaryTitle          string `yaml:"summary_title"`
+	ReadersLabel          string `yaml:"readers_label"`
+	FreeReadersClinic     string `yaml:"free_readers_clinic"`
+	FreeReadersHospital   string `yaml:"free_readers_hospital"`
+	NextSteps             string `yaml:"next_steps"`
+	DeadlineLine          string `yaml:"deadline_line"`
+	DaysLeft              string `yaml:"days_left"`
+	DueToday              string `yaml:"due_today"`
+	DeadlinesPassed       string `yaml:"deadlines_passed"`
+	AttentionNone         string `yaml:"attention_none"`
+	AttentionNoVendor     string `yaml:"attention_no_vendor"`
+	AttentionSlow         string `yaml:"attention_slow"`
+	AttentionOverCap      string `yaml:"attention_over_cap"`
+	AttentionMark         string `yaml:"attention_mark"`
+	AttentionTaxUnknown   string `yaml:"attention_tax_unknown"`
+	CapLabel              string `yaml:"cap_label"`
+	CapReaders            string `yaml:"cap_readers"`
+	CapReadersEach        string `yaml:"cap_readers_each"`
+	CapTaxAdded           string `yaml:"cap_tax_added"`
+	ComparePerYear        string `yaml:"compare_per_year"`
+	ComparePerYearUnknown string `yaml:"compare_per_year_unknown"`
+	ReportOffer           string `yaml:"report_offer"`
+	SummaryAsk            string `yaml:"summary_ask"`
+	ReportChoice          string `yaml:"report_choice"`
+	AnotherChoice         string `yaml:"another_choice"`
+	CompareChoice         string `yaml:"compare_choice"`
+	CompareTitle          string `yaml:"compare_title"`
+	CompareLine           string `yaml:"compare_line"`
+	Prefilled             string `yaml:"prefilled"`
+	ConfirmTitle          string `yaml:"confirm_title"`
+	ConfirmAsk            string `yaml:"confirm_ask"`
+	SendChoice            string `yaml:"send_choice"`
+	EditChoice            string `yaml:"edit_choice"`
+	CancelChoice          string `yaml:"cancel_choice"`
+	EditWhich             string `yaml:"edit_which"`
+	EditMoreChoice        string `yaml:"edit_more_choice"`
+	CodeRecheck           string `yaml:"code_recheck"`
+	Sent                  string `yaml:"sent"`
 }
 
 // flowTexts are texts a flow of that id must define.
@@ -208,7 +234,8 @@ var flowTexts = map[string][]string{
 		"attention_no_vendor", "attention_slow", "attention_over_cap", "next_steps", "report_choice",
 		"another_choice", "compare_choice", "compare_title", "saved", "readers_label", "deadlines_passed",
 		"attention_mark", "report_offer", "summary_ask", "deadline_line", "days_left", "due_today",
-		"records_full", "replaced", "compare_line"},
+		"records_full", "replaced", "compare_line", "attention_tax_unknown", "cap_label", "cap_readers",
+		"cap_readers_each", "cap_tax_added", "compare_per_year", "compare_per_year_unknown"},
 	"report": {"confirm_title", "confirm_ask", "send_choice", "edit_choice", "cancel_choice", "edit_which", "sent",
 		"prefilled", "edit_more_choice", "code_recheck"},
 }
@@ -468,6 +495,8 @@ func (s *Script) validate() []error {
 			if st.Edit && (st.Label == "" || utf8.RuneCountInString(st.Label) > maxChoiceLabel) {
 				bad(f.file, st.line, "step %q: a step offered to change needs a label of 1 to %d characters: it is a choice", st.ID, maxChoiceLabel)
 			}
+			st.flow = f
+			errs = append(errs, checkFollowUp(f, st, seen)...)
 			if st.Max < 0 {
 				bad(f.file, st.line, "step %q: max must not be negative", st.ID)
 			}
@@ -523,6 +552,14 @@ func (s *Script) validateContract() []error {
 		for k := range ck.Caps {
 			if !slices.ContainsFunc(ft.Choices, func(o Option) bool { return o.Value == k }) {
 				bad(ck.file, ck.capsLine, "caps: %q is not a value of step %q", k, ckFacility)
+			}
+		}
+	}
+	if len(ck.ReaderCaps) > 0 {
+		rd := ck.step(ckReaders)
+		for k := range ck.ReaderCaps {
+			if rd == nil || !slices.ContainsFunc(rd.Choices, func(o Option) bool { return o.Value == k }) {
+				bad(ck.file, ck.capsLine, "reader_caps: %q is not a value of step %q", k, ckReaders)
 			}
 		}
 	}
@@ -599,12 +636,107 @@ func (c cond) holds(answers map[string]string) bool {
 	}
 }
 
-// applies reports whether st is asked given the answers so far.
+// applies reports whether st is asked given the answers so far: its When holds, and, for a
+// follow-up question, its check holds for the amount it is about.
 func (st *Step) applies(answers map[string]string) bool {
+	if st.Check != "" && !st.checkHolds(answers) {
+		return false
+	}
 	if st.When == "" {
 		return true
 	}
 	return slices.ContainsFunc(st.conds, func(c cond) bool { return c.holds(answers) })
+}
+
+// Follow-up checks (Step.Check) and the choice values the bot reads of each.
+var followUps = map[string][]string{
+	"small":  {"yes", "no"},
+	"tax":    {"in", "ex"},
+	"period": {"m", "y"},
+}
+
+// checkFollowUp validates the follow-up fields of st: a known check, about an earlier yen
+// step, with the choices the bot reads.
+func checkFollowUp(f *Flow, st *Step, seen map[string]bool) []error {
+	if st.Check == "" && st.Of == "" {
+		return nil
+	}
+	bad := func(format string, args ...any) error {
+		return fmt.Errorf("%s:%d: step %q: %s", f.file, st.line, st.ID, fmt.Sprintf(format, args...))
+	}
+	values, ok := followUps[st.Check]
+	if !ok {
+		return []error{bad("check %q is not one of small, tax, period", st.Check)}
+	}
+	if of := f.step(st.Of); !seen[st.Of] || of == nil || of.Input != "yen" {
+		return []error{bad("of %q is not an earlier yen step", st.Of)}
+	}
+	var errs []error
+	for _, v := range values {
+		if !slices.ContainsFunc(st.Choices, func(o Option) bool { return o.Value == v }) {
+			errs = append(errs, bad("a %s check needs a choice with value %q", st.Check, v))
+		}
+	}
+	return errs
+}
+
+// checkHolds reports whether the follow-up st is to be asked about the amount answered at
+// st.Of, as it was typed (its own answer does not make it go away).
+func (st *Step) checkHolds(answers map[string]string) bool {
+	a, err := parse.DecodeAmount(answers[st.Of])
+	if err != nil {
+		return false
+	}
+	switch st.Check {
+	case "small":
+		return a.Small()
+	case "tax":
+		limit, ok := st.flow.capFor(answers)
+		return ok && a.TaxMatters(limit)
+	case "period":
+		return a.Yen > 0 && !a.PeriodSaid
+	}
+	return false
+}
+
+// capFor is the subsidy cap that applies to the checklist's answers: a hospital's by the
+// readers it takes when it said, else the facility type's.
+func (f *Flow) capFor(a map[string]string) (int64, bool) {
+	if f == nil {
+		return 0, false
+	}
+	if a[ckFacility] == facilityHospital {
+		if limit, ok := f.ReaderCaps[a[ckReaders]]; ok {
+			return limit, true
+		}
+	}
+	limit, ok := f.Caps[a[ckFacility]]
+	return limit, ok
+}
+
+// amount is the amount answered at step id as its follow-ups complete it: the tax basis and
+// the period said in answer to them. ok is false when id holds no amount (「まだわからない」).
+func (f *Flow) amount(a map[string]string, id string) (parse.Amount, bool) {
+	amt, err := parse.DecodeAmount(a[id])
+	if err != nil {
+		return parse.Amount{}, false
+	}
+	for _, st := range f.Steps {
+		if st.Of != id || !st.applies(a) {
+			continue
+		}
+		switch st.Check + ":" + a[st.ID] {
+		case "tax:in":
+			amt.Tax = parse.TaxIncluded
+		case "tax:ex":
+			amt.Tax = parse.TaxExcluded
+		case "period:m":
+			amt.Period, amt.PeriodSaid = parse.Monthly, true
+		case "period:y":
+			amt.Period, amt.PeriodSaid = parse.Yearly, true
+		}
+	}
+	return amt, true
 }
 
 // fill replaces {name} placeholders in a text.

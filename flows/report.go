@@ -50,7 +50,7 @@ func (c *turn) buildReport(f *Flow, id string) bot.Report {
 	}
 	for _, st := range f.Steps {
 		if v, ok := a[st.ID]; ok && st.applies(a) && !slices.Contains(reportFields, st.ID) {
-			r.Answers = append(r.Answers, bot.Field{Label: st.Label, Value: c.display(st, v)})
+			r.Answers = append(r.Answers, bot.Field{Label: st.Label, Value: c.displayIn(f, st, a, v)})
 		}
 	}
 	if rec, ok := c.record(c.s.From); ok {
@@ -77,6 +77,9 @@ func (c *turn) prefill(id string) {
 	}
 	for _, st := range rp.Steps {
 		if v := rec.Answers[st.From]; st.From != "" && takes(ck.step(st.From), st, v) {
+			if amt, ok := ck.amount(rec.Answers, st.From); ok {
+				v = amt.String() // as its follow-ups completed it: the tax basis, the period
+			}
 			answers[st.ID] = v
 		}
 	}

@@ -72,6 +72,13 @@ func (c *turn) answer(f *Flow, st *Step, in string, tapped bool) {
 		c.prompt()
 		return
 	}
+	if st.Check == "small" && value == "no" {
+		// Not the amount meant: ask it again, as if neither question had been answered.
+		delete(c.s.Answers, st.Of)
+		c.s.Trail = slices.DeleteFunc(c.s.Trail, func(id string) bool { return id == st.Of })
+		c.next(f)
+		return
+	}
 	c.s.Set(st.ID, value)
 	c.s.Trail = append(c.s.Trail, st.ID)
 	c.say(st.Notes[value])
@@ -157,7 +164,11 @@ func (c *turn) read(st *Step, in string) (value, retry string, vague bool) {
 		}
 		return in, "", false
 	case "yen":
-		a, err := parse.ParseYen(in)
+		read := parse.ParseYen
+		if st.Zero {
+			read = parse.ParseAmount
+		}
+		a, err := read(in)
 		switch {
 		case err == nil:
 			return a.String(), "", false
@@ -172,6 +183,8 @@ func (c *turn) read(st *Step, in string) (value, retry string, vague bool) {
 	case "when":
 		w, err := parse.ParseWhen(in, c.now)
 		switch {
+		case err == nil && w.Approx:
+			return "~" + w.Date.Format(time.DateOnly), "", false
 		case err == nil:
 			return w.Date.Format(time.DateOnly), "", false
 		case errors.Is(err, parse.ErrInvalidDate):

@@ -148,6 +148,9 @@ func (questionScreen) view(c *turn) []bot.Message {
 		ch = append(ch, bot.Choice{Label: o.Label, Value: ansPrefix + st.ID + ":" + o.Value})
 	}
 	text := st.Ask
+	if of := f.step(st.Of); of != nil {
+		text = fill(text, "amount", c.displayIn(f, of, c.s.Answers, c.s.Answers[st.Of]))
+	}
 	if st.Input == "multi" && len(picked) > 0 {
 		text = fill(c.sc.Texts.MultiMore, "picked", c.optionLabels(st, picked))
 		ch = append([]bot.Choice{{Label: c.sc.Texts.MultiDoneChoice, Value: cmd("done")}}, ch...)
