@@ -113,12 +113,13 @@ type Option struct {
 	Value   string   `yaml:"value"`
 	Label   string   `yaml:"label"`
 	Aliases []string `yaml:"aliases"`
-	// YesNo maps a yes/no answer to this option: "yes", "no" or "dontknow".
+	// YesNo maps a yes/no answer to this option: "yes", "no" or "dontknow"; at a cando step
+	// also "refer" (the vendor cannot, but refers another).
 	YesNo string `yaml:"yesno"`
 }
 
 // inputs are the kinds of answer a step can take.
-var inputs = []string{"choice", "multi", "text", "yen", "when", "prefecture", "code", "contact", "yesno", "confirm"}
+var inputs = []string{"choice", "cando", "multi", "text", "yen", "when", "prefecture", "code", "contact", "yesno", "confirm"}
 
 // Texts are the common texts the code says, the texts: of flows/*.yaml, one field each: a
 // knowledge base must set every one (validate), and a key no field takes is an error
@@ -166,6 +167,13 @@ type Texts struct {
 	CodePrefecture      string `yaml:"code_prefecture"`
 	CodeTable           string `yaml:"code_table"`
 	CodeNeedPrefecture  string `yaml:"code_need_prefecture"`
+	CodePharmacy        string `yaml:"code_pharmacy"`
+	CodeNoPrefecture    string `yaml:"code_no_prefecture"`
+	ContactPerson       string `yaml:"contact_person"`
+	ContactExtra        string `yaml:"contact_extra"`
+	Trouble             string `yaml:"trouble"`
+	Thanks              string `yaml:"thanks"`
+	English             string `yaml:"english"`
 	ContactRetry        string `yaml:"contact_retry"`
 	YesnoRetry          string `yaml:"yesno_retry"`
 	MultiMore           string `yaml:"multi_more"`
@@ -455,7 +463,7 @@ func (s *Script) validate() []error {
 			if !slices.Contains(inputs, st.Input) {
 				bad(f.file, st.line, "step %q: input %q is not one of %v", st.ID, st.Input, inputs)
 			}
-			if (st.Input == "choice" || st.Input == "multi") && len(st.Choices) == 0 {
+			if (st.Input == "choice" || st.Input == "cando" || st.Input == "multi") && len(st.Choices) == 0 {
 				bad(f.file, st.line, "step %q: a %s step needs choices", st.ID, st.Input)
 			}
 			if len(st.Choices)+2 > maxChoices {
@@ -468,8 +476,9 @@ func (s *Script) validate() []error {
 				if utf8.RuneCountInString(o.Label) > maxChoiceLabel {
 					bad(f.file, st.line, "step %q: choice label %q is over %d characters", st.ID, o.Label, maxChoiceLabel)
 				}
-				if o.YesNo != "" && !slices.Contains([]string{"yes", "no", "dontknow"}, o.YesNo) {
-					bad(f.file, st.line, "step %q: yesno %q is not yes, no or dontknow", st.ID, o.YesNo)
+				if o.YesNo != "" && !slices.Contains([]string{"yes", "no", "dontknow"}, o.YesNo) &&
+					(st.Input != "cando" || o.YesNo != "refer") {
+					bad(f.file, st.line, "step %q: yesno %q is not yes, no or dontknow (or refer, at a cando step)", st.ID, o.YesNo)
 				}
 			}
 			if st.When != "" {
@@ -509,7 +518,7 @@ func (s *Script) validate() []error {
 // codeSteps are the steps the code reads by id, with the input each must take: the
 // checklist's summary computes from them, the report fills its own fields from them.
 var codeSteps = map[string]map[string]string{
-	"checklist": {ckFacility: "choice", ckVendor: "text", ckCanDo: "choice", ckCostIntr: "yen", ckStart: "when"},
+	"checklist": {ckFacility: "choice", ckVendor: "text", ckCanDo: "cando", ckCostIntr: "yen", ckStart: "when"},
 	"report": {rpCategories: "multi", rpDetails: "text", rpFacility: "text", rpPrefecture: "prefecture",
 		rpCode: "code", rpFacilityType: "choice", rpContact: "contact", rpConsent: "choice"},
 }

@@ -360,8 +360,25 @@ func (c *turn) command(name string) {
 // atMenu reports whether the conversation is at the main menu.
 func (c *turn) atMenu() bool { return c.s.Mode == bot.ModeStep && c.s.Flow == "" }
 
-// idleText answers a message typed at the menu: a confident FAQ match, or the menu.
+// idleText answers a message typed at the menu: trouble gets the report and the desk
+// offered (not an FAQ answer that merely mentions the topic), thanks and English a word of
+// their own; otherwise a confident FAQ match, or the menu.
 func (c *turn) idleText(txt string) {
+	switch parse.ClassifyIntent(txt) {
+	case parse.IntentTrouble:
+		c.ask(c.sc.Texts.Trouble, []bot.Choice{
+			{Label: c.sc.Flows["report"].Title, Value: cmd("report")},
+			{Label: c.sc.Texts.HandoffChoice, Value: cmd("handoff")},
+			{Label: c.sc.Texts.MenuChoice, Value: cmd("menu")},
+		})
+		return
+	case parse.IntentThanks:
+		c.menu(c.sc.Texts.Thanks)
+		return
+	case parse.IntentEnglish:
+		c.menu(c.sc.Texts.English)
+		return
+	}
 	if c.tryFAQ(txt, false) {
 		return
 	}

@@ -56,7 +56,7 @@ func (c *turn) answer(f *Flow, st *Step, in string, tapped bool) {
 	}
 	value, retry, vague := c.understand(st, in, tapped)
 	if retry != "" {
-		if vague && !tapped && mayBeQuestion(in) && c.tryFAQ(in, false) {
+		if vague && !tapped && mayBeQuestion(st, in) && c.tryFAQ(in, false) {
 			return
 		}
 		c.say(retry)
@@ -87,9 +87,14 @@ func (c *turn) answer(f *Flow, st *Step, in string, tapped bool) {
 }
 
 // mayBeQuestion reports whether an answer that was not understood may be a question for
-// the FAQ: not a yes, no or 「わからない」, which answer the question asked. Whether it is
-// one is the matcher's call: it refuses short answers such as 「3か月」 itself.
-func mayBeQuestion(in string) bool {
+// the FAQ: not a yes, no or 「わからない」, which answer the question asked, and, where a date
+// is asked, nothing that reads as one (「来年の春以降」「4月か5月」): that is an answer to
+// re-prompt. Whether it is a question is then the matcher's call: it refuses short answers
+// such as 「3か月」 itself.
+func mayBeQuestion(st *Step, in string) bool {
+	if st.Input == "when" && parse.LooksLikeDate(in) {
+		return false
+	}
 	return parse.ParseYesNo(in) == parse.Unknown
 }
 
@@ -129,7 +134,7 @@ func (c *turn) understand(st *Step, in string, tapped bool) (value, retry string
 		return o.Value, "", false
 	}
 	value, retry, vague = c.read(st, in)
-	if retry != "" && vague {
+	if retry != "" && vague && st.Input != "cando" { // cando has read yes and no its own way
 		if o, ok := impliedOption(st, in); ok {
 			return o.Value, "", false
 		}
@@ -149,6 +154,16 @@ func (c *turn) read(st *Step, in string) (value, retry string, vague bool) {
 	refuse := func(text string) (string, string, bool) { return "", text, false }
 	switch st.Input {
 	case "choice", "confirm":
+		return vagueRetry(t.NotUnderstood)
+	case "cando":
+		// Negation and referral win over a bare できる; what is not clear is not guessed.
+		want := map[parse.CanDo]string{parse.Can: "yes", parse.Cannot: "no", parse.CannotRefers: "refer"}[parse.ParseCanDo(in)]
+		if want == "" && parse.ParseYesNo(in) == parse.DontKnow {
+			want = "dontknow"
+		}
+		if i := slices.IndexFunc(st.Choices, func(o Option) bool { return want != "" && o.YesNo == want }); i >= 0 {
+			return st.Choices[i].Value, "", false
+		}
 		return vagueRetry(t.NotUnderstood)
 	case "multi":
 		return vagueRetry(t.MultiRetry)
@@ -203,13 +218,11 @@ func (c *turn) read(st *Step, in string) (value, retry string, vague bool) {
 	case "code":
 		return c.readCode(in)
 	case "contact":
-		if p, err := parse.ParsePhone(in); err == nil {
-			return p, "", false
+		ct, err := parse.ParseContact(in)
+		if err != nil {
+			return vagueRetry(t.ContactRetry)
 		}
-		if e, err := parse.ParseEmail(in); err == nil {
-			return e, "", false
-		}
-		return vagueRetry(t.ContactRetry)
+		return c.contactText(ct), "", false
 	}
 	return vagueRetry(t.NotUnderstood)
 }
@@ -221,13 +234,15 @@ func (c *turn) readCode(in string) (value, retry string, vague bool) {
 	if p, ok := parse.ParsePrefecture(c.s.Answers[rpPrefecture]); ok {
 		pref = p
 	}
-	code, err := parse.ParseMedicalCode(in, pref.Code)
+	code, err := parse.FindMedicalCode(in, pref.Code) // 「コードは2011234560です」 too
 	switch {
-	case err == nil && code.Table == 4:
-		// A pharmacy's code: this desk takes reports of clinics and hospitals, 医科 or 歯科.
-		return "", c.sc.Texts.CodeTable, false
 	case err == nil:
 		return code.String(), "", false
+	case errors.Is(err, parse.ErrPharmacy):
+		// This desk takes reports of clinics and hospitals, 医科 or 歯科.
+		return "", c.sc.Texts.CodePharmacy, false
+	case errors.Is(err, parse.ErrNoSuchPrefecture):
+		return "", c.sc.Texts.CodeNoPrefecture, false
 	case errors.Is(err, parse.ErrCheckDigit):
 		return "", c.sc.Texts.CodeCheck, false
 	case errors.Is(err, parse.ErrCodePrefecture):
@@ -238,6 +253,30 @@ func (c *turn) readCode(in string) (value, retry string, vague bool) {
 		return "", c.sc.Texts.CodeNeedPrefecture, false
 	}
 	return "", c.sc.Texts.CodeRetry, true
+}
+
+// contactText writes a contact as the desk reads it: the phone number with hyphens or the
+// address, then who to ask for and when to call, where said:
+// 03-1234-5678（担当：事務 山田／平日午前中）.
+func (c *turn) contactText(ct parse.Contact) string {
+	var ways, extra []string
+	if ct.Phone != "" {
+		ways = append(ways, parse.FormatPhone(ct.Phone))
+	}
+	if ct.Email != "" {
+		ways = append(ways, ct.Email)
+	}
+	if ct.Person != "" {
+		extra = append(extra, fill(c.sc.Texts.ContactPerson, "person", ct.Person))
+	}
+	if ct.When != "" {
+		extra = append(extra, ct.When)
+	}
+	s := strings.Join(ways, " ")
+	if len(extra) > 0 {
+		s += fill(c.sc.Texts.ContactExtra, "extra", strings.Join(extra, "／"))
+	}
+	return s
 }
 
 // optionByValue finds the option of a tapped value.
