@@ -44,6 +44,10 @@ const (
 // as well as tapped.
 func (c *turn) finishChecklist(f *Flow) {
 	answers := maps.Clone(c.s.Answers)
+	if fixed := c.s.From; fixed != "" {
+		// A kept checklist corrected: the new one takes its place.
+		c.s.Records = slices.DeleteFunc(c.s.Records, func(r bot.Record) bool { return r.ID == fixed })
+	}
 	c.say(f.Texts.Saved)
 	id := c.keep(f, answers)
 	c.s.Start(f.ID, "", nil)

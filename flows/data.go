@@ -128,6 +128,7 @@ type Texts struct {
 	Welcome             string `yaml:"welcome"`
 	Menu                string `yaml:"menu"`
 	MenuAgain           string `yaml:"menu_again"`
+	MenuSuspended       string `yaml:"menu_suspended"`
 	Expired             string `yaml:"expired"`
 	Cancelled           string `yaml:"cancelled"`
 	BackFirst           string `yaml:"back_first"`
@@ -178,6 +179,7 @@ type Texts struct {
 	YesnoRetry          string `yaml:"yesno_retry"`
 	MultiMore           string `yaml:"multi_more"`
 	MultiDoneChoice     string `yaml:"multi_done_choice"`
+	MultiPicked         string `yaml:"multi_picked"`
 	MultiEmpty          string `yaml:"multi_empty"`
 	MultiRetry          string `yaml:"multi_retry"`
 	AmountApprox        string `yaml:"amount_approx"`
@@ -232,6 +234,7 @@ type FlowTexts struct {
 	CancelChoice          string `yaml:"cancel_choice"`
 	EditWhich             string `yaml:"edit_which"`
 	EditMoreChoice        string `yaml:"edit_more_choice"`
+	EditBackChoice        string `yaml:"edit_back_choice"`
 	CodeRecheck           string `yaml:"code_recheck"`
 	Sent                  string `yaml:"sent"`
 }
@@ -243,7 +246,8 @@ var flowTexts = map[string][]string{
 		"another_choice", "compare_choice", "compare_title", "saved", "readers_label", "deadlines_passed",
 		"attention_mark", "report_offer", "summary_ask", "deadline_line", "days_left", "due_today",
 		"records_full", "replaced", "compare_line", "attention_tax_unknown", "cap_label", "cap_readers",
-		"cap_readers_each", "cap_tax_added", "compare_per_year", "compare_per_year_unknown"},
+		"cap_readers_each", "cap_tax_added", "compare_per_year", "compare_per_year_unknown",
+		"edit_choice", "edit_which", "edit_more_choice", "edit_back_choice"},
 	"report": {"confirm_title", "confirm_ask", "send_choice", "edit_choice", "cancel_choice", "edit_which", "sent",
 		"prefilled", "edit_more_choice", "code_recheck"},
 }

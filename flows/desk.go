@@ -207,6 +207,11 @@ func (c *turn) menu(lead string) { c.out = append(c.out, c.menuMessage(lead)) }
 // more, with the comparison of them too.
 func (c *turn) menuMessage(lead string) bot.Message {
 	choices := c.k.MainMenu()
+	if fr, ok := c.s.Suspended(); ok && c.atMenu() {
+		if fl := c.sc.Flows[fr.Flow]; fl != nil {
+			choices = append([]bot.Choice{{Label: fill(c.sc.Texts.ResumeChoice, "flow", fl.Title), Value: cmd("resume")}}, choices...)
+		}
+	}
 	if len(c.checklists()) > 1 && len(choices) < maxChoices {
 		choices = append(choices, bot.Choice{Label: c.sc.Flows["checklist"].Texts.CompareChoice, Value: cmd("compare")})
 	}
@@ -295,14 +300,42 @@ func (c *turn) choice(v string) {
 func (c *turn) command(name string) {
 	switch name {
 	case "menu":
+		// A flow in progress is put aside, not thrown away: the menu offers to go on with
+		// it at the same question, and やめる there discards it.
 		c.closeHandoff()
+		if f := c.flow(); f != nil && c.s.Mode != bot.ModeSummary {
+			c.s.Suspend()
+			c.menu(fill(c.sc.Texts.MenuSuspended, "flow", f.Title))
+			return
+		}
+		c.s.Leave()
+		if fr, ok := c.s.Suspended(); ok && c.sc.Flows[fr.Flow] != nil {
+			c.menu(fill(c.sc.Texts.MenuSuspended, "flow", c.sc.Flows[fr.Flow].Title))
+			return
+		}
 		c.s.End()
 		c.menu(c.sc.Texts.Menu)
 	case "cancel":
-		if (c.atMenu() || c.s.Mode == bot.ModeSummary) && len(c.s.Stack) == 0 {
+		if c.s.Mode == bot.ModeSummary && len(c.s.Stack) == 0 {
 			c.s.End() // at the summary the checklist is already kept: nothing to cancel
 			c.menu(c.sc.Texts.Menu)
 			return
+		}
+		if c.atMenu() {
+			// At the menu, a flow put aside is what there is to cancel.
+			had := len(c.s.Stack) > 0
+			c.s.End()
+			if had {
+				c.menu(c.sc.Texts.Cancelled)
+				return
+			}
+			c.menu(c.sc.Texts.Menu)
+			return
+		}
+		if c.s.Mode == bot.ModeFAQ {
+			// Asked a question in the middle of a flow, then 「やめる」: the flow is what
+			// stops, not the question.
+			c.s.Resume()
 		}
 		c.closeHandoff()
 		// Only the innermost flow is cancelled: one suspended under it comes back.
@@ -329,8 +362,12 @@ func (c *turn) command(name string) {
 	case "checklist", "report":
 		// Started from an FAQ answer, a new flow goes on top of one suspended under the
 		// FAQ, which comes back when the new one ends; the same flow starts afresh.
-		keep := c.s.Mode == bot.ModeFAQ
+		keep := c.s.Mode == bot.ModeFAQ || c.atMenu()
 		if f, ok := c.s.Suspended(); ok && f.Flow == name {
+			if c.atMenu() {
+				c.resume() // chosen again from the menu: where it was left
+				return
+			}
 			keep = false
 		}
 		if keep {
@@ -364,6 +401,10 @@ func (c *turn) atMenu() bool { return c.s.Mode == bot.ModeStep && c.s.Flow == ""
 // offered (not an FAQ answer that merely mentions the topic), thanks and English a word of
 // their own; otherwise a confident FAQ match, or the menu.
 func (c *turn) idleText(txt string) {
+	if _, ok := c.s.Suspended(); ok && c.isWord(txt, c.sc.Words.Resume) {
+		c.resume()
+		return
+	}
 	switch parse.ClassifyIntent(txt) {
 	case parse.IntentTrouble:
 		c.ask(c.sc.Texts.Trouble, []bot.Choice{

@@ -2,6 +2,7 @@ package flows
 
 import (
 	"errors"
+	"maps"
 	"slices"
 	"strconv"
 	"strings"
@@ -64,6 +65,11 @@ func (c *turn) answer(f *Flow, st *Step, in string, tapped bool) {
 		return
 	}
 	if st.Input == "multi" {
+		if tapped && slices.Contains(c.s.Picks, value) {
+			c.s.Picks = slices.DeleteFunc(slices.Clone(c.s.Picks), func(v string) bool { return v == value })
+			c.prompt()
+			return
+		}
 		c.pick(st, value)
 		return
 	}
@@ -80,6 +86,11 @@ func (c *turn) answer(f *Flow, st *Step, in string, tapped bool) {
 		return
 	}
 	c.s.Set(st.ID, value)
+	for _, o := range f.Steps {
+		if o.Of == st.ID {
+			delete(c.s.Answers, o.ID) // about the amount that was: asked again if need be
+		}
+	}
 	c.s.Trail = append(c.s.Trail, st.ID)
 	c.say(st.Notes[value])
 	c.recheck(f, st)
@@ -405,7 +416,16 @@ func (c *turn) back() {
 		return
 	}
 	if c.s.Mode == bot.ModeEdit {
-		c.s.Mode, c.s.Page = bot.ModeConfirm, 0
+		c.leaveEdit(f)
+		return
+	}
+	if len(c.s.Trail) == 0 && c.s.Editing && c.s.Mode == bot.ModeStep {
+		// A question opened from the confirmation screen: back to the screen, unchanged
+		// (a checklist's: to its field list).
+		c.s.Mode, c.s.Step, c.s.Picks, c.s.Editing = bot.ModeConfirm, "", nil, false
+		if f.ID == "checklist" {
+			c.s.Mode = bot.ModeEdit
+		}
 		c.prompt()
 		return
 	}
@@ -415,12 +435,6 @@ func (c *turn) back() {
 			c.prompt()
 			return
 		}
-	}
-	if len(c.s.Trail) == 0 && c.s.Editing && c.s.Mode == bot.ModeStep {
-		// A question opened from the confirmation screen: back to the screen.
-		c.s.Mode, c.s.Step, c.s.Picks, c.s.Editing = bot.ModeConfirm, "", nil, false
-		c.prompt()
-		return
 	}
 	if len(c.s.Trail) == 0 {
 		c.say(c.sc.Texts.BackFirst)
@@ -433,6 +447,20 @@ func (c *turn) back() {
 	if st := f.step(c.s.Step); st != nil && st.Input == "multi" {
 		c.s.Picks = picks(c.s.Answers[st.ID])
 	}
+	c.prompt()
+}
+
+// leaveEdit leaves the field list: a report's for its confirmation screen, a checklist's
+// for its summary, unchanged.
+func (c *turn) leaveEdit(f *Flow) {
+	if f.ID == "checklist" {
+		id := c.s.From
+		c.s.Start(f.ID, "", nil)
+		c.s.Mode, c.s.Record = bot.ModeSummary, id
+		c.prompt()
+		return
+	}
+	c.s.Mode, c.s.Page = bot.ModeConfirm, 0
 	c.prompt()
 }
 
@@ -450,7 +478,13 @@ func (c *turn) donePicking(f *Flow, st *Step) {
 		c.prompt()
 		return
 	}
-	c.s.Set(st.ID, strings.Join(c.s.Picks, ","))
+	var chosen []string // in the order of the choices, however they were picked
+	for _, o := range st.Choices {
+		if slices.Contains(c.s.Picks, o.Value) {
+			chosen = append(chosen, o.Value)
+		}
+	}
+	c.s.Set(st.ID, strings.Join(chosen, ","))
 	c.s.Picks = nil
 	c.s.Trail = append(c.s.Trail, st.ID)
 	c.next(f)
@@ -509,5 +543,24 @@ func (c *turn) edit(id string) {
 	}
 	c.s.Mode, c.s.Step, c.s.Picks, c.s.Page = bot.ModeStep, id, nil, 0
 	c.s.Trail, c.s.Editing = nil, true
+	if st.Input == "multi" {
+		// From the current selection: what is still chosen keeps its follow-up answers.
+		c.s.Picks = picks(c.s.Answers[id])
+	}
+	c.prompt()
+}
+
+// fixChecklist reopens a kept checklist on the field list, to correct an answer; once
+// corrected, the checklist is kept again in its place and its summary shown anew.
+func (c *turn) fixChecklist() {
+	rec, ok := c.record(c.s.Record)
+	if !ok {
+		c.say(c.sc.Texts.StaleChoice)
+		c.prompt()
+		return
+	}
+	c.s.Start(rec.Flow, "", maps.Clone(rec.Answers))
+	c.s.From = rec.ID
+	c.s.Mode, c.s.Page = bot.ModeEdit, 0
 	c.prompt()
 }

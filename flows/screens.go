@@ -142,10 +142,11 @@ func (questionScreen) view(c *turn) []bot.Message {
 	picked := c.s.Picks
 	var ch []bot.Choice
 	for _, o := range st.Choices {
+		label := o.Label
 		if st.Input == "multi" && slices.Contains(picked, o.Value) {
-			continue
+			label = c.sc.Texts.MultiPicked + label // tapped again, it is taken back
 		}
-		ch = append(ch, bot.Choice{Label: o.Label, Value: ansPrefix + st.ID + ":" + o.Value})
+		ch = append(ch, bot.Choice{Label: label, Value: ansPrefix + st.ID + ":" + o.Value})
 	}
 	text := st.Ask
 	if of := f.step(st.Of); of != nil {
@@ -254,7 +255,11 @@ func (editScreen) view(c *turn) []bot.Message {
 	if len(fields) > per {
 		ch = append(ch, bot.Choice{Label: f.Texts.EditMoreChoice, Value: cmd("editmore")})
 	}
-	ch = append(ch, bot.Choice{Label: c.sc.Texts.BackChoiceConfirm, Value: cmd("back")})
+	back := c.sc.Texts.BackChoiceConfirm
+	if f.Texts.EditBackChoice != "" {
+		back = f.Texts.EditBackChoice
+	}
+	ch = append(ch, bot.Choice{Label: back, Value: cmd("back")})
 	return []bot.Message{{Text: f.Texts.EditWhich, Choices: ch}}
 }
 
@@ -289,6 +294,7 @@ func (summaryScreen) view(c *turn) []bot.Message {
 		text = f.Texts.ReportOffer
 		ch = append(ch, bot.Choice{Label: f.Texts.ReportChoice, Value: cmd("prefill:" + id)})
 	}
+	ch = append(ch, bot.Choice{Label: f.Texts.EditChoice, Value: cmd("fix")})
 	ch = append(ch, bot.Choice{Label: f.Texts.AnotherChoice, Value: cmd("another")})
 	if len(c.checklists()) > 1 {
 		ch = append(ch, bot.Choice{Label: f.Texts.CompareChoice, Value: cmd("compare")})
@@ -304,7 +310,13 @@ func (summaryScreen) text(c *turn, txt string) {
 	c.text(txt)
 }
 
-func (summaryScreen) tap(*turn, string) bool { return false }
+func (summaryScreen) tap(c *turn, name string) bool {
+	if name != "fix" {
+		return false
+	}
+	c.fixChecklist()
+	return true
+}
 
 // The FAQ: its topic list, or, after an answer, what may follow it — the flow put aside,
 // the flow the answer points to, related topics, the menu.
