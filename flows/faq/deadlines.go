@@ -14,10 +14,10 @@ import (
 // Countdown are the phrases of the paragraph an answer with deadlines ends with, from the
 // countdown: of a faq/*.yaml file; {date} and {days} are filled in.
 type Countdown struct {
-	AsOf     string // the paragraph's first line: 「{date}時点の状況です。」
+	AsOf string // the paragraph's first line: 「{date}時点の状況です。」
 	// Dated follows an answer whose facts no longer apply: {source} is their month
 	// (2022年8月), and it points to where to look for what applies now.
-	Dated string
+	Dated    string
 	DaysLeft string // a deadline ahead: 「あと{days}日」
 	Today    string // a deadline today: 「本日」
 	Passed   string // a deadline passed, unless it says otherwise: 「締切済み」

@@ -43,8 +43,8 @@ type Topic struct {
 	Source time.Time
 	Until  time.Time
 	Past   string
-	File      string     // the file that defines the topic, e.g. "faq/30-reader.yaml"
-	Line      int        // the line of its id in File
+	File   string // the file that defines the topic, e.g. "faq/30-reader.yaml"
+	Line   int    // the line of its id in File
 }
 
 // Deadline is a date the desk counts down to: one of the shared list (deadlines: of a
