@@ -128,10 +128,10 @@ func (c *turn) summary(f *Flow, rec bot.Record) *bot.Card {
 		card.Rows = append(card.Rows, bot.Field{Label: f.Texts.CapLabel, Value: capText})
 	}
 	card.Rows = append(card.Rows, bot.Field{Label: f.Texts.NextSteps, Value: c.deadlinesAhead(f)})
-	for _, cat := range checklistProblems(f, a) {
+	for _, cat := range checklistProblems(f, a, c.now) {
 		card.Notes = append(card.Notes, c.attention(f, cat, a))
 	}
-	if taxUnknown(f, a) {
+	if taxUnknown(f, a) && !schemeEnded(f, c.now) {
 		card.Notes = append(card.Notes, f.Texts.AttentionTaxUnknown)
 	}
 	if len(card.Notes) == 0 {
@@ -148,6 +148,9 @@ func (c *turn) capText(f *Flow, a map[string]string) string {
 	limit, ok := f.capFor(a)
 	if !ok {
 		return ""
+	}
+	if schemeEnded(f, c.now) {
+		return f.Texts.CapEnded
 	}
 	var s string
 	switch _, said := f.ReaderCaps[a[ckReaders]]; {
@@ -250,10 +253,16 @@ func (c *turn) deadlinesAhead(f *Flow) string {
 // above the cap that applies (the facility type's, a hospital's by its readers; an
 // approximate amount counts as said, a range as its upper end, a 税別 one with the tax
 // added); operation would start after the subsidy's deadline.
-func checklistProblems(f *Flow, a map[string]string) []string {
+//
+// Once the subsidy's scheme has ended (its operation deadline is past as of now), neither
+// the cap nor its deadline is judged: they no longer apply to anyone.
+func checklistProblems(f *Flow, a map[string]string, now time.Time) []string {
 	var cats []string
 	if a[ckCanDo] == canDoNo {
 		cats = append(cats, catNoVendor)
+	}
+	if schemeEnded(f, now) {
+		return cats
 	}
 	if cost, ok := f.amount(a, ckCostIntr); ok {
 		if limit, has := f.capFor(a); has && cost.WithTax().Yen > limit {
@@ -266,6 +275,13 @@ func checklistProblems(f *Flow, a map[string]string) []string {
 		}
 	}
 	return cats
+}
+
+// schemeEnded reports whether the subsidy's last deadline, the start of operation, has
+// passed as of now.
+func schemeEnded(f *Flow, now time.Time) bool {
+	dl := operationDeadline(f)
+	return !dl.IsZero() && japan.DaysUntil(now, dl) < 0
 }
 
 // operationDeadline is the day by which operation must start for the subsidy.
@@ -319,7 +335,7 @@ func (c *turn) comparison(f *Flow, recs []bot.Record) *bot.Card {
 	cats := c.sc.Flows["report"].step(rpCategories)
 	var lines []string
 	for _, rec := range recs {
-		if found := checklistProblems(f, rec.Answers); len(found) > 0 {
+		if found := checklistProblems(f, rec.Answers, c.now); len(found) > 0 {
 			lines = append(lines, fill(f.Texts.CompareLine, "vendor", rec.Answers[ckVendor],
 				"value", c.optionLabels(cats, found)))
 		}

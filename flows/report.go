@@ -72,7 +72,7 @@ func (c *turn) prefill(id string) {
 	}
 	ck, rp := c.sc.Flows["checklist"], c.sc.Flows["report"]
 	answers := map[string]string{}
-	if cats := checklistProblems(ck, rec.Answers); len(cats) > 0 {
+	if cats := checklistProblems(ck, rec.Answers, c.now); len(cats) > 0 {
 		answers[rpCategories] = strings.Join(cats, ",")
 	}
 	for _, st := range rp.Steps {

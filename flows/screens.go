@@ -290,7 +290,7 @@ func (summaryScreen) view(c *turn) []bot.Message {
 	id := c.s.Record
 	text := f.Texts.SummaryAsk
 	var ch []bot.Choice
-	if rec, ok := c.record(id); ok && len(checklistProblems(f, rec.Answers)) > 0 {
+	if rec, ok := c.record(id); ok && len(checklistProblems(f, rec.Answers, c.now)) > 0 {
 		text = f.Texts.ReportOffer
 		ch = append(ch, bot.Choice{Label: f.Texts.ReportChoice, Value: cmd("prefill:" + id)})
 	}
