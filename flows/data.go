@@ -32,6 +32,8 @@ type Words struct {
 	Handoff []string `yaml:"handoff"`
 	Resume  []string `yaml:"resume"`
 	Skip    []string `yaml:"skip"`
+	// FAQ opens the FAQ's topics from anywhere.
+	FAQ []string `yaml:"faq"`
 }
 
 // Flow is one conversation flow: an ordered list of steps, each a question.
@@ -139,6 +141,7 @@ type Texts struct {
 	NotUnderstood       string `yaml:"not_understood"`
 	FAQPrompt           string `yaml:"faq_prompt"`
 	FAQMore             string `yaml:"faq_more"`
+	FAQMoreTopics       string `yaml:"faq_more_topics"`
 	FAQUnsure           string `yaml:"faq_unsure"`
 	HandoffChoice       string `yaml:"handoff_choice"`
 	MenuChoice          string `yaml:"menu_choice"`

@@ -250,7 +250,7 @@ func (c *turn) globalWord(txt string) string {
 		cmd   string
 	}{
 		{c.sc.Words.Menu, "menu"}, {c.sc.Words.Cancel, "cancel"}, {c.sc.Words.Back, "back"},
-		{c.sc.Words.Handoff, "handoff"},
+		{c.sc.Words.Handoff, "handoff"}, {c.sc.Words.FAQ, "faq"},
 	} {
 		for _, x := range g.words {
 			if strings.EqualFold(w, x) {
@@ -352,9 +352,22 @@ func (c *turn) command(name string) {
 	case "handoff":
 		c.startHandoff()
 	case "faq":
-		c.s.Suspend()
+		if c.s.Mode != bot.ModeFAQ {
+			c.s.Suspend()
+		}
 		c.s.Enter(bot.ModeFAQ)
 		c.ask(c.sc.Texts.FAQPrompt, c.faqTopics())
+	case "faqmore":
+		if c.s.Mode != bot.ModeFAQ || c.s.Topic != "" {
+			c.say(c.sc.Texts.StaleChoice)
+			c.prompt()
+			return
+		}
+		c.s.Page++
+		if per := c.faqPerPage(); c.s.Page*per >= len(c.k.FAQ.Topics()) {
+			c.s.Page = 0 // after the last page, the first again
+		}
+		c.prompt()
 	case "resume":
 		c.resume()
 	case "close":
@@ -521,14 +534,39 @@ func (c *turn) faqChoices(a *faq.Answer) []bot.Choice {
 	return append(ch, bot.Choice{Label: c.sc.Texts.MenuChoice, Value: cmd("menu")})
 }
 
-// faqTopics offers the FAQ's topics to tap, as many as fit.
+// faqPerPage is how many topics one page of the topic list shows.
+func (c *turn) faqPerPage() int {
+	room := maxChoices - 1 // beside the menu
+	if _, ok := c.s.Suspended(); ok {
+		room-- // and the flow to go on with
+	}
+	if len(c.k.FAQ.Topics()) > room {
+		room-- // and the next page
+	}
+	return room
+}
+
+// faqTopics offers the FAQ's topics to tap, every one: in pages of as many as fit beside
+// the choices of the next page and the menu (c.s.Page, from 0; the last page leads back to
+// the first).
 func (c *turn) faqTopics() []bot.Choice {
+	topics := c.k.FAQ.Topics()
+	per := c.faqPerPage()
+	page := c.s.Page
+	if page < 0 || page*per >= len(topics) {
+		page = 0
+	}
 	var ch []bot.Choice
-	for _, t := range c.k.FAQ.Topics() {
-		if len(ch) == maxChoices-1 {
-			break
+	if fr, ok := c.s.Suspended(); ok {
+		if fl := c.sc.Flows[fr.Flow]; fl != nil {
+			ch = append(ch, bot.Choice{Label: fill(c.sc.Texts.ResumeChoice, "flow", fl.Title), Value: cmd("resume")})
 		}
+	}
+	for _, t := range topics[page*per : min(len(topics), (page+1)*per)] {
 		ch = append(ch, bot.Choice{Label: t.Title, Value: faqPrefix + t.ID})
+	}
+	if len(topics) > per {
+		ch = append(ch, bot.Choice{Label: c.sc.Texts.FAQMoreTopics, Value: cmd("faqmore")})
 	}
 	return append(ch, bot.Choice{Label: c.sc.Texts.MenuChoice, Value: cmd("menu")})
 }
