@@ -231,6 +231,8 @@ type FlowTexts struct {
 	CompareTitle          string `yaml:"compare_title"`
 	CompareLine           string `yaml:"compare_line"`
 	Prefilled             string `yaml:"prefilled"`
+	UseChecklist          string `yaml:"use_checklist"`
+	UseChecklistChoice    string `yaml:"use_checklist_choice"`
 	ConfirmTitle          string `yaml:"confirm_title"`
 	ConfirmAsk            string `yaml:"confirm_ask"`
 	SendChoice            string `yaml:"send_choice"`
@@ -253,6 +255,7 @@ var flowTexts = map[string][]string{
 		"cap_readers_each", "cap_tax_added", "compare_per_year", "compare_per_year_unknown",
 		"edit_choice", "edit_which", "edit_more_choice", "edit_back_choice"},
 	"report": {"confirm_title", "confirm_ask", "send_choice", "edit_choice", "cancel_choice", "edit_which", "sent",
+		"use_checklist", "use_checklist_choice",
 		"prefilled", "edit_more_choice", "code_recheck"},
 }
 

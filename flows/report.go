@@ -49,7 +49,7 @@ func (c *turn) buildReport(f *Flow, id string) bot.Report {
 		Prefecture: a[rpPrefecture], Code: a[rpCode], FacilityType: a[rpFacilityType], Contact: a[rpContact],
 	}
 	for _, st := range f.Steps {
-		if v, ok := a[st.ID]; ok && st.applies(a) && !slices.Contains(reportFields, st.ID) {
+		if v, ok := a[st.ID]; ok && st.applies(a) && st.Label != "" && !slices.Contains(reportFields, st.ID) {
 			r.Answers = append(r.Answers, bot.Field{Label: st.Label, Value: c.displayIn(f, st, a, v)})
 		}
 	}
@@ -95,6 +95,16 @@ func (c *turn) prefill(id string) {
 	c.say(rp.Start)
 	c.say(fill(rp.Texts.Prefilled, "fields", strings.Join(filled, "、"), "count", strconv.Itoa(len(filled))))
 	c.next(rp)
+}
+
+// latestChecklist is the id and vendor of the checklist kept last, if any.
+func (c *turn) latestChecklist() (id, vendor string, ok bool) {
+	recs := c.checklists()
+	if len(recs) == 0 {
+		return "", "", false
+	}
+	r := recs[len(recs)-1]
+	return r.ID, r.Answers[ckVendor], true
 }
 
 // takes reports whether step to can take v, the answer of step from: a real answer, not

@@ -159,6 +159,11 @@ func (questionScreen) view(c *turn) []bot.Message {
 	if st.Optional {
 		ch = append(ch, bot.Choice{Label: c.sc.Texts.SkipChoice, Value: cmd("skip")})
 	}
+	if id, vendor, ok := c.latestChecklist(); ok && f.ID == "report" && len(c.s.Answers) == 0 && len(picked) == 0 {
+		// A report begun from scratch while a checklist is kept: it can fill the report.
+		text += fill(f.Texts.UseChecklist, "vendor", vendor)
+		ch = append(ch, bot.Choice{Label: f.Texts.UseChecklistChoice, Value: cmd("prefill:" + id)})
+	}
 	if len(ch) > maxChoices {
 		ch = ch[:maxChoices]
 	}
