@@ -22,13 +22,17 @@ const (
 	ckCanDo    = "can_do"
 	ckCostIntr = "cost_intro"
 	ckReaders  = "readers"
-	ckStart    = "start"
+	// ckCannotNext: what follows when the vendor cannot do the work (optional in the data).
+	ckCannotNext = "cannot_next"
+	ckStart      = "start"
 )
 
 // Checklist choice values the summary reads.
 const (
 	canDoNo          = "no"
 	facilityHospital = "hospital"
+	cannotGoOn       = "go"
+	cannotReport     = "report"
 )
 
 // Obstacle categories the checklist can point to; the values of the report's categories.
@@ -55,6 +59,21 @@ func (c *turn) finishChecklist(f *Flow) {
 	rec, _ := c.record(id)
 	c.out = append(c.out, bot.Message{Card: c.summary(f, rec)})
 	c.prompt()
+}
+
+// cannotNext ends the checklist of a vendor that cannot do the work, kept as it is, and
+// goes where the clinic chose: the report, filled from it, or the checklist of another
+// vendor.
+func (c *turn) cannotNext(f *Flow, choice string) {
+	answers := maps.Clone(c.s.Answers)
+	id := c.keep(f, answers)
+	c.say(fill(f.Texts.KeptCannot, "vendor", answers[ckVendor]))
+	if choice == cannotReport {
+		c.prefill(id)
+		return
+	}
+	c.s.End()
+	c.startFlow(f.ID, nil)
 }
 
 // keep stores a finished checklist as a record and returns its id. A checklist of a vendor

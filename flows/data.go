@@ -199,6 +199,7 @@ type Texts struct {
 // id (flowTexts).
 type FlowTexts struct {
 	Saved                 string `yaml:"saved"`
+	KeptCannot            string `yaml:"kept_cannot"`
 	Replaced              string `yaml:"replaced"`
 	RecordsFull           string `yaml:"records_full"`
 	SummaryTitle          string `yaml:"summary_title"`
@@ -251,7 +252,7 @@ var flowTexts = map[string][]string{
 		"attention_no_vendor", "attention_slow", "attention_over_cap", "next_steps", "report_choice",
 		"another_choice", "compare_choice", "compare_title", "saved", "readers_label", "deadlines_passed",
 		"attention_mark", "report_offer", "summary_ask", "deadline_line", "days_left", "due_today",
-		"records_full", "replaced", "compare_line", "attention_tax_unknown", "cap_label", "cap_ended", "cap_readers",
+		"records_full", "replaced", "compare_line", "attention_tax_unknown", "cap_label", "cap_ended", "kept_cannot", "cap_readers",
 		"cap_readers_each", "cap_tax_added", "compare_per_year", "compare_per_year_unknown",
 		"edit_choice", "edit_which", "edit_more_choice", "edit_back_choice"},
 	"report": {"confirm_title", "confirm_ask", "send_choice", "edit_choice", "cancel_choice", "edit_which", "sent",

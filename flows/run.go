@@ -94,6 +94,10 @@ func (c *turn) answer(f *Flow, st *Step, in string, tapped bool) {
 	c.s.Trail = append(c.s.Trail, st.ID)
 	c.say(st.Notes[value])
 	c.recheck(f, st)
+	if f.ID == "checklist" && st.ID == ckCannotNext && value != cannotGoOn {
+		c.cannotNext(f, value)
+		return
+	}
 	c.next(f)
 }
 
