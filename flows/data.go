@@ -154,6 +154,9 @@ type Texts struct {
 	DeskReply           string `yaml:"desk_reply"`
 	SkipChoice          string `yaml:"skip_choice"`
 	TooLong             string `yaml:"too_long"`
+	TooLongCut          string `yaml:"too_long_cut"`
+	CutChoice           string `yaml:"cut_choice"`
+	TextLimit           string `yaml:"text_limit"`
 	Empty               string `yaml:"empty"`
 	None                string `yaml:"none"`
 	BackChoiceConfirm   string `yaml:"back_choice_confirm"`

@@ -28,9 +28,27 @@ func (c *turn) startFlow(id string, answers map[string]string) {
 	c.next(f)
 }
 
+// limit is the longest text answer st takes, in characters.
+func (st *Step) limit() int {
+	if st.Max == 0 {
+		return 200
+	}
+	return st.Max
+}
+
+// cut answers the text step st with the beginning of the text kept as too long.
+func (c *turn) cut(f *Flow, st *Step) bool {
+	if c.s.Pending == "" || st == nil || st.Input != "text" {
+		return false
+	}
+	c.answer(f, st, string([]rune(c.s.Pending)[:min(st.limit(), utf8.RuneCountInString(c.s.Pending))]), false)
+	return true
+}
+
 // next moves to the first step that applies and is not answered yet, or finishes the flow.
 // Answers given earlier, pre-filled or kept through 戻る, are not asked again.
 func (c *turn) next(f *Flow) {
+	c.s.Pending = ""
 	for _, st := range f.Steps {
 		if _, done := c.s.Answers[st.ID]; !done && st.applies(c.s.Answers) {
 			c.s.Step = st.ID
@@ -46,6 +64,14 @@ func (c *turn) next(f *Flow) {
 // one that is not understood at all may be a question, and is tried on the FAQ first.
 func (c *turn) answer(f *Flow, st *Step, in string, tapped bool) {
 	if st == nil {
+		c.prompt()
+		return
+	}
+	c.s.Pending = ""
+	if n := utf8.RuneCountInString(in); st.Input == "text" && !tapped && n > st.limit() {
+		// Kept, not refused whole: the clinic may take its beginning or type it again.
+		c.s.Pending = in
+		c.say(fill(c.sc.Texts.TooLongCut, "max", strconv.Itoa(st.limit()), "length", strconv.Itoa(n)))
 		c.prompt()
 		return
 	}
@@ -185,12 +211,8 @@ func (c *turn) read(st *Step, in string) (value, retry string, vague bool) {
 	case "yesno":
 		return vagueRetry(t.YesnoRetry)
 	case "text":
-		limit := st.Max
-		if limit == 0 {
-			limit = 200
-		}
-		if utf8.RuneCountInString(in) > limit {
-			return "", fill(c.sc.Texts.TooLong, "max", strconv.Itoa(limit)), false
+		if utf8.RuneCountInString(in) > st.limit() {
+			return "", fill(c.sc.Texts.TooLong, "max", strconv.Itoa(st.limit())), false
 		}
 		return in, "", false
 	case "yen":
@@ -414,6 +436,7 @@ func (c *turn) optionLabels(st *Step, picked []string) string {
 // previous answered step, keeping the answers given (a multiple choice comes back with its
 // picks).
 func (c *turn) back() {
+	c.s.Pending = ""
 	f := c.flow()
 	if f == nil {
 		c.prompt()

@@ -2,6 +2,7 @@ package flows
 
 import (
 	"slices"
+	"strconv"
 	"strings"
 
 	"deskbot/bot"
@@ -25,6 +26,9 @@ type screen interface {
 	text(c *turn, txt string)
 	tap(c *turn, name string) bool
 }
+
+// longText is the limit from which a text question says its limit.
+const longText = 200
 
 type (
 	menuScreen        struct{} // the main menu
@@ -156,6 +160,12 @@ func (questionScreen) view(c *turn) []bot.Message {
 		text = fill(c.sc.Texts.MultiMore, "picked", c.optionLabels(st, picked))
 		ch = append([]bot.Choice{{Label: c.sc.Texts.MultiDoneChoice, Value: cmd("done")}}, ch...)
 	}
+	if st.Input == "text" && st.limit() >= longText {
+		text += fill(c.sc.Texts.TextLimit, "max", strconv.Itoa(st.limit()))
+	}
+	if st.Input == "text" && c.s.Pending != "" {
+		ch = append([]bot.Choice{{Label: fill(c.sc.Texts.CutChoice, "max", strconv.Itoa(st.limit())), Value: cmd("cut")}}, ch...)
+	}
 	if st.Optional {
 		ch = append(ch, bot.Choice{Label: c.sc.Texts.SkipChoice, Value: cmd("skip")})
 	}
@@ -206,6 +216,8 @@ func (questionScreen) tap(c *turn, name string) bool {
 		c.skip(f, st)
 	case name == "done" && st.Input == "multi":
 		c.donePicking(f, st)
+	case name == "cut":
+		return c.cut(f, st)
 	default:
 		return false
 	}
