@@ -418,19 +418,7 @@ func (c *turn) idleText(txt string) {
 		c.resume()
 		return
 	}
-	switch parse.ClassifyIntent(txt) {
-	case parse.IntentTrouble:
-		c.ask(c.sc.Texts.Trouble, []bot.Choice{
-			{Label: c.sc.Flows["report"].Title, Value: cmd("report")},
-			{Label: c.sc.Texts.HandoffChoice, Value: cmd("handoff")},
-			{Label: c.sc.Texts.MenuChoice, Value: cmd("menu")},
-		})
-		return
-	case parse.IntentThanks:
-		c.menu(c.sc.Texts.Thanks)
-		return
-	case parse.IntentEnglish:
-		c.menu(c.sc.Texts.English)
+	if c.intent(txt) {
 		return
 	}
 	if c.tryFAQ(txt, false) {
@@ -441,6 +429,29 @@ func (c *turn) idleText(txt string) {
 		return
 	}
 	c.menu(c.sc.Texts.Menu)
+}
+
+// intent answers a message that is about none of the bot's questions by its intent:
+// trouble is offered the report and the desk, thanks and English get a word and the
+// screen again. It reports false for any other message.
+func (c *turn) intent(txt string) bool {
+	switch parse.ClassifyIntent(txt) {
+	case parse.IntentTrouble:
+		c.ask(c.sc.Texts.Trouble, []bot.Choice{
+			{Label: c.sc.Flows["report"].Title, Value: cmd("report")},
+			{Label: c.sc.Texts.HandoffChoice, Value: cmd("handoff")},
+			{Label: c.sc.Texts.MenuChoice, Value: cmd("menu")},
+		})
+	case parse.IntentThanks:
+		c.say(c.sc.Texts.Thanks)
+		c.prompt()
+	case parse.IntentEnglish:
+		c.say(c.sc.Texts.English)
+		c.prompt()
+	default:
+		return false
+	}
+	return true
 }
 
 // faqText answers a message typed in FAQ mode. With a flow suspended under the FAQ, a
@@ -458,7 +469,7 @@ func (c *turn) faqText(txt string) {
 			return
 		}
 	}
-	if !c.tryFAQ(txt, true) {
+	if !c.tryFAQ(txt, true) && !c.intent(txt) {
 		c.unsure()
 	}
 }
