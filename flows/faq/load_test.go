@@ -320,3 +320,40 @@ func TestLoadNothing(t *testing.T) {
 		t.Errorf("Load of an empty faq dir: %v, want a no-topics error", err)
 	}
 }
+
+// A topic that stops applying needs its past-tense answer and the date of its facts; its
+// dates must be dates.
+func TestLoadUntil(t *testing.T) {
+	fsys := fstest.MapFS{"faq/10-a.yaml": {Data: []byte(`topics:
+  - id: a
+    title: いつまで
+    answer: こたえです。
+    sources: [F1]
+    examples: [しつもん]
+    until: 2023-03-31
+  - id: b
+    title: いつまで二
+    answer: こたえです。
+    sources: [F1]
+    examples: [しつもんです]
+    source_date: 2022-08-30
+    until: 2023-02-30
+    past: こたえでした。
+`)}}
+	_, err := faq.Load(fsys)
+	var ps faq.Problems
+	if !errors.As(err, &ps) {
+		t.Fatalf("Load error = %v, want faq.Problems", err)
+	}
+	var got []string
+	for _, p := range ps {
+		got = append(got, p.Error())
+	}
+	want := []string{
+		`faq/10-a.yaml:2: a: until needs past (the answer once it has passed) and source_date`,
+		`faq/10-a.yaml:14: until: "2023-02-30" is not a date like 2022-08-30`,
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("problems (-want +got):\n%s", diff)
+	}
+}
