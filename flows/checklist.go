@@ -197,7 +197,7 @@ func taxUnknown(f *Flow, a map[string]string) bool {
 	for _, st := range f.Steps {
 		if st.Of == ckCostIntr && st.Check == "tax" && st.applies(a) {
 			v, answered := a[st.ID]
-			return answered && v != "in" && v != "ex"
+			return answered && v != "" && v != "in" && v != "ex"
 		}
 	}
 	return false
