@@ -86,7 +86,7 @@ func TestLoadScriptProblems(t *testing.T) {
 		{"a missing common text", "flows/common.yaml", "  empty: 何も入力されていないようです。\n", "",
 			`flows: common text "empty" is missing`},
 		{"a misspelt common text", "flows/common.yaml", "  empty: ", "  emtpy: ",
-			`flows/common.yaml:68: unknown key "emtpy"`},
+			`flows/common.yaml:70: unknown key "emtpy"`},
 		{"a misspelt flow text", "flows/checklist.yaml", "    due_today: ", "    due_todya: ",
 			`unknown key "due_todya"`},
 	}
