@@ -36,6 +36,9 @@ type Session struct {
 	Trail []string `json:"trail,omitempty"`
 	// Picks are the choices picked so far at a multiple-choice step, in order.
 	Picks []string `json:"picks,omitempty"`
+	// Pending is a text answer over the step's limit, kept while the clinic chooses to cut
+	// it or type it again, so that nothing typed is lost.
+	Pending string `json:"pending,omitempty"`
 	// Editing: the current question was opened from the confirmation screen, to which 戻る
 	// returns once Trail is empty.
 	Editing bool `json:"editing,omitempty"`
@@ -117,6 +120,7 @@ type Frame struct {
 	Answers map[string]string `json:"answers,omitempty"`
 	Trail   []string          `json:"trail,omitempty"`
 	Picks   []string          `json:"picks,omitempty"`
+	Pending string            `json:"pending,omitempty"`
 	Editing bool              `json:"editing,omitempty"`
 	Page    int               `json:"page,omitempty"`
 	From    string            `json:"from,omitempty"`
@@ -194,12 +198,13 @@ func (s *Session) Suspended() (Frame, bool) {
 }
 
 func (s *Session) frame() Frame {
-	return Frame{Mode: s.Mode, Flow: s.Flow, Step: s.Step, Answers: s.Answers, Trail: s.Trail, Picks: s.Picks,
+	return Frame{Mode: s.Mode, Flow: s.Flow, Step: s.Step, Answers: s.Answers, Trail: s.Trail, Picks: s.Picks, Pending: s.Pending,
 		Editing: s.Editing, Page: s.Page, From: s.From, Record: s.Record, Topic: s.Topic, Thread: s.Thread}
 }
 
 func (s *Session) place(f Frame) {
 	s.Mode, s.Flow, s.Step, s.Answers, s.Trail, s.Picks = f.Mode, f.Flow, f.Step, f.Answers, f.Trail, f.Picks
+	s.Pending = f.Pending
 	s.Editing, s.Page, s.From, s.Record, s.Topic, s.Thread = f.Editing, f.Page, f.From, f.Record, f.Topic, f.Thread
 }
 

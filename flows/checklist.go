@@ -21,13 +21,18 @@ const (
 	ckVendor   = "vendor"
 	ckCanDo    = "can_do"
 	ckCostIntr = "cost_intro"
-	ckStart    = "start"
+	ckReaders  = "readers"
+	// ckCannotNext: what follows when the vendor cannot do the work (optional in the data).
+	ckCannotNext = "cannot_next"
+	ckStart      = "start"
 )
 
 // Checklist choice values the summary reads.
 const (
 	canDoNo          = "no"
 	facilityHospital = "hospital"
+	cannotGoOn       = "go"
+	cannotReport     = "report"
 )
 
 // Obstacle categories the checklist can point to; the values of the report's categories.
@@ -43,6 +48,10 @@ const (
 // as well as tapped.
 func (c *turn) finishChecklist(f *Flow) {
 	answers := maps.Clone(c.s.Answers)
+	if fixed := c.s.From; fixed != "" {
+		// A kept checklist corrected: the new one takes its place.
+		c.s.Records = slices.DeleteFunc(c.s.Records, func(r bot.Record) bool { return r.ID == fixed })
+	}
 	c.say(f.Texts.Saved)
 	id := c.keep(f, answers)
 	c.s.Start(f.ID, "", nil)
@@ -50,6 +59,21 @@ func (c *turn) finishChecklist(f *Flow) {
 	rec, _ := c.record(id)
 	c.out = append(c.out, bot.Message{Card: c.summary(f, rec)})
 	c.prompt()
+}
+
+// cannotNext ends the checklist of a vendor that cannot do the work, kept as it is, and
+// goes where the clinic chose: the report, filled from it, or the checklist of another
+// vendor.
+func (c *turn) cannotNext(f *Flow, choice string) {
+	answers := maps.Clone(c.s.Answers)
+	id := c.keep(f, answers)
+	c.say(fill(f.Texts.KeptCannot, "vendor", answers[ckVendor]))
+	if choice == cannotReport {
+		c.prefill(id)
+		return
+	}
+	c.s.End()
+	c.startFlow(f.ID, nil)
 }
 
 // keep stores a finished checklist as a record and returns its id. A checklist of a vendor
@@ -108,8 +132,8 @@ func vendorKey(name string) string {
 	return strings.ToLower(strings.ReplaceAll(parse.Normalize(name), " ", ""))
 }
 
-// summary computes the checklist's card: the answers, the free readers, the deadlines still
-// ahead of now and, as notes, what needs attention.
+// summary computes the checklist's card: the answers, the free readers, the cap that
+// applies, the deadlines still ahead of now and, as notes, what needs attention.
 func (c *turn) summary(f *Flow, rec bot.Record) *bot.Card {
 	a := rec.Answers
 	card := &bot.Card{Title: fill(f.Texts.SummaryTitle, "vendor", a[ckVendor])}
@@ -118,17 +142,65 @@ func (c *turn) summary(f *Flow, rec bot.Record) *bot.Card {
 	if a[ckFacility] == facilityHospital {
 		readers = f.Texts.FreeReadersHospital
 	}
-	card.Rows = append(card.Rows,
-		bot.Field{Label: f.Texts.ReadersLabel, Value: readers},
-		bot.Field{Label: f.Texts.NextSteps, Value: c.deadlinesAhead(f)})
-	for _, cat := range checklistProblems(f, a) {
+	card.Rows = append(card.Rows, bot.Field{Label: f.Texts.ReadersLabel, Value: readers})
+	if capText := c.capText(f, a); capText != "" {
+		card.Rows = append(card.Rows, bot.Field{Label: f.Texts.CapLabel, Value: capText})
+	}
+	card.Rows = append(card.Rows, bot.Field{Label: f.Texts.NextSteps, Value: c.deadlinesAhead(f)})
+	for _, cat := range checklistProblems(f, a, c.now) {
 		card.Notes = append(card.Notes, c.attention(f, cat, a))
 	}
+	if taxUnknown(f, a) && !schemeEnded(f, c.now) {
+		card.Notes = append(card.Notes, f.Texts.AttentionTaxUnknown)
+	}
 	if len(card.Notes) == 0 {
-		card.Notes = append(card.Notes, f.Texts.AttentionNone)
+		// Not a note: notes are what needs attention, and are shown as such.
+		card.Rows = append(card.Rows, bot.Field{Label: f.Texts.AttentionMark, Value: f.Texts.AttentionNone})
 	}
 	card.Text = cardText(card)
 	return card
+}
+
+// capText is the cap row of the summary: the cap that applies (a hospital's by its
+// readers, every one when it has not said how many), and how a 税別 quote was compared.
+func (c *turn) capText(f *Flow, a map[string]string) string {
+	limit, ok := f.capFor(a)
+	if !ok {
+		return ""
+	}
+	if schemeEnded(f, c.now) {
+		return f.Texts.CapEnded
+	}
+	var s string
+	switch _, said := f.ReaderCaps[a[ckReaders]]; {
+	case a[ckFacility] == facilityHospital && said:
+		s = fill(f.Texts.CapReaders, "cap", japan.Yen(limit), "readers", c.display(f.step(ckReaders), a[ckReaders]))
+	case a[ckFacility] == facilityHospital && len(f.ReaderCaps) > 0:
+		var parts []string
+		for _, k := range slices.Sorted(maps.Keys(f.ReaderCaps)) {
+			parts = append(parts, fill(f.Texts.CapReadersEach, "cap", japan.Yen(f.ReaderCaps[k]),
+				"readers", c.display(f.step(ckReaders), k)))
+		}
+		s = strings.Join(parts, "、")
+	default:
+		s = japan.Yen(limit)
+	}
+	if cost, ok := f.amount(a, ckCostIntr); ok && cost.Tax == parse.TaxExcluded {
+		s += "\n" + fill(f.Texts.CapTaxAdded, "amount", c.amountText(cost.WithTax()))
+	}
+	return s
+}
+
+// taxUnknown reports whether the introduction cost's tax basis was asked because it
+// decides the judgment, and is still not known.
+func taxUnknown(f *Flow, a map[string]string) bool {
+	for _, st := range f.Steps {
+		if st.Of == ckCostIntr && st.Check == "tax" && st.applies(a) {
+			v, answered := a[st.ID]
+			return answered && v != "" && v != "in" && v != "ex"
+		}
+	}
+	return false
 }
 
 // answerRows are the answers of f that apply, labelled, in the order asked.
@@ -136,10 +208,21 @@ func (c *turn) answerRows(f *Flow, a map[string]string) []bot.Field {
 	var rows []bot.Field
 	for _, st := range f.Steps {
 		if v, ok := a[st.ID]; ok && st.applies(a) && st.Label != "" {
-			rows = append(rows, bot.Field{Label: st.Label, Value: c.display(st, v)})
+			rows = append(rows, bot.Field{Label: st.Label, Value: c.displayIn(f, st, a, v)})
 		}
 	}
 	return rows
+}
+
+// displayIn renders the answer v of st among the answers a of f: an amount as its
+// follow-up questions completed it.
+func (c *turn) displayIn(f *Flow, st *Step, a map[string]string, v string) string {
+	if st.Input == "yen" {
+		if amt, ok := f.amount(a, st.ID); ok {
+			return c.amountText(amt)
+		}
+	}
+	return c.display(st, v)
 }
 
 // attention is the note of one obstacle category found in a checklist.
@@ -151,8 +234,13 @@ func (c *turn) attention(f *Flow, cat string, a map[string]string) string {
 		return fill(f.Texts.AttentionSlow, "date", japan.Date(operationDeadline(f)),
 			"start", c.display(f.step(ckStart), a[ckStart]))
 	case catOverCap:
-		return fill(f.Texts.AttentionOverCap, "cap", japan.Yen(f.Caps[a[ckFacility]]),
-			"amount", c.display(f.step(ckCostIntr), a[ckCostIntr]))
+		limit, _ := f.capFor(a)
+		cost, _ := f.amount(a, ckCostIntr)
+		share := japan.Yen(cost.WithTax().Yen - limit)
+		if cost.Approx {
+			share = fill(c.sc.Texts.AmountApprox, "amount", share) // a range too: its upper end
+		}
+		return fill(f.Texts.AttentionOverCap, "cap", japan.Yen(limit), "amount", c.amountText(cost), "share", share)
 	}
 	return ""
 }
@@ -181,25 +269,38 @@ func (c *turn) deadlinesAhead(f *Flow) string {
 
 // checklistProblems returns the obstacle categories a checklist's answers point to, in the
 // order of the report's categories: the vendor cannot do the work; the introduction cost is
-// above the cap for the facility type (an approximate amount counts as said; a range as its
-// upper end); operation would start after the subsidy's deadline.
-func checklistProblems(f *Flow, a map[string]string) []string {
+// above the cap that applies (the facility type's, a hospital's by its readers; an
+// approximate amount counts as said, a range as its upper end, a 税別 one with the tax
+// added); operation would start after the subsidy's deadline.
+//
+// Once the subsidy's scheme has ended (its operation deadline is past as of now), neither
+// the cap nor its deadline is judged: they no longer apply to anyone.
+func checklistProblems(f *Flow, a map[string]string, now time.Time) []string {
 	var cats []string
 	if a[ckCanDo] == canDoNo {
 		cats = append(cats, catNoVendor)
 	}
-	var cost parse.Amount
-	if cost.UnmarshalText([]byte(a[ckCostIntr])) == nil {
-		if limit, has := f.Caps[a[ckFacility]]; has && cost.Yen > limit {
+	if schemeEnded(f, now) {
+		return cats
+	}
+	if cost, ok := f.amount(a, ckCostIntr); ok {
+		if limit, has := f.capFor(a); has && cost.WithTax().Yen > limit {
 			cats = append(cats, catOverCap)
 		}
 	}
-	if start, err := time.ParseInLocation(time.DateOnly, a[ckStart], bot.JST); err == nil {
+	if start, _, err := storedDate(a[ckStart]); err == nil {
 		if dl := operationDeadline(f); !dl.IsZero() && start.After(dl) {
 			cats = append(cats, catSlow)
 		}
 	}
 	return cats
+}
+
+// schemeEnded reports whether the subsidy's last deadline, the start of operation, has
+// passed as of now.
+func schemeEnded(f *Flow, now time.Time) bool {
+	dl := operationDeadline(f)
+	return !dl.IsZero() && japan.DaysUntil(now, dl) < 0
 }
 
 // operationDeadline is the day by which operation must start for the subsidy.
@@ -239,7 +340,11 @@ func (c *turn) comparison(f *Flow, recs []bot.Record) *bot.Card {
 		var lines []string
 		for _, rec := range recs {
 			if v, ok := rec.Answers[st.ID]; ok && st.applies(rec.Answers) {
-				lines = append(lines, fill(f.Texts.CompareLine, "vendor", rec.Answers[ckVendor], "value", c.display(st, v)))
+				value := c.displayIn(f, st, rec.Answers, v)
+				if amt, ok := f.amount(rec.Answers, st.ID); ok && st.PerYear {
+					value = c.perYear(f, amt, value)
+				}
+				lines = append(lines, fill(f.Texts.CompareLine, "vendor", rec.Answers[ckVendor], "value", value))
 			}
 		}
 		if len(lines) > 0 {
@@ -249,7 +354,7 @@ func (c *turn) comparison(f *Flow, recs []bot.Record) *bot.Card {
 	cats := c.sc.Flows["report"].step(rpCategories)
 	var lines []string
 	for _, rec := range recs {
-		if found := checklistProblems(f, rec.Answers); len(found) > 0 {
+		if found := checklistProblems(f, rec.Answers, c.now); len(found) > 0 {
 			lines = append(lines, fill(f.Texts.CompareLine, "vendor", rec.Answers[ckVendor],
 				"value", c.optionLabels(cats, found)))
 		}
@@ -260,6 +365,21 @@ func (c *turn) comparison(f *Flow, recs []bot.Record) *bot.Card {
 	card.Rows = append(card.Rows, bot.Field{Label: f.Texts.AttentionMark, Value: strings.Join(lines, "\n")})
 	card.Text = cardText(card)
 	return card
+}
+
+// perYear adds to an amount shown in the comparison what it comes to in a year, so that
+// vendors quoting 月額 and 年額 can be compared: 月額1万5,000円（年額にして18万円）. A free
+// one is free; a one-off or an amount whose period is not known says so.
+func (c *turn) perYear(f *Flow, a parse.Amount, shown string) string {
+	switch {
+	case a.Yen == 0 || a.Period == parse.Yearly:
+		return shown
+	case a.Period == parse.Monthly:
+		y := a
+		y.Period, y.PeriodSaid, y.Yen, y.Low = parse.Once, false, a.Yen*12, a.Low*12
+		return fill(f.Texts.ComparePerYear, "amount", shown, "year", c.amountText(y))
+	}
+	return fill(f.Texts.ComparePerYearUnknown, "amount", shown)
 }
 
 // display renders a stored answer for a card.
@@ -281,11 +401,38 @@ func (c *turn) display(st *Step, v string) string {
 			return c.amountText(a)
 		}
 	case "when":
-		if d, err := time.ParseInLocation(time.DateOnly, v, bot.JST); err == nil {
+		if d, approx, err := storedDate(v); err == nil {
+			if approx {
+				return approxMonth(c.sc.Texts.DateApprox, d)
+			}
 			return japan.Date(d)
 		}
 	}
 	return v
+}
+
+// storedDate reads a date as a when step stores it: "2023-03-31", or "~2023-03-31" for an
+// approximate one (a month, a season, a duration), whose day is the latest the words allow.
+func storedDate(v string) (d time.Time, approx bool, err error) {
+	v, approx = strings.CutPrefix(v, "~")
+	d, err = time.ParseInLocation(time.DateOnly, v, bot.JST)
+	return d, approx, err
+}
+
+// approxMonth writes the month of an approximate date in both calendars with 頃, by the
+// template's {date} and {era}: 2023年2月頃（令和5年2月頃）.
+func approxMonth(template string, d time.Time) string {
+	y, m, day := d.Date()
+	g := strconv.Itoa(y) + "年" + strconv.Itoa(int(m)) + "月"
+	era, ey := japan.Era(y, m, day)
+	if era == "" {
+		return fill(template, "date", g, "era", g)
+	}
+	eyText := strconv.Itoa(ey)
+	if ey == 1 {
+		eyText = "元"
+	}
+	return fill(template, "date", g, "era", era+eyText+"年"+strconv.Itoa(int(m))+"月")
 }
 
 // amountText writes an amount as the clinic reads it, in the terms it was given:
@@ -293,6 +440,8 @@ func (c *turn) display(st *Step, v string) string {
 func (c *turn) amountText(a parse.Amount) string {
 	s := japan.Yen(a.Yen)
 	switch {
+	case a.Yen == 0:
+		s = c.sc.Texts.AmountFree
 	case a.Low > 0:
 		s = fill(c.sc.Texts.AmountRange, "low", japan.Yen(a.Low), "high", s)
 	case a.Approx:

@@ -12,6 +12,7 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"deskbot/flows/faq"
+	"deskbot/flows/parse"
 )
 
 // Script is everything the desk can say outside the FAQ: the common texts, the global
@@ -31,6 +32,8 @@ type Words struct {
 	Handoff []string `yaml:"handoff"`
 	Resume  []string `yaml:"resume"`
 	Skip    []string `yaml:"skip"`
+	// FAQ opens the FAQ's topics from anywhere.
+	FAQ []string `yaml:"faq"`
 }
 
 // Flow is one conversation flow: an ordered list of steps, each a question.
@@ -42,6 +45,9 @@ type Flow struct {
 	Texts FlowTexts `yaml:"texts"`
 	// Caps are the subsidy caps by facility type value, in yen (the checklist).
 	Caps map[string]int64 `yaml:"caps"`
+	// ReaderCaps are a hospital's caps by the value of the readers step (how many card
+	// readers it takes), in yen; a hospital that has not said uses Caps.
+	ReaderCaps map[string]int64 `yaml:"reader_caps"`
 	// Deadlines name the dates the checklist's next steps count down to, by id in the FAQ's
 	// shared list; Load resolves them into deadlines.
 	Deadlines []string `yaml:"deadlines"`
@@ -85,8 +91,21 @@ type Step struct {
 	From string `yaml:"from"`
 	// Compare: the answer is a row of the side-by-side comparison of kept checklists.
 	Compare bool `yaml:"compare"`
+	// Zero: a yen step where 「無料」「0円」 is an answer (maintenance).
+	Zero bool `yaml:"zero"`
+	// PerYear: the comparison shows the amount per year too (maintenance).
+	PerYear bool `yaml:"per_year"`
+	// Of and Check make a follow-up question about the amount answered at the yen step Of,
+	// asked only when the bot's check of that name holds for it: "small" (an amount far
+	// below any real quote, confirmed: values yes, no — no asks the amount again), "tax"
+	// (the tax basis is not said and decides how it compares with the cap: values in, ex),
+	// "period" (月額 or 年額 not said: values m, y). Its answer completes the amount of Of.
+	Of    string `yaml:"of"`
+	Check string `yaml:"check"`
 
 	line int
+	// flow is the flow the step belongs to, for checks that read its caps.
+	flow *Flow
 	// conds is When, parsed once when the script is loaded.
 	conds []cond
 }
@@ -96,12 +115,13 @@ type Option struct {
 	Value   string   `yaml:"value"`
 	Label   string   `yaml:"label"`
 	Aliases []string `yaml:"aliases"`
-	// YesNo maps a yes/no answer to this option: "yes", "no" or "dontknow".
+	// YesNo maps a yes/no answer to this option: "yes", "no" or "dontknow"; at a cando step
+	// also "refer" (the vendor cannot, but refers another).
 	YesNo string `yaml:"yesno"`
 }
 
 // inputs are the kinds of answer a step can take.
-var inputs = []string{"choice", "multi", "text", "yen", "when", "prefecture", "code", "contact", "yesno", "confirm"}
+var inputs = []string{"choice", "cando", "multi", "text", "yen", "when", "prefecture", "code", "contact", "yesno", "confirm"}
 
 // Texts are the common texts the code says, the texts: of flows/*.yaml, one field each: a
 // knowledge base must set every one (validate), and a key no field takes is an error
@@ -110,6 +130,7 @@ type Texts struct {
 	Welcome             string `yaml:"welcome"`
 	Menu                string `yaml:"menu"`
 	MenuAgain           string `yaml:"menu_again"`
+	MenuSuspended       string `yaml:"menu_suspended"`
 	Expired             string `yaml:"expired"`
 	Cancelled           string `yaml:"cancelled"`
 	BackFirst           string `yaml:"back_first"`
@@ -120,18 +141,23 @@ type Texts struct {
 	NotUnderstood       string `yaml:"not_understood"`
 	FAQPrompt           string `yaml:"faq_prompt"`
 	FAQMore             string `yaml:"faq_more"`
+	FAQMoreTopics       string `yaml:"faq_more_topics"`
 	FAQUnsure           string `yaml:"faq_unsure"`
 	HandoffChoice       string `yaml:"handoff_choice"`
 	MenuChoice          string `yaml:"menu_choice"`
 	HandoffAsk          string `yaml:"handoff_ask"`
 	HandoffOpened       string `yaml:"handoff_opened"`
 	HandoffSent         string `yaml:"handoff_sent"`
+	HandoffContact      string `yaml:"handoff_contact"`
 	HandoffClosed       string `yaml:"handoff_closed"`
 	HandoffCloseChoice  string `yaml:"handoff_close_choice"`
 	HandoffClosedByDesk string `yaml:"handoff_closed_by_desk"`
 	DeskReply           string `yaml:"desk_reply"`
 	SkipChoice          string `yaml:"skip_choice"`
 	TooLong             string `yaml:"too_long"`
+	TooLongCut          string `yaml:"too_long_cut"`
+	CutChoice           string `yaml:"cut_choice"`
+	TextLimit           string `yaml:"text_limit"`
 	Empty               string `yaml:"empty"`
 	None                string `yaml:"none"`
 	BackChoiceConfirm   string `yaml:"back_choice_confirm"`
@@ -149,10 +175,18 @@ type Texts struct {
 	CodePrefecture      string `yaml:"code_prefecture"`
 	CodeTable           string `yaml:"code_table"`
 	CodeNeedPrefecture  string `yaml:"code_need_prefecture"`
+	CodePharmacy        string `yaml:"code_pharmacy"`
+	CodeNoPrefecture    string `yaml:"code_no_prefecture"`
+	ContactPerson       string `yaml:"contact_person"`
+	ContactExtra        string `yaml:"contact_extra"`
+	Trouble             string `yaml:"trouble"`
+	Thanks              string `yaml:"thanks"`
+	English             string `yaml:"english"`
 	ContactRetry        string `yaml:"contact_retry"`
 	YesnoRetry          string `yaml:"yesno_retry"`
 	MultiMore           string `yaml:"multi_more"`
 	MultiDoneChoice     string `yaml:"multi_done_choice"`
+	MultiPicked         string `yaml:"multi_picked"`
 	MultiEmpty          string `yaml:"multi_empty"`
 	MultiRetry          string `yaml:"multi_retry"`
 	AmountApprox        string `yaml:"amount_approx"`
@@ -161,45 +195,59 @@ type Texts struct {
 	AmountRange         string `yaml:"amount_range"`
 	AmountTaxIncluded   string `yaml:"amount_tax_included"`
 	AmountTaxExcluded   string `yaml:"amount_tax_excluded"`
+	AmountFree          string `yaml:"amount_free"`
+	DateApprox          string `yaml:"date_approx"`
 }
 
 // FlowTexts are the texts of a flow's texts:; which of them a flow must set depends on its
 // id (flowTexts).
 type FlowTexts struct {
-	Saved               string `yaml:"saved"`
-	Replaced            string `yaml:"replaced"`
-	RecordsFull         string `yaml:"records_full"`
-	SummaryTitle        string `yaml:"summary_title"`
-	ReadersLabel        string `yaml:"readers_label"`
-	FreeReadersClinic   string `yaml:"free_readers_clinic"`
-	FreeReadersHospital string `yaml:"free_readers_hospital"`
-	NextSteps           string `yaml:"next_steps"`
-	DeadlineLine        string `yaml:"deadline_line"`
-	DaysLeft            string `yaml:"days_left"`
-	DueToday            string `yaml:"due_today"`
-	DeadlinesPassed     string `yaml:"deadlines_passed"`
-	AttentionNone       string `yaml:"attention_none"`
-	AttentionNoVendor   string `yaml:"attention_no_vendor"`
-	AttentionSlow       string `yaml:"attention_slow"`
-	AttentionOverCap    string `yaml:"attention_over_cap"`
-	AttentionMark       string `yaml:"attention_mark"`
-	ReportOffer         string `yaml:"report_offer"`
-	SummaryAsk          string `yaml:"summary_ask"`
-	ReportChoice        string `yaml:"report_choice"`
-	AnotherChoice       string `yaml:"another_choice"`
-	CompareChoice       string `yaml:"compare_choice"`
-	CompareTitle        string `yaml:"compare_title"`
-	CompareLine         string `yaml:"compare_line"`
-	Prefilled           string `yaml:"prefilled"`
-	ConfirmTitle        string `yaml:"confirm_title"`
-	ConfirmAsk          string `yaml:"confirm_ask"`
-	SendChoice          string `yaml:"send_choice"`
-	EditChoice          string `yaml:"edit_choice"`
-	CancelChoice        string `yaml:"cancel_choice"`
-	EditWhich           string `yaml:"edit_which"`
-	EditMoreChoice      string `yaml:"edit_more_choice"`
-	CodeRecheck         string `yaml:"code_recheck"`
-	Sent                string `yaml:"sent"`
+	Saved                 string `yaml:"saved"`
+	KeptCannot            string `yaml:"kept_cannot"`
+	Replaced              string `yaml:"replaced"`
+	RecordsFull           string `yaml:"records_full"`
+	SummaryTitle          string `yaml:"summary_title"`
+	ReadersLabel          string `yaml:"readers_label"`
+	FreeReadersClinic     string `yaml:"free_readers_clinic"`
+	FreeReadersHospital   string `yaml:"free_readers_hospital"`
+	NextSteps             string `yaml:"next_steps"`
+	DeadlineLine          string `yaml:"deadline_line"`
+	DaysLeft              string `yaml:"days_left"`
+	DueToday              string `yaml:"due_today"`
+	DeadlinesPassed       string `yaml:"deadlines_passed"`
+	AttentionNone         string `yaml:"attention_none"`
+	AttentionNoVendor     string `yaml:"attention_no_vendor"`
+	AttentionSlow         string `yaml:"attention_slow"`
+	AttentionOverCap      string `yaml:"attention_over_cap"`
+	AttentionMark         string `yaml:"attention_mark"`
+	AttentionTaxUnknown   string `yaml:"attention_tax_unknown"`
+	CapLabel              string `yaml:"cap_label"`
+	CapEnded              string `yaml:"cap_ended"`
+	CapReaders            string `yaml:"cap_readers"`
+	CapReadersEach        string `yaml:"cap_readers_each"`
+	CapTaxAdded           string `yaml:"cap_tax_added"`
+	ComparePerYear        string `yaml:"compare_per_year"`
+	ComparePerYearUnknown string `yaml:"compare_per_year_unknown"`
+	ReportOffer           string `yaml:"report_offer"`
+	SummaryAsk            string `yaml:"summary_ask"`
+	ReportChoice          string `yaml:"report_choice"`
+	AnotherChoice         string `yaml:"another_choice"`
+	CompareChoice         string `yaml:"compare_choice"`
+	CompareTitle          string `yaml:"compare_title"`
+	CompareLine           string `yaml:"compare_line"`
+	Prefilled             string `yaml:"prefilled"`
+	UseChecklist          string `yaml:"use_checklist"`
+	UseChecklistChoice    string `yaml:"use_checklist_choice"`
+	ConfirmTitle          string `yaml:"confirm_title"`
+	ConfirmAsk            string `yaml:"confirm_ask"`
+	SendChoice            string `yaml:"send_choice"`
+	EditChoice            string `yaml:"edit_choice"`
+	CancelChoice          string `yaml:"cancel_choice"`
+	EditWhich             string `yaml:"edit_which"`
+	EditMoreChoice        string `yaml:"edit_more_choice"`
+	EditBackChoice        string `yaml:"edit_back_choice"`
+	CodeRecheck           string `yaml:"code_recheck"`
+	Sent                  string `yaml:"sent"`
 }
 
 // flowTexts are texts a flow of that id must define.
@@ -208,8 +256,11 @@ var flowTexts = map[string][]string{
 		"attention_no_vendor", "attention_slow", "attention_over_cap", "next_steps", "report_choice",
 		"another_choice", "compare_choice", "compare_title", "saved", "readers_label", "deadlines_passed",
 		"attention_mark", "report_offer", "summary_ask", "deadline_line", "days_left", "due_today",
-		"records_full", "replaced", "compare_line"},
+		"records_full", "replaced", "compare_line", "attention_tax_unknown", "cap_label", "cap_ended", "kept_cannot", "cap_readers",
+		"cap_readers_each", "cap_tax_added", "compare_per_year", "compare_per_year_unknown",
+		"edit_choice", "edit_which", "edit_more_choice", "edit_back_choice"},
 	"report": {"confirm_title", "confirm_ask", "send_choice", "edit_choice", "cancel_choice", "edit_which", "sent",
+		"use_checklist", "use_checklist_choice",
 		"prefilled", "edit_more_choice", "code_recheck"},
 }
 
@@ -428,7 +479,7 @@ func (s *Script) validate() []error {
 			if !slices.Contains(inputs, st.Input) {
 				bad(f.file, st.line, "step %q: input %q is not one of %v", st.ID, st.Input, inputs)
 			}
-			if (st.Input == "choice" || st.Input == "multi") && len(st.Choices) == 0 {
+			if (st.Input == "choice" || st.Input == "cando" || st.Input == "multi") && len(st.Choices) == 0 {
 				bad(f.file, st.line, "step %q: a %s step needs choices", st.ID, st.Input)
 			}
 			if len(st.Choices)+2 > maxChoices {
@@ -441,8 +492,9 @@ func (s *Script) validate() []error {
 				if utf8.RuneCountInString(o.Label) > maxChoiceLabel {
 					bad(f.file, st.line, "step %q: choice label %q is over %d characters", st.ID, o.Label, maxChoiceLabel)
 				}
-				if o.YesNo != "" && !slices.Contains([]string{"yes", "no", "dontknow"}, o.YesNo) {
-					bad(f.file, st.line, "step %q: yesno %q is not yes, no or dontknow", st.ID, o.YesNo)
+				if o.YesNo != "" && !slices.Contains([]string{"yes", "no", "dontknow"}, o.YesNo) &&
+					(st.Input != "cando" || o.YesNo != "refer") {
+					bad(f.file, st.line, "step %q: yesno %q is not yes, no or dontknow (or refer, at a cando step)", st.ID, o.YesNo)
 				}
 			}
 			if st.When != "" {
@@ -468,6 +520,8 @@ func (s *Script) validate() []error {
 			if st.Edit && (st.Label == "" || utf8.RuneCountInString(st.Label) > maxChoiceLabel) {
 				bad(f.file, st.line, "step %q: a step offered to change needs a label of 1 to %d characters: it is a choice", st.ID, maxChoiceLabel)
 			}
+			st.flow = f
+			errs = append(errs, checkFollowUp(f, st, seen)...)
 			if st.Max < 0 {
 				bad(f.file, st.line, "step %q: max must not be negative", st.ID)
 			}
@@ -480,7 +534,7 @@ func (s *Script) validate() []error {
 // codeSteps are the steps the code reads by id, with the input each must take: the
 // checklist's summary computes from them, the report fills its own fields from them.
 var codeSteps = map[string]map[string]string{
-	"checklist": {ckFacility: "choice", ckVendor: "text", ckCanDo: "choice", ckCostIntr: "yen", ckStart: "when"},
+	"checklist": {ckFacility: "choice", ckVendor: "text", ckCanDo: "cando", ckCostIntr: "yen", ckStart: "when"},
 	"report": {rpCategories: "multi", rpDetails: "text", rpFacility: "text", rpPrefecture: "prefecture",
 		rpCode: "code", rpFacilityType: "choice", rpContact: "contact", rpConsent: "choice"},
 }
@@ -523,6 +577,14 @@ func (s *Script) validateContract() []error {
 		for k := range ck.Caps {
 			if !slices.ContainsFunc(ft.Choices, func(o Option) bool { return o.Value == k }) {
 				bad(ck.file, ck.capsLine, "caps: %q is not a value of step %q", k, ckFacility)
+			}
+		}
+	}
+	if len(ck.ReaderCaps) > 0 {
+		rd := ck.step(ckReaders)
+		for k := range ck.ReaderCaps {
+			if rd == nil || !slices.ContainsFunc(rd.Choices, func(o Option) bool { return o.Value == k }) {
+				bad(ck.file, ck.capsLine, "reader_caps: %q is not a value of step %q", k, ckReaders)
 			}
 		}
 	}
@@ -599,12 +661,107 @@ func (c cond) holds(answers map[string]string) bool {
 	}
 }
 
-// applies reports whether st is asked given the answers so far.
+// applies reports whether st is asked given the answers so far: its When holds, and, for a
+// follow-up question, its check holds for the amount it is about.
 func (st *Step) applies(answers map[string]string) bool {
+	if st.Check != "" && !st.checkHolds(answers) {
+		return false
+	}
 	if st.When == "" {
 		return true
 	}
 	return slices.ContainsFunc(st.conds, func(c cond) bool { return c.holds(answers) })
+}
+
+// Follow-up checks (Step.Check) and the choice values the bot reads of each.
+var followUps = map[string][]string{
+	"small":  {"yes", "no"},
+	"tax":    {"in", "ex"},
+	"period": {"m", "y"},
+}
+
+// checkFollowUp validates the follow-up fields of st: a known check, about an earlier yen
+// step, with the choices the bot reads.
+func checkFollowUp(f *Flow, st *Step, seen map[string]bool) []error {
+	if st.Check == "" && st.Of == "" {
+		return nil
+	}
+	bad := func(format string, args ...any) error {
+		return fmt.Errorf("%s:%d: step %q: %s", f.file, st.line, st.ID, fmt.Sprintf(format, args...))
+	}
+	values, ok := followUps[st.Check]
+	if !ok {
+		return []error{bad("check %q is not one of small, tax, period", st.Check)}
+	}
+	if of := f.step(st.Of); !seen[st.Of] || of == nil || of.Input != "yen" {
+		return []error{bad("of %q is not an earlier yen step", st.Of)}
+	}
+	var errs []error
+	for _, v := range values {
+		if !slices.ContainsFunc(st.Choices, func(o Option) bool { return o.Value == v }) {
+			errs = append(errs, bad("a %s check needs a choice with value %q", st.Check, v))
+		}
+	}
+	return errs
+}
+
+// checkHolds reports whether the follow-up st is to be asked about the amount answered at
+// st.Of, as it was typed (its own answer does not make it go away).
+func (st *Step) checkHolds(answers map[string]string) bool {
+	a, err := parse.DecodeAmount(answers[st.Of])
+	if err != nil {
+		return false
+	}
+	switch st.Check {
+	case "small":
+		return a.Small()
+	case "tax":
+		limit, ok := st.flow.capFor(answers)
+		return ok && a.TaxMatters(limit)
+	case "period":
+		return a.Yen > 0 && !a.PeriodSaid
+	}
+	return false
+}
+
+// capFor is the subsidy cap that applies to the checklist's answers: a hospital's by the
+// readers it takes when it said, else the facility type's.
+func (f *Flow) capFor(a map[string]string) (int64, bool) {
+	if f == nil {
+		return 0, false
+	}
+	if a[ckFacility] == facilityHospital {
+		if limit, ok := f.ReaderCaps[a[ckReaders]]; ok {
+			return limit, true
+		}
+	}
+	limit, ok := f.Caps[a[ckFacility]]
+	return limit, ok
+}
+
+// amount is the amount answered at step id as its follow-ups complete it: the tax basis and
+// the period said in answer to them. ok is false when id holds no amount (「まだわからない」).
+func (f *Flow) amount(a map[string]string, id string) (parse.Amount, bool) {
+	amt, err := parse.DecodeAmount(a[id])
+	if err != nil {
+		return parse.Amount{}, false
+	}
+	for _, st := range f.Steps {
+		if st.Of != id || !st.applies(a) {
+			continue
+		}
+		switch st.Check + ":" + a[st.ID] {
+		case "tax:in":
+			amt.Tax = parse.TaxIncluded
+		case "tax:ex":
+			amt.Tax = parse.TaxExcluded
+		case "period:m":
+			amt.Period, amt.PeriodSaid = parse.Monthly, true
+		case "period:y":
+			amt.Period, amt.PeriodSaid = parse.Yearly, true
+		}
+	}
+	return amt, true
 }
 
 // fill replaces {name} placeholders in a text.

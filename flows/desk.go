@@ -207,6 +207,11 @@ func (c *turn) menu(lead string) { c.out = append(c.out, c.menuMessage(lead)) }
 // more, with the comparison of them too.
 func (c *turn) menuMessage(lead string) bot.Message {
 	choices := c.k.MainMenu()
+	if fr, ok := c.s.Suspended(); ok && c.atMenu() {
+		if fl := c.sc.Flows[fr.Flow]; fl != nil {
+			choices = append([]bot.Choice{{Label: fill(c.sc.Texts.ResumeChoice, "flow", fl.Title), Value: cmd("resume")}}, choices...)
+		}
+	}
 	if len(c.checklists()) > 1 && len(choices) < maxChoices {
 		choices = append(choices, bot.Choice{Label: c.sc.Flows["checklist"].Texts.CompareChoice, Value: cmd("compare")})
 	}
@@ -245,7 +250,7 @@ func (c *turn) globalWord(txt string) string {
 		cmd   string
 	}{
 		{c.sc.Words.Menu, "menu"}, {c.sc.Words.Cancel, "cancel"}, {c.sc.Words.Back, "back"},
-		{c.sc.Words.Handoff, "handoff"},
+		{c.sc.Words.Handoff, "handoff"}, {c.sc.Words.FAQ, "faq"},
 	} {
 		for _, x := range g.words {
 			if strings.EqualFold(w, x) {
@@ -295,14 +300,42 @@ func (c *turn) choice(v string) {
 func (c *turn) command(name string) {
 	switch name {
 	case "menu":
+		// A flow in progress is put aside, not thrown away: the menu offers to go on with
+		// it at the same question, and やめる there discards it.
 		c.closeHandoff()
+		if f := c.flow(); f != nil && c.s.Mode != bot.ModeSummary {
+			c.s.Suspend()
+			c.menu(fill(c.sc.Texts.MenuSuspended, "flow", f.Title))
+			return
+		}
+		c.s.Leave()
+		if fr, ok := c.s.Suspended(); ok && c.sc.Flows[fr.Flow] != nil {
+			c.menu(fill(c.sc.Texts.MenuSuspended, "flow", c.sc.Flows[fr.Flow].Title))
+			return
+		}
 		c.s.End()
 		c.menu(c.sc.Texts.Menu)
 	case "cancel":
-		if (c.atMenu() || c.s.Mode == bot.ModeSummary) && len(c.s.Stack) == 0 {
+		if c.s.Mode == bot.ModeSummary && len(c.s.Stack) == 0 {
 			c.s.End() // at the summary the checklist is already kept: nothing to cancel
 			c.menu(c.sc.Texts.Menu)
 			return
+		}
+		if c.atMenu() {
+			// At the menu, a flow put aside is what there is to cancel.
+			had := len(c.s.Stack) > 0
+			c.s.End()
+			if had {
+				c.menu(c.sc.Texts.Cancelled)
+				return
+			}
+			c.menu(c.sc.Texts.Menu)
+			return
+		}
+		if c.s.Mode == bot.ModeFAQ {
+			// Asked a question in the middle of a flow, then 「やめる」: the flow is what
+			// stops, not the question.
+			c.s.Resume()
 		}
 		c.closeHandoff()
 		// Only the innermost flow is cancelled: one suspended under it comes back.
@@ -319,9 +352,22 @@ func (c *turn) command(name string) {
 	case "handoff":
 		c.startHandoff()
 	case "faq":
-		c.s.Suspend()
+		if c.s.Mode != bot.ModeFAQ {
+			c.s.Suspend()
+		}
 		c.s.Enter(bot.ModeFAQ)
 		c.ask(c.sc.Texts.FAQPrompt, c.faqTopics())
+	case "faqmore":
+		if c.s.Mode != bot.ModeFAQ || c.s.Topic != "" {
+			c.say(c.sc.Texts.StaleChoice)
+			c.prompt()
+			return
+		}
+		c.s.Page++
+		if per := c.faqPerPage(); c.s.Page*per >= len(c.k.FAQ.Topics()) {
+			c.s.Page = 0 // after the last page, the first again
+		}
+		c.prompt()
 	case "resume":
 		c.resume()
 	case "close":
@@ -329,8 +375,12 @@ func (c *turn) command(name string) {
 	case "checklist", "report":
 		// Started from an FAQ answer, a new flow goes on top of one suspended under the
 		// FAQ, which comes back when the new one ends; the same flow starts afresh.
-		keep := c.s.Mode == bot.ModeFAQ
+		keep := c.s.Mode == bot.ModeFAQ || c.atMenu()
 		if f, ok := c.s.Suspended(); ok && f.Flow == name {
+			if c.atMenu() {
+				c.resume() // chosen again from the menu: where it was left
+				return
+			}
 			keep = false
 		}
 		if keep {
@@ -360,8 +410,17 @@ func (c *turn) command(name string) {
 // atMenu reports whether the conversation is at the main menu.
 func (c *turn) atMenu() bool { return c.s.Mode == bot.ModeStep && c.s.Flow == "" }
 
-// idleText answers a message typed at the menu: a confident FAQ match, or the menu.
+// idleText answers a message typed at the menu: trouble gets the report and the desk
+// offered (not an FAQ answer that merely mentions the topic), thanks and English a word of
+// their own; otherwise a confident FAQ match, or the menu.
 func (c *turn) idleText(txt string) {
+	if _, ok := c.s.Suspended(); ok && c.isWord(txt, c.sc.Words.Resume) {
+		c.resume()
+		return
+	}
+	if c.intent(txt) {
+		return
+	}
 	if c.tryFAQ(txt, false) {
 		return
 	}
@@ -370,6 +429,29 @@ func (c *turn) idleText(txt string) {
 		return
 	}
 	c.menu(c.sc.Texts.Menu)
+}
+
+// intent answers a message that is about none of the bot's questions by its intent:
+// trouble is offered the report and the desk, thanks and English get a word and the
+// screen again. It reports false for any other message.
+func (c *turn) intent(txt string) bool {
+	switch parse.ClassifyIntent(txt) {
+	case parse.IntentTrouble:
+		c.ask(c.sc.Texts.Trouble, []bot.Choice{
+			{Label: c.sc.Flows["report"].Title, Value: cmd("report")},
+			{Label: c.sc.Texts.HandoffChoice, Value: cmd("handoff")},
+			{Label: c.sc.Texts.MenuChoice, Value: cmd("menu")},
+		})
+	case parse.IntentThanks:
+		c.say(c.sc.Texts.Thanks)
+		c.prompt()
+	case parse.IntentEnglish:
+		c.say(c.sc.Texts.English)
+		c.prompt()
+	default:
+		return false
+	}
+	return true
 }
 
 // faqText answers a message typed in FAQ mode. With a flow suspended under the FAQ, a
@@ -387,7 +469,7 @@ func (c *turn) faqText(txt string) {
 			return
 		}
 	}
-	if !c.tryFAQ(txt, true) {
+	if !c.tryFAQ(txt, true) && !c.intent(txt) {
 		c.unsure()
 	}
 }
@@ -463,14 +545,39 @@ func (c *turn) faqChoices(a *faq.Answer) []bot.Choice {
 	return append(ch, bot.Choice{Label: c.sc.Texts.MenuChoice, Value: cmd("menu")})
 }
 
-// faqTopics offers the FAQ's topics to tap, as many as fit.
+// faqPerPage is how many topics one page of the topic list shows.
+func (c *turn) faqPerPage() int {
+	room := maxChoices - 1 // beside the menu
+	if _, ok := c.s.Suspended(); ok {
+		room-- // and the flow to go on with
+	}
+	if len(c.k.FAQ.Topics()) > room {
+		room-- // and the next page
+	}
+	return room
+}
+
+// faqTopics offers the FAQ's topics to tap, every one: in pages of as many as fit beside
+// the choices of the next page and the menu (c.s.Page, from 0; the last page leads back to
+// the first).
 func (c *turn) faqTopics() []bot.Choice {
+	topics := c.k.FAQ.Topics()
+	per := c.faqPerPage()
+	page := c.s.Page
+	if page < 0 || page*per >= len(topics) {
+		page = 0
+	}
 	var ch []bot.Choice
-	for _, t := range c.k.FAQ.Topics() {
-		if len(ch) == maxChoices-1 {
-			break
+	if fr, ok := c.s.Suspended(); ok {
+		if fl := c.sc.Flows[fr.Flow]; fl != nil {
+			ch = append(ch, bot.Choice{Label: fill(c.sc.Texts.ResumeChoice, "flow", fl.Title), Value: cmd("resume")})
 		}
+	}
+	for _, t := range topics[page*per : min(len(topics), (page+1)*per)] {
 		ch = append(ch, bot.Choice{Label: t.Title, Value: faqPrefix + t.ID})
+	}
+	if len(topics) > per {
+		ch = append(ch, bot.Choice{Label: c.sc.Texts.FAQMoreTopics, Value: cmd("faqmore")})
 	}
 	return append(ch, bot.Choice{Label: c.sc.Texts.MenuChoice, Value: cmd("menu")})
 }

@@ -4,6 +4,7 @@ import (
 	"strconv"
 
 	"deskbot/bot"
+	"deskbot/flows/parse"
 )
 
 // startHandoff asks what the clinic wants to ask a person. A flow in progress is suspended
@@ -21,8 +22,13 @@ func (c *turn) startHandoff() {
 	c.prompt()
 }
 
-// openHandoff opens a thread at the desk with the clinic's question.
+// openHandoff opens a thread at the desk with the clinic's question. A phone number or
+// address in it is repeated for the desk as the report writes a contact: hyphenated, with
+// the person and the time to call.
 func (c *turn) openHandoff(txt string) {
+	if ct, err := parse.ParseContact(txt); err == nil {
+		txt += "\n" + fill(c.sc.Texts.HandoffContact, "contact", c.contactText(ct))
+	}
 	id := handoffID()
 	c.notices = append(c.notices, bot.Notice{
 		ID: id, Kind: bot.NoticeHandoff, Conversation: c.s.Conversation, Time: c.now,

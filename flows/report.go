@@ -49,8 +49,8 @@ func (c *turn) buildReport(f *Flow, id string) bot.Report {
 		Prefecture: a[rpPrefecture], Code: a[rpCode], FacilityType: a[rpFacilityType], Contact: a[rpContact],
 	}
 	for _, st := range f.Steps {
-		if v, ok := a[st.ID]; ok && st.applies(a) && !slices.Contains(reportFields, st.ID) {
-			r.Answers = append(r.Answers, bot.Field{Label: st.Label, Value: c.display(st, v)})
+		if v, ok := a[st.ID]; ok && st.applies(a) && st.Label != "" && !slices.Contains(reportFields, st.ID) {
+			r.Answers = append(r.Answers, bot.Field{Label: st.Label, Value: c.displayIn(f, st, a, v)})
 		}
 	}
 	if rec, ok := c.record(c.s.From); ok {
@@ -72,11 +72,14 @@ func (c *turn) prefill(id string) {
 	}
 	ck, rp := c.sc.Flows["checklist"], c.sc.Flows["report"]
 	answers := map[string]string{}
-	if cats := checklistProblems(ck, rec.Answers); len(cats) > 0 {
+	if cats := checklistProblems(ck, rec.Answers, c.now); len(cats) > 0 {
 		answers[rpCategories] = strings.Join(cats, ",")
 	}
 	for _, st := range rp.Steps {
 		if v := rec.Answers[st.From]; st.From != "" && takes(ck.step(st.From), st, v) {
+			if amt, ok := ck.amount(rec.Answers, st.From); ok {
+				v = amt.String() // as its follow-ups completed it: the tax basis, the period
+			}
 			answers[st.ID] = v
 		}
 	}
@@ -92,6 +95,16 @@ func (c *turn) prefill(id string) {
 	c.say(rp.Start)
 	c.say(fill(rp.Texts.Prefilled, "fields", strings.Join(filled, "、"), "count", strconv.Itoa(len(filled))))
 	c.next(rp)
+}
+
+// latestChecklist is the id and vendor of the checklist kept last, if any.
+func (c *turn) latestChecklist() (id, vendor string, ok bool) {
+	recs := c.checklists()
+	if len(recs) == 0 {
+		return "", "", false
+	}
+	r := recs[len(recs)-1]
+	return r.ID, r.Answers[ckVendor], true
 }
 
 // takes reports whether step to can take v, the answer of step from: a real answer, not

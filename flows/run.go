@@ -2,6 +2,7 @@ package flows
 
 import (
 	"errors"
+	"maps"
 	"slices"
 	"strconv"
 	"strings"
@@ -27,9 +28,27 @@ func (c *turn) startFlow(id string, answers map[string]string) {
 	c.next(f)
 }
 
+// limit is the longest text answer st takes, in characters.
+func (st *Step) limit() int {
+	if st.Max == 0 {
+		return 200
+	}
+	return st.Max
+}
+
+// cut answers the text step st with the beginning of the text kept as too long.
+func (c *turn) cut(f *Flow, st *Step) bool {
+	if c.s.Pending == "" || st == nil || st.Input != "text" {
+		return false
+	}
+	c.answer(f, st, string([]rune(c.s.Pending)[:min(st.limit(), utf8.RuneCountInString(c.s.Pending))]), false)
+	return true
+}
+
 // next moves to the first step that applies and is not answered yet, or finishes the flow.
 // Answers given earlier, pre-filled or kept through 戻る, are not asked again.
 func (c *turn) next(f *Flow) {
+	c.s.Pending = ""
 	for _, st := range f.Steps {
 		if _, done := c.s.Answers[st.ID]; !done && st.applies(c.s.Answers) {
 			c.s.Step = st.ID
@@ -48,6 +67,14 @@ func (c *turn) answer(f *Flow, st *Step, in string, tapped bool) {
 		c.prompt()
 		return
 	}
+	c.s.Pending = ""
+	if n := utf8.RuneCountInString(in); st.Input == "text" && !tapped && n > st.limit() {
+		// Kept, not refused whole: the clinic may take its beginning or type it again.
+		c.s.Pending = in
+		c.say(fill(c.sc.Texts.TooLongCut, "max", strconv.Itoa(st.limit()), "length", strconv.Itoa(n)))
+		c.prompt()
+		return
+	}
 	if st.Input == "multi" && !tapped {
 		if vs := typedPicks(st, in); len(vs) > 0 {
 			c.pick(st, vs...)
@@ -56,7 +83,7 @@ func (c *turn) answer(f *Flow, st *Step, in string, tapped bool) {
 	}
 	value, retry, vague := c.understand(st, in, tapped)
 	if retry != "" {
-		if vague && !tapped && mayBeQuestion(in) && c.tryFAQ(in, false) {
+		if vague && !tapped && mayBeQuestion(st, in) && c.tryFAQ(in, false) {
 			return
 		}
 		c.say(retry)
@@ -64,6 +91,11 @@ func (c *turn) answer(f *Flow, st *Step, in string, tapped bool) {
 		return
 	}
 	if st.Input == "multi" {
+		if tapped && slices.Contains(c.s.Picks, value) {
+			c.s.Picks = slices.DeleteFunc(slices.Clone(c.s.Picks), func(v string) bool { return v == value })
+			c.prompt()
+			return
+		}
 		c.pick(st, value)
 		return
 	}
@@ -72,17 +104,42 @@ func (c *turn) answer(f *Flow, st *Step, in string, tapped bool) {
 		c.prompt()
 		return
 	}
+	if st.Check == "small" && value == "no" {
+		// Not the amount meant: ask it again, as if neither question had been answered.
+		delete(c.s.Answers, st.Of)
+		c.s.Trail = slices.DeleteFunc(c.s.Trail, func(id string) bool { return id == st.Of })
+		c.next(f)
+		return
+	}
 	c.s.Set(st.ID, value)
+	for _, o := range f.Steps {
+		switch {
+		case o.Of != st.ID:
+		case o.Check == "tax" && schemeEnded(f, c.now):
+			c.s.Set(o.ID, "") // no cap applies any more: the tax basis decides nothing
+		default:
+			delete(c.s.Answers, o.ID) // about the amount that was: asked again if need be
+		}
+	}
 	c.s.Trail = append(c.s.Trail, st.ID)
 	c.say(st.Notes[value])
 	c.recheck(f, st)
+	if f.ID == "checklist" && st.ID == ckCannotNext && value != cannotGoOn {
+		c.cannotNext(f, value)
+		return
+	}
 	c.next(f)
 }
 
 // mayBeQuestion reports whether an answer that was not understood may be a question for
-// the FAQ: not a yes, no or 「わからない」, which answer the question asked. Whether it is
-// one is the matcher's call: it refuses short answers such as 「3か月」 itself.
-func mayBeQuestion(in string) bool {
+// the FAQ: not a yes, no or 「わからない」, which answer the question asked, and, where a date
+// is asked, nothing that reads as one (「来年の春以降」「4月か5月」): that is an answer to
+// re-prompt. Whether it is a question is then the matcher's call: it refuses short answers
+// such as 「3か月」 itself.
+func mayBeQuestion(st *Step, in string) bool {
+	if st.Input == "when" && parse.LooksLikeDate(in) {
+		return false
+	}
 	return parse.ParseYesNo(in) == parse.Unknown
 }
 
@@ -122,7 +179,7 @@ func (c *turn) understand(st *Step, in string, tapped bool) (value, retry string
 		return o.Value, "", false
 	}
 	value, retry, vague = c.read(st, in)
-	if retry != "" && vague {
+	if retry != "" && vague && st.Input != "cando" { // cando has read yes and no its own way
 		if o, ok := impliedOption(st, in); ok {
 			return o.Value, "", false
 		}
@@ -143,21 +200,31 @@ func (c *turn) read(st *Step, in string) (value, retry string, vague bool) {
 	switch st.Input {
 	case "choice", "confirm":
 		return vagueRetry(t.NotUnderstood)
+	case "cando":
+		// Negation and referral win over a bare できる; what is not clear is not guessed.
+		want := map[parse.CanDo]string{parse.Can: "yes", parse.Cannot: "no", parse.CannotRefers: "refer"}[parse.ParseCanDo(in)]
+		if want == "" && parse.ParseYesNo(in) == parse.DontKnow {
+			want = "dontknow"
+		}
+		if i := slices.IndexFunc(st.Choices, func(o Option) bool { return want != "" && o.YesNo == want }); i >= 0 {
+			return st.Choices[i].Value, "", false
+		}
+		return vagueRetry(t.NotUnderstood)
 	case "multi":
 		return vagueRetry(t.MultiRetry)
 	case "yesno":
 		return vagueRetry(t.YesnoRetry)
 	case "text":
-		limit := st.Max
-		if limit == 0 {
-			limit = 200
-		}
-		if utf8.RuneCountInString(in) > limit {
-			return "", fill(c.sc.Texts.TooLong, "max", strconv.Itoa(limit)), false
+		if utf8.RuneCountInString(in) > st.limit() {
+			return "", fill(c.sc.Texts.TooLong, "max", strconv.Itoa(st.limit())), false
 		}
 		return in, "", false
 	case "yen":
-		a, err := parse.ParseYen(in)
+		read := parse.ParseYen
+		if st.Zero {
+			read = parse.ParseAmount
+		}
+		a, err := read(in)
 		switch {
 		case err == nil:
 			return a.String(), "", false
@@ -172,6 +239,8 @@ func (c *turn) read(st *Step, in string) (value, retry string, vague bool) {
 	case "when":
 		w, err := parse.ParseWhen(in, c.now)
 		switch {
+		case err == nil && w.Approx:
+			return "~" + w.Date.Format(time.DateOnly), "", false
 		case err == nil:
 			return w.Date.Format(time.DateOnly), "", false
 		case errors.Is(err, parse.ErrInvalidDate):
@@ -190,13 +259,11 @@ func (c *turn) read(st *Step, in string) (value, retry string, vague bool) {
 	case "code":
 		return c.readCode(in)
 	case "contact":
-		if p, err := parse.ParsePhone(in); err == nil {
-			return p, "", false
+		ct, err := parse.ParseContact(in)
+		if err != nil {
+			return vagueRetry(t.ContactRetry)
 		}
-		if e, err := parse.ParseEmail(in); err == nil {
-			return e, "", false
-		}
-		return vagueRetry(t.ContactRetry)
+		return c.contactText(ct), "", false
 	}
 	return vagueRetry(t.NotUnderstood)
 }
@@ -208,13 +275,15 @@ func (c *turn) readCode(in string) (value, retry string, vague bool) {
 	if p, ok := parse.ParsePrefecture(c.s.Answers[rpPrefecture]); ok {
 		pref = p
 	}
-	code, err := parse.ParseMedicalCode(in, pref.Code)
+	code, err := parse.FindMedicalCode(in, pref.Code) // 「コードは2011234560です」 too
 	switch {
-	case err == nil && code.Table == 4:
-		// A pharmacy's code: this desk takes reports of clinics and hospitals, 医科 or 歯科.
-		return "", c.sc.Texts.CodeTable, false
 	case err == nil:
 		return code.String(), "", false
+	case errors.Is(err, parse.ErrPharmacy):
+		// This desk takes reports of clinics and hospitals, 医科 or 歯科.
+		return "", c.sc.Texts.CodePharmacy, false
+	case errors.Is(err, parse.ErrNoSuchPrefecture):
+		return "", c.sc.Texts.CodeNoPrefecture, false
 	case errors.Is(err, parse.ErrCheckDigit):
 		return "", c.sc.Texts.CodeCheck, false
 	case errors.Is(err, parse.ErrCodePrefecture):
@@ -225,6 +294,30 @@ func (c *turn) readCode(in string) (value, retry string, vague bool) {
 		return "", c.sc.Texts.CodeNeedPrefecture, false
 	}
 	return "", c.sc.Texts.CodeRetry, true
+}
+
+// contactText writes a contact as the desk reads it: the phone number with hyphens or the
+// address, then who to ask for and when to call, where said:
+// 03-1234-5678（担当：事務 山田／平日午前中）.
+func (c *turn) contactText(ct parse.Contact) string {
+	var ways, extra []string
+	if ct.Phone != "" {
+		ways = append(ways, parse.FormatPhone(ct.Phone))
+	}
+	if ct.Email != "" {
+		ways = append(ways, ct.Email)
+	}
+	if ct.Person != "" {
+		extra = append(extra, fill(c.sc.Texts.ContactPerson, "person", ct.Person))
+	}
+	if ct.When != "" {
+		extra = append(extra, ct.When)
+	}
+	s := strings.Join(ways, " ")
+	if len(extra) > 0 {
+		s += fill(c.sc.Texts.ContactExtra, "extra", strings.Join(extra, "／"))
+	}
+	return s
 }
 
 // optionByValue finds the option of a tapped value.
@@ -347,13 +440,23 @@ func (c *turn) optionLabels(st *Step, picked []string) string {
 // previous answered step, keeping the answers given (a multiple choice comes back with its
 // picks).
 func (c *turn) back() {
+	c.s.Pending = ""
 	f := c.flow()
 	if f == nil {
 		c.prompt()
 		return
 	}
 	if c.s.Mode == bot.ModeEdit {
-		c.s.Mode, c.s.Page = bot.ModeConfirm, 0
+		c.leaveEdit(f)
+		return
+	}
+	if len(c.s.Trail) == 0 && c.s.Editing && c.s.Mode == bot.ModeStep {
+		// A question opened from the confirmation screen: back to the screen, unchanged
+		// (a checklist's: to its field list).
+		c.s.Mode, c.s.Step, c.s.Picks, c.s.Editing = bot.ModeConfirm, "", nil, false
+		if f.ID == "checklist" {
+			c.s.Mode = bot.ModeEdit
+		}
 		c.prompt()
 		return
 	}
@@ -363,12 +466,6 @@ func (c *turn) back() {
 			c.prompt()
 			return
 		}
-	}
-	if len(c.s.Trail) == 0 && c.s.Editing && c.s.Mode == bot.ModeStep {
-		// A question opened from the confirmation screen: back to the screen.
-		c.s.Mode, c.s.Step, c.s.Picks, c.s.Editing = bot.ModeConfirm, "", nil, false
-		c.prompt()
-		return
 	}
 	if len(c.s.Trail) == 0 {
 		c.say(c.sc.Texts.BackFirst)
@@ -381,6 +478,20 @@ func (c *turn) back() {
 	if st := f.step(c.s.Step); st != nil && st.Input == "multi" {
 		c.s.Picks = picks(c.s.Answers[st.ID])
 	}
+	c.prompt()
+}
+
+// leaveEdit leaves the field list: a report's for its confirmation screen, a checklist's
+// for its summary, unchanged.
+func (c *turn) leaveEdit(f *Flow) {
+	if f.ID == "checklist" {
+		id := c.s.From
+		c.s.Start(f.ID, "", nil)
+		c.s.Mode, c.s.Record = bot.ModeSummary, id
+		c.prompt()
+		return
+	}
+	c.s.Mode, c.s.Page = bot.ModeConfirm, 0
 	c.prompt()
 }
 
@@ -398,7 +509,13 @@ func (c *turn) donePicking(f *Flow, st *Step) {
 		c.prompt()
 		return
 	}
-	c.s.Set(st.ID, strings.Join(c.s.Picks, ","))
+	var chosen []string // in the order of the choices, however they were picked
+	for _, o := range st.Choices {
+		if slices.Contains(c.s.Picks, o.Value) {
+			chosen = append(chosen, o.Value)
+		}
+	}
+	c.s.Set(st.ID, strings.Join(chosen, ","))
 	c.s.Picks = nil
 	c.s.Trail = append(c.s.Trail, st.ID)
 	c.next(f)
@@ -457,5 +574,24 @@ func (c *turn) edit(id string) {
 	}
 	c.s.Mode, c.s.Step, c.s.Picks, c.s.Page = bot.ModeStep, id, nil, 0
 	c.s.Trail, c.s.Editing = nil, true
+	if st.Input == "multi" {
+		// From the current selection: what is still chosen keeps its follow-up answers.
+		c.s.Picks = picks(c.s.Answers[id])
+	}
+	c.prompt()
+}
+
+// fixChecklist reopens a kept checklist on the field list, to correct an answer; once
+// corrected, the checklist is kept again in its place and its summary shown anew.
+func (c *turn) fixChecklist() {
+	rec, ok := c.record(c.s.Record)
+	if !ok {
+		c.say(c.sc.Texts.StaleChoice)
+		c.prompt()
+		return
+	}
+	c.s.Start(rec.Flow, "", maps.Clone(rec.Answers))
+	c.s.From = rec.ID
+	c.s.Mode, c.s.Page = bot.ModeEdit, 0
 	c.prompt()
 }

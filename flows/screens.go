@@ -2,6 +2,7 @@ package flows
 
 import (
 	"slices"
+	"strconv"
 	"strings"
 
 	"deskbot/bot"
@@ -25,6 +26,9 @@ type screen interface {
 	text(c *turn, txt string)
 	tap(c *turn, name string) bool
 }
+
+// longText is the limit from which a text question says its limit.
+const longText = 200
 
 type (
 	menuScreen        struct{} // the main menu
@@ -142,18 +146,33 @@ func (questionScreen) view(c *turn) []bot.Message {
 	picked := c.s.Picks
 	var ch []bot.Choice
 	for _, o := range st.Choices {
+		label := o.Label
 		if st.Input == "multi" && slices.Contains(picked, o.Value) {
-			continue
+			label = c.sc.Texts.MultiPicked + label // tapped again, it is taken back
 		}
-		ch = append(ch, bot.Choice{Label: o.Label, Value: ansPrefix + st.ID + ":" + o.Value})
+		ch = append(ch, bot.Choice{Label: label, Value: ansPrefix + st.ID + ":" + o.Value})
 	}
 	text := st.Ask
+	if of := f.step(st.Of); of != nil {
+		text = fill(text, "amount", c.displayIn(f, of, c.s.Answers, c.s.Answers[st.Of]))
+	}
 	if st.Input == "multi" && len(picked) > 0 {
 		text = fill(c.sc.Texts.MultiMore, "picked", c.optionLabels(st, picked))
 		ch = append([]bot.Choice{{Label: c.sc.Texts.MultiDoneChoice, Value: cmd("done")}}, ch...)
 	}
+	if st.Input == "text" && st.limit() >= longText {
+		text += fill(c.sc.Texts.TextLimit, "max", strconv.Itoa(st.limit()))
+	}
+	if st.Input == "text" && c.s.Pending != "" {
+		ch = append([]bot.Choice{{Label: fill(c.sc.Texts.CutChoice, "max", strconv.Itoa(st.limit())), Value: cmd("cut")}}, ch...)
+	}
 	if st.Optional {
 		ch = append(ch, bot.Choice{Label: c.sc.Texts.SkipChoice, Value: cmd("skip")})
+	}
+	if id, vendor, ok := c.latestChecklist(); ok && f.ID == "report" && len(c.s.Answers) == 0 && len(picked) == 0 {
+		// A report begun from scratch while a checklist is kept: it can fill the report.
+		text += fill(f.Texts.UseChecklist, "vendor", vendor)
+		ch = append(ch, bot.Choice{Label: f.Texts.UseChecklistChoice, Value: cmd("prefill:" + id)})
 	}
 	if len(ch) > maxChoices {
 		ch = ch[:maxChoices]
@@ -197,6 +216,8 @@ func (questionScreen) tap(c *turn, name string) bool {
 		c.skip(f, st)
 	case name == "done" && st.Input == "multi":
 		c.donePicking(f, st)
+	case name == "cut":
+		return c.cut(f, st)
 	default:
 		return false
 	}
@@ -251,7 +272,11 @@ func (editScreen) view(c *turn) []bot.Message {
 	if len(fields) > per {
 		ch = append(ch, bot.Choice{Label: f.Texts.EditMoreChoice, Value: cmd("editmore")})
 	}
-	ch = append(ch, bot.Choice{Label: c.sc.Texts.BackChoiceConfirm, Value: cmd("back")})
+	back := c.sc.Texts.BackChoiceConfirm
+	if f.Texts.EditBackChoice != "" {
+		back = f.Texts.EditBackChoice
+	}
+	ch = append(ch, bot.Choice{Label: back, Value: cmd("back")})
 	return []bot.Message{{Text: f.Texts.EditWhich, Choices: ch}}
 }
 
@@ -282,10 +307,11 @@ func (summaryScreen) view(c *turn) []bot.Message {
 	id := c.s.Record
 	text := f.Texts.SummaryAsk
 	var ch []bot.Choice
-	if rec, ok := c.record(id); ok && len(checklistProblems(f, rec.Answers)) > 0 {
+	if rec, ok := c.record(id); ok && len(checklistProblems(f, rec.Answers, c.now)) > 0 {
 		text = f.Texts.ReportOffer
 		ch = append(ch, bot.Choice{Label: f.Texts.ReportChoice, Value: cmd("prefill:" + id)})
 	}
+	ch = append(ch, bot.Choice{Label: f.Texts.EditChoice, Value: cmd("fix")})
 	ch = append(ch, bot.Choice{Label: f.Texts.AnotherChoice, Value: cmd("another")})
 	if len(c.checklists()) > 1 {
 		ch = append(ch, bot.Choice{Label: f.Texts.CompareChoice, Value: cmd("compare")})
@@ -301,7 +327,13 @@ func (summaryScreen) text(c *turn, txt string) {
 	c.text(txt)
 }
 
-func (summaryScreen) tap(*turn, string) bool { return false }
+func (summaryScreen) tap(c *turn, name string) bool {
+	if name != "fix" {
+		return false
+	}
+	c.fixChecklist()
+	return true
+}
 
 // The FAQ: its topic list, or, after an answer, what may follow it — the flow put aside,
 // the flow the answer points to, related topics, the menu.

@@ -173,7 +173,7 @@ func TestBrowser(t *testing.T) {
 
 	// 1. The checklist, tapping the chips, to the summary card.
 	b.tap("見積チェック", "施設の種類をお選びください")
-	b.tap("診療所", "業者の名前を教えてください")
+	b.tap("診療所", "業者名を教えてください")
 	b.say("さくらメディカル", "導入作業に対応できますか")
 	b.tap("対応できる", "推奨するカードリーダーの機種はありますか")
 	b.tap("推奨はない", "導入費用はいくらですか")

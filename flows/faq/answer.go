@@ -18,7 +18,8 @@ type Answer struct {
 	Offer           string  // the flow to offer: "", OfferChecklist, OfferReport or OfferHandoff
 }
 
-// Answer returns the answer of topic id as of now. For a topic with deadlines the text ends
+// Answer returns the answer of topic id as of now: once past the topic's Until, its Past text
+// with the dated note (true on the day it is given). For a topic with deadlines the text ends
 // with a paragraph computed against now: per deadline, the days left counted in calendar
 // days of Japan time (「あと15日」), 「本日」 on the day, or 「締切済み」 and what still applies.
 func (kb *KB) Answer(id string, now time.Time) (Answer, bool) {
@@ -27,6 +28,10 @@ func (kb *KB) Answer(id string, now time.Time) (Answer, bool) {
 		return Answer{}, false
 	}
 	a := Answer{ID: t.ID, Title: t.Title, Text: t.Answer, Offer: t.Offer}
+	if !t.Until.IsZero() && japan.DaysUntil(now, t.Until) < 0 {
+		y, m, _ := t.Source.Date()
+		a.Text = t.Past + "\n" + strings.ReplaceAll(kb.countdown.Dated, "{source}", fmt.Sprintf("%d年%d月", y, m))
+	}
 	if len(t.Deadlines) > 0 {
 		a.Text += "\n\n" + kb.countdown.paragraph(t.Deadlines, now)
 	}

@@ -29,7 +29,9 @@ func TestAnswerReaderDeadline(t *testing.T) {
 	want := "2022年11月15日（令和4年11月15日）時点の状況です。\n" +
 		"・1機種の申込締切：2022年10月30日（令和4年10月30日）　締切済み（在庫がある限り、締切後も申し込めます）\n" +
 		"・残り4機種の申込締切：2022年11月30日（令和4年11月30日）　あと15日\n" +
-		"・補助金の条件となる申込期限：2022年12月31日（令和4年12月31日）　あと46日"
+		"・補助金の条件となる申込期限：2022年12月31日（令和4年12月31日）　あと46日\n" +
+		"・補助金の条件となる業者との契約期限：2023年2月28日（令和5年2月28日）　あと105日\n" +
+		"・補助金の条件となる運用開始期限：2023年3月31日（令和5年3月31日）　あと136日"
 	if diff := cmp.Diff(want, paragraph); diff != "" {
 		t.Errorf("date paragraph (-want +got):\n%s", diff)
 	}
@@ -96,5 +98,39 @@ func TestAnswerPlain(t *testing.T) {
 	}
 	if _, ok := k.Answer("", time.Now()); ok {
 		t.Error(`Answer("") found a topic`)
+	}
+}
+
+// True on the day: once a topic's facts have stopped applying, its answer says them in the
+// past tense, dated, with a pointer to the portal or the desk — and on its last day it is
+// still the present one.
+func TestAnswerTrueOnTheDay(t *testing.T) {
+	k := loadEmbedded(t)
+	tests := []struct {
+		id, now      string
+		want, wantNo []string
+	}{
+		{"mandate", "2022-11-15T10:00:00+09:00", []string{"原則として義務化されます"}, []string{"時点の情報です"}},
+		{"mandate", "2023-03-31T23:59:00+09:00", []string{"原則として義務化されます"}, []string{"時点の情報です"}},
+		{"mandate", "2026-12-02T10:00:00+09:00", []string{"2023年4月（令和5年4月）から原則として義務化されています", "2022年8月時点の情報です", "portalsite"}, []string{"義務化されます"}},
+		{"subsidy-schedule", "2026-12-02T10:00:00+09:00", []string{"この補助金の申請受付は終了しています", "2022年8月時点の情報です", "締切済み"}, []string{"必要があります"}},
+		{"subsidy-amount", "2026-12-02T10:00:00+09:00", []string{"190.3万円でした", "申請受付は終了しています"}, []string{"上限は、診療所で実費42.9万円、病院でカードリーダー1台なら210.1万円、2台なら200.2万円、3台なら190.3万円です"}},
+		{"reader-deadline", "2026-12-02T10:00:00+09:00", []string{"いずれも過ぎています", "時点の情報です"}, []string{"あと"}},
+	}
+	for _, tt := range tests {
+		a, ok := k.Answer(tt.id, mustTime(t, tt.now))
+		if !ok {
+			t.Fatalf("no answer for %s", tt.id)
+		}
+		for _, w := range tt.want {
+			if !strings.Contains(a.Text, w) {
+				t.Errorf("%s at %s: answer lacks %q:\n%s", tt.id, tt.now, w, a.Text)
+			}
+		}
+		for _, w := range tt.wantNo {
+			if strings.Contains(a.Text, w) {
+				t.Errorf("%s at %s: answer says %q:\n%s", tt.id, tt.now, w, a.Text)
+			}
+		}
 	}
 }

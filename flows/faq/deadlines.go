@@ -14,14 +14,18 @@ import (
 // Countdown are the phrases of the paragraph an answer with deadlines ends with, from the
 // countdown: of a faq/*.yaml file; {date} and {days} are filled in.
 type Countdown struct {
-	AsOf     string // the paragraph's first line: 「{date}時点の状況です。」
+	AsOf string // the paragraph's first line: 「{date}時点の状況です。」
+	// Dated follows an answer whose facts no longer apply: {source} is their month
+	// (2022年8月), and it points to where to look for what applies now.
+	Dated    string
 	DaysLeft string // a deadline ahead: 「あと{days}日」
 	Today    string // a deadline today: 「本日」
 	Passed   string // a deadline passed, unless it says otherwise: 「締切済み」
 }
 
 // defaultCountdown are the phrases until a file sets them.
-var defaultCountdown = Countdown{AsOf: "{date}時点の状況です。", DaysLeft: "あと{days}日", Today: "本日", Passed: "締切済み"}
+var defaultCountdown = Countdown{AsOf: "{date}時点の状況です。", DaysLeft: "あと{days}日", Today: "本日", Passed: "締切済み",
+	Dated: "（{source}時点の情報です。現在の制度や手続きは、医療機関等向け総合ポータルサイト https://www.iryohokenjyoho-portalsite.jp/ または窓口でご確認ください。）"}
 
 // Deadlines returns the shared list of deadlines, in the order of the files. The slice is
 // the caller's.
@@ -172,6 +176,8 @@ func (l *loader) readCountdown(v *yaml.Node) {
 			dst = &l.countdown.Today
 		case "passed":
 			dst = &l.countdown.Passed
+		case "dated":
+			dst = &l.countdown.Dated
 		default:
 			return false
 		}

@@ -36,8 +36,15 @@ type Topic struct {
 	Related   []string   // ids of topics offered after the answer
 	Offer     string     // "", OfferChecklist, OfferReport or OfferHandoff
 	Deadlines []Deadline // dates from which Answer computes a paragraph against "now"
-	File      string     // the file that defines the topic, e.g. "faq/30-reader.yaml"
-	Line      int        // the line of its id in File
+	// Source is the date of the facts the answer rests on (the notice's, say); Until, when
+	// set, the last day they apply. After Until, Answer gives Past — the same facts in the
+	// past tense — and the countdown's dated note: as of when, and where to look for what
+	// applies now.
+	Source time.Time
+	Until  time.Time
+	Past   string
+	File   string // the file that defines the topic, e.g. "faq/30-reader.yaml"
+	Line   int    // the line of its id in File
 }
 
 // Deadline is a date the desk counts down to: one of the shared list (deadlines: of a

@@ -386,6 +386,19 @@ func (l *loader) topic(n *yaml.Node) {
 					t.Deadlines = append(t.Deadlines, dl)
 				}
 			}
+		case "source_date", "until":
+			d, err := time.ParseInLocation(time.DateOnly, l.str(v, key), jst)
+			if err != nil {
+				l.addf(v, "%s: %q is not a date like 2022-08-30", key, v.Value)
+				return true
+			}
+			if key == "until" {
+				t.Until = d
+			} else {
+				t.Source = d
+			}
+		case "past":
+			t.Past = l.str(v, "past")
 		case "replaces":
 			if v.Kind != yaml.ScalarNode || (v.Value != "true" && v.Value != "false") {
 				l.addf(v, "replaces: expected true or false")
@@ -416,6 +429,9 @@ func (l *loader) topic(n *yaml.Node) {
 	}
 	if t.Answer == "" {
 		l.addf(where, "%s: missing answer", name)
+	}
+	if !t.Until.IsZero() && (t.Past == "" || t.Source.IsZero()) {
+		l.addf(where, "%s: until needs past (the answer once it has passed) and source_date", name)
 	}
 	if len(t.Sources) == 0 {
 		l.addf(where, "%s: missing sources (the facts the answer rests on)", name)

@@ -171,15 +171,7 @@ ignore: [ですか]
 		"faq/30-broken.yaml": {Data: []byte("topics:\n  - id: x\n   title: bad indent\n")},
 		"faq/README.md":      {Data: []byte("not read")},
 	}
-	_, err := faq.Load(fsys)
-	var ps faq.Problems
-	if !errors.As(err, &ps) {
-		t.Fatalf("Load error = %v, want faq.Problems", err)
-	}
-	var got []string
-	for _, p := range ps {
-		got = append(got, p.Error())
-	}
+	got := loadProblems(t, fsys)
 	want := []string{
 		`faq/10-a.yaml:3: title: 24 characters, at most 20 fit a quick-reply label`,
 		`faq/10-a.yaml:6: examples: empty; give a few questions this topic answers`,
@@ -241,15 +233,7 @@ synonyms:
 ignore: [ですか]
 `)},
 	}
-	_, err := faq.Load(fsys)
-	var ps faq.Problems
-	if !errors.As(err, &ps) {
-		t.Fatalf("Load error = %v, want faq.Problems", err)
-	}
-	var got []string
-	for _, p := range ps {
-		got = append(got, p.Error())
-	}
+	got := loadProblems(t, fsys)
 	want := []string{
 		`faq/10-a.yaml:8: example "締切はいつですか" has no word of anchor group 2 [カードリーダー 機種]: the topic could not answer it`,
 		`faq/10-a.yaml:17: anchors: each group is a list in brackets, like [締切, いつまで]: the question needs a word of every group`,
@@ -319,4 +303,48 @@ func TestLoadNothing(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), "no topics") {
 		t.Errorf("Load of an empty faq dir: %v, want a no-topics error", err)
 	}
+}
+
+// A topic that stops applying needs its past-tense answer and the date of its facts; its
+// dates must be dates.
+func TestLoadUntil(t *testing.T) {
+	fsys := fstest.MapFS{"faq/10-a.yaml": {Data: []byte(`topics:
+  - id: a
+    title: いつまで
+    answer: こたえです。
+    sources: [F1]
+    examples: [しつもん]
+    until: 2023-03-31
+  - id: b
+    title: いつまで二
+    answer: こたえです。
+    sources: [F1]
+    examples: [しつもんです]
+    source_date: 2022-08-30
+    until: 2023-02-30
+    past: こたえでした。
+`)}}
+	got := loadProblems(t, fsys)
+	want := []string{
+		`faq/10-a.yaml:2: a: until needs past (the answer once it has passed) and source_date`,
+		`faq/10-a.yaml:14: until: "2023-02-30" is not a date like 2022-08-30`,
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("problems (-want +got):\n%s", diff)
+	}
+}
+
+// loadProblems loads fsys, which must fail with faq.Problems, and returns them as text.
+func loadProblems(t *testing.T, fsys fstest.MapFS) []string {
+	t.Helper()
+	_, err := faq.Load(fsys)
+	var ps faq.Problems
+	if !errors.As(err, &ps) {
+		t.Fatalf("Load error = %v, want faq.Problems", err)
+	}
+	var got []string
+	for _, p := range ps {
+		got = append(got, p.Error())
+	}
+	return got
 }
