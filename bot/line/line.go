@@ -50,8 +50,9 @@ func NewHandler(secret string, engine Engine, sender *Sender, log *slog.Logger) 
 // ServeHTTP verifies the signature over the raw body before anything is parsed or stored,
 // hands the events to the engine one by one in the order LINE sent them, and answers 200
 // only when every event is applied or durably queued; the replies are sent afterwards, in
-// order, at once after the answer is flushed (see Replies). A failure answers 500 so LINE redelivers; events already applied are recognised
-// by their webhookEventId and applied once.
+// order, at once after the answer is flushed (see Replies). A failure answers 500 so LINE
+// redelivers; events already applied are recognised by their webhookEventId and applied
+// once.
 func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	body, ok := bot.ReadBody(w, r, MaxBody)
 	if !ok {
