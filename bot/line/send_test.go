@@ -3,6 +3,7 @@ package line_test
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"net"
@@ -74,9 +75,15 @@ type webhook struct {
 
 func newWebhook(t *testing.T, apiURL string) *webhook {
 	t.Helper()
+	return newWebhookWrapped(t, apiURL, func(e line.Engine) line.Engine { return e })
+}
+
+// newWebhookWrapped is newWebhook with the engine as wrap returns it.
+func newWebhookWrapped(t *testing.T, apiURL string, wrap func(line.Engine) line.Engine) *webhook {
+	t.Helper()
 	wh := &webhook{t: t, sender: line.NewSender("token", apiURL, nil, quiet), done: make(chan struct{}, 1024)}
 	engine := bot.NewEngine(bot.Config{Store: store.NewMemory(nil), Brain: counter{}, Log: quiet, Deliver: wh.sender.Deliver})
-	h := line.NewHandler(secret, engine, wh.sender, quiet)
+	h := line.NewHandler(secret, wrap(engine), wh.sender, quiet)
 	h.LoadingAfter, h.MaxAge = 0, 0
 	wh.srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		h.ServeHTTP(w, r)
@@ -88,23 +95,64 @@ func newWebhook(t *testing.T, apiURL string) *webhook {
 
 // say posts one text event of user and checks the webhook answers 200.
 func (wh *webhook) say(user, text string) {
-	n := wh.n.Add(1)
-	body, _ := json.Marshal(map[string]any{"destination": "Ubot", "events": []any{map[string]any{
-		"type": "message", "mode": "active", "timestamp": 1668474000000 + int(n),
-		"source":         map[string]any{"type": "user", "userId": user},
-		"webhookEventId": fmt.Sprintf("01GHSEND%06d", n), "replyToken": fmt.Sprintf("reply-%d", n),
-		"message": map[string]any{"type": "text", "id": fmt.Sprint(n), "text": text},
-	}}})
+	if code := wh.post(user, text); code != http.StatusOK {
+		wh.t.Errorf("webhook answered %d", code)
+	}
+}
+
+// post posts one body of text events, a user and a text each, and returns the status.
+func (wh *webhook) post(userText ...string) int {
+	var events []any
+	for i := 0; i+1 < len(userText); i += 2 {
+		n := wh.n.Add(1)
+		events = append(events, map[string]any{
+			"type": "message", "mode": "active", "timestamp": 1668474000000 + int(n),
+			"source":         map[string]any{"type": "user", "userId": userText[i]},
+			"webhookEventId": fmt.Sprintf("01GHSEND%06d", n), "replyToken": fmt.Sprintf("reply-%d", n),
+			"message": map[string]any{"type": "text", "id": fmt.Sprint(n), "text": userText[i+1]},
+		})
+	}
+	body, _ := json.Marshal(map[string]any{"destination": "Ubot", "events": events})
 	req, _ := http.NewRequest("POST", wh.srv.URL, strings.NewReader(string(body)))
 	req.Header.Set("X-Line-Signature", bottest.SignLINE(secret, body))
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
 		wh.t.Error(err)
-		return
+		return 0
 	}
 	resp.Body.Close()
-	if resp.StatusCode != http.StatusOK {
-		wh.t.Errorf("webhook answered %d", resp.StatusCode)
+	return resp.StatusCode
+}
+
+// failing fails the events whose text is fail.
+type failing struct {
+	line.Engine
+	fail string
+}
+
+func (f failing) Handle(ctx context.Context, ev bot.Event) ([]bot.Message, error) {
+	if ev.Text == f.fail {
+		return nil, errors.New("store down")
+	}
+	return f.Engine.Handle(ctx, ev)
+}
+
+// A webhook whose second event fails answers 500, and the reply to its first event,
+// applied, is still sent, once.
+func TestReplySentWhenLaterEventFails(t *testing.T) {
+	arrived := make(chan string, 8)
+	api := newSlowAPI(t, func(s sent) { arrived <- s.text })
+	wh := newWebhookWrapped(t, api.URL, func(e line.Engine) line.Engine { return failing{e, "boom"} })
+	if code := wh.post("Uapplied", "a", "Ufailed", "boom"); code != http.StatusInternalServerError {
+		t.Fatalf("webhook answered %d, want 500", code)
+	}
+	receive(t, wh.done, "the webhook")
+	wh.sender.Close()
+	if got := receive(t, arrived, "the reply to the applied event"); got != "a=1" {
+		t.Fatalf("reply %q, want a=1", got)
+	}
+	if len(arrived) != 0 {
+		t.Fatalf("more sent than the one reply: %q", <-arrived)
 	}
 }
 
