@@ -61,8 +61,8 @@ type Sender struct {
 	queues  []chan job
 	wg      sync.WaitGroup
 	closing sync.Once
-	// inline bounds the replies sent at once by webhook requests' own goroutines; past
-	// it they go to the workers. sending counts those runs, which Close waits for.
+	// inline bounds the replies sent at once by webhook requests' goroutines; past it
+	// they wait their turn. sending counts those runs, which Close waits for.
 	inline  chan struct{}
 	sending sync.WaitGroup
 
@@ -140,8 +140,8 @@ func NewSender(token, endpoint string, client *http.Client, log *slog.Logger) *S
 	s := &Sender{api: api, log: log,
 		ReplyWindow: 25 * time.Second, Attempts: 4, Backoff: 300 * time.Millisecond, seed: maphash.MakeSeed(),
 		behind: map[string]queued{}, active: map[string][]job{}, inline: make(chan struct{}, InlineSends)}
-	// The workers send what is not sent inline: Deliver's and Push's messages, and
-	// replies past InlineSends. One queue per shard of users.
+	// The workers send what a webhook does not send itself: Deliver's and Push's
+	// messages. One queue per shard of users.
 	s.queues = make([]chan job, Workers)
 	for i := range s.queues {
 		s.queues[i] = make(chan job, 256)
@@ -240,17 +240,14 @@ func (r *Replies) Add(ev bot.Event, msgs []bot.Message, received time.Time) {
 }
 
 // Send sends the replies added, in order, in the calling goroutine: at once, not behind
-// other clinics' messages. Past InlineSends goroutines sending, a worker sends them.
+// other clinics' messages, as one of at most InlineSends goroutines sending (the
+// others wait their turn, in order of arrival).
 func (r *Replies) Send() {
 	defer r.s.sending.Done()
 	for _, j := range r.mine {
-		select {
-		case r.s.inline <- struct{}{}:
-			r.s.run(j)
-			<-r.s.inline
-		default:
-			r.s.queues[r.s.shard(j)] <- j
-		}
+		r.s.inline <- struct{}{} // past InlineSends, wait for a turn, first come first served
+		r.s.run(j)
+		<-r.s.inline
 	}
 	r.mine = nil
 }
