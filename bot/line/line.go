@@ -50,8 +50,9 @@ func NewHandler(secret string, engine Engine, sender *Sender, log *slog.Logger) 
 // ServeHTTP verifies the signature over the raw body before anything is parsed or stored,
 // hands the events to the engine one by one in the order LINE sent them, and answers 200
 // only when every event is applied or durably queued; the replies are sent afterwards, in
-// order. A failure answers 500 so LINE redelivers; events already applied are recognised
-// by their webhookEventId and applied once.
+// order, at once after the answer is flushed (see Replies). A failure answers 500 so LINE
+// redelivers; events already applied are recognised by their webhookEventId and applied
+// once.
 func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	body, ok := bot.ReadBody(w, r, MaxBody)
 	if !ok {
@@ -69,6 +70,11 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	received := time.Now()
+	replies := h.sender.Replies()
+	// The replies go after the answer, 200 or 500 (their events are applied), from a
+	// goroutine of their own: on a kept-alive connection the next webhook is read only
+	// once this handler returns, so it must not wait for LINE to take the replies.
+	defer func() { go replies.Send() }()
 	for _, e := range events {
 		ev, ok := h.translate(e)
 		if !ok {
@@ -86,10 +92,13 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		if len(msgs) > 0 {
-			h.sender.Send(ev, msgs, received)
+			replies.Add(ev, msgs, received)
 		}
 	}
+	// A zero length and a flush complete the answer now, before the replies are sent.
+	w.Header().Set("Content-Length", "0")
 	w.WriteHeader(http.StatusOK)
+	http.NewResponseController(w).Flush()
 }
 
 // handle runs one turn, showing the loading animation if it takes long.

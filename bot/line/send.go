@@ -33,9 +33,10 @@ import (
 // the Slack thread the message answered, when there is one. Without Queue, a failed push
 // is retried a few times in place and then logged as lost.
 type Sender struct {
-	token, endpoint string
-	client          *http.Client
-	log             *slog.Logger
+	// api is the one Messaging API client, shared by every goroutine: nothing calls its
+	// WithContext, which mutates it (apiFor gives a call with a context its own copy).
+	api *messaging_api.MessagingApiAPI
+	log *slog.Logger
 
 	// ReplyWindow is how long after receipt a reply token is used; LINE honours them for
 	// about a minute, so half that leaves room for slow turns.
@@ -60,6 +61,15 @@ type Sender struct {
 	queues  []chan job
 	wg      sync.WaitGroup
 	closing sync.Once
+	// inline bounds the replies sent at once by webhook requests' goroutines; past it
+	// they wait their turn. sending counts those runs, which Close waits for.
+	inline  chan struct{}
+	sending sync.WaitGroup
+
+	convMu sync.Mutex
+	// active holds the conversations with a job being sent, and the jobs waiting behind
+	// it, in order: whoever sends a conversation's job sends these next.
+	active map[string][]job
 
 	mu sync.Mutex
 	// behind maps a conversation with a push waiting in the outbox to the last one
@@ -95,34 +105,63 @@ type job struct {
 	deskThread string
 }
 
+// Workers is the number of the sender's workers, and InlineSends the most replies sent
+// at once by webhook requests' own goroutines; the default client keeps an idle
+// connection for each of them.
+const (
+	Workers     = 8
+	InlineSends = 64
+)
+
+// NewClient returns the HTTP client a sender uses when given none: a 10-second timeout
+// and a transport that keeps an idle connection to LINE for every sender that may be
+// sending at once (Workers + InlineSends), so a reply under load does not open a new
+// TCP connection.
+func NewClient() *http.Client {
+	t := http.DefaultTransport.(*http.Transport).Clone()
+	t.MaxIdleConnsPerHost = Workers + InlineSends
+	t.MaxIdleConns = max(t.MaxIdleConns, t.MaxIdleConnsPerHost)
+	return &http.Client{Timeout: 10 * time.Second, Transport: t}
+}
+
 // NewSender returns a sender with its workers running; Close stops them after the queued
-// messages are sent. endpoint "" means LINE's public API.
+// messages are sent. endpoint "" means LINE's public API; client nil means NewClient.
 func NewSender(token, endpoint string, client *http.Client, log *slog.Logger) *Sender {
 	if client == nil {
-		client = &http.Client{Timeout: 10 * time.Second}
+		client = NewClient()
 	}
 	if endpoint == "" {
 		endpoint = "https://api.line.me"
 	}
-	s := &Sender{token: token, endpoint: endpoint, client: client, log: log,
+	api, err := messaging_api.NewMessagingApiAPI(token, messaging_api.WithEndpoint(endpoint), messaging_api.WithHTTPClient(client))
+	if err != nil {
+		panic(err) // only a malformed endpoint or no token fails, and config validation refuses those
+	}
+	s := &Sender{api: api, log: log,
 		ReplyWindow: 25 * time.Second, Attempts: 4, Backoff: 300 * time.Millisecond, seed: maphash.MakeSeed(),
-		behind: map[string]queued{}}
-	// One queue per shard of users keeps each user's messages in order while users are
-	// served in parallel.
-	s.queues = make([]chan job, 8)
+		behind: map[string]queued{}, active: map[string][]job{}, inline: make(chan struct{}, InlineSends)}
+	// The workers send what a webhook does not send itself: Deliver's and Push's
+	// messages. One queue per shard of users.
+	s.queues = make([]chan job, Workers)
 	for i := range s.queues {
 		s.queues[i] = make(chan job, 256)
 		s.wg.Go(func() {
 			for j := range s.queues[i] {
-				s.deliver(j)
+				s.run(j)
 			}
 		})
 	}
 	return s
 }
 
-// Close sends what is queued and stops the workers. Closing again does nothing.
+// Wait returns when the replies of the webhook requests answered so far are sent, or
+// handed to a worker.
+func (s *Sender) Wait() { s.sending.Wait() }
+
+// Close waits for the replies being sent at once, sends what is queued and stops the
+// workers. Closing again does nothing.
 func (s *Sender) Close() {
+	s.Wait()
 	s.closing.Do(func() {
 		for _, q := range s.queues {
 			close(q)
@@ -131,13 +170,86 @@ func (s *Sender) Close() {
 	s.wg.Wait()
 }
 
-// Send queues msgs in answer to ev, received at received.
+// Send queues msgs in answer to ev, received at received, for a worker.
 func (s *Sender) Send(ev bot.Event, msgs []bot.Message, received time.Time) {
 	s.enqueue(job{ev: ev, msgs: msgs, received: received})
 }
 
+// enqueue hands j to a worker, or leaves it behind the job of its conversation being
+// sent, which sends it next.
 func (s *Sender) enqueue(j job) {
-	s.queues[maphash.String(s.seed, j.ev.Conversation)%uint64(len(s.queues))] <- j
+	if s.claim(j) {
+		s.queues[s.shard(j)] <- j
+	}
+}
+
+func (s *Sender) shard(j job) uint64 {
+	return maphash.String(s.seed, j.ev.Conversation) % uint64(len(s.queues))
+}
+
+// claim reports whether j's conversation had no job being sent, and makes j that job;
+// otherwise j waits behind the last one queued for its conversation.
+func (s *Sender) claim(j job) bool {
+	s.convMu.Lock()
+	defer s.convMu.Unlock()
+	if q, busy := s.active[j.ev.Conversation]; busy {
+		s.active[j.ev.Conversation] = append(q, j)
+		return false
+	}
+	s.active[j.ev.Conversation] = nil
+	return true
+}
+
+// run sends j, a claimed job, then the jobs queued behind it for its conversation, and
+// releases the conversation when none is left.
+func (s *Sender) run(j job) {
+	for {
+		s.deliver(j)
+		s.convMu.Lock()
+		q := s.active[j.ev.Conversation]
+		if len(q) == 0 {
+			delete(s.active, j.ev.Conversation)
+			s.convMu.Unlock()
+			return
+		}
+		j, q[0] = q[0], job{}
+		s.active[j.ev.Conversation] = q[1:]
+		s.convMu.Unlock()
+	}
+}
+
+// Replies are the replies of one webhook request: each claimed as its event is applied,
+// before the 200 is written, and sent right after it, not queued behind other clinics.
+type Replies struct {
+	s    *Sender
+	mine []job
+}
+
+// Replies starts the replies of one webhook request; its Send must be called.
+func (s *Sender) Replies() *Replies {
+	s.sending.Add(1)
+	return &Replies{s: s}
+}
+
+// Add takes msgs in answer to ev, received at received. A clinic with a message being
+// sent gets this one after it, from whoever sends it; otherwise Send sends it.
+func (r *Replies) Add(ev bot.Event, msgs []bot.Message, received time.Time) {
+	if j := (job{ev: ev, msgs: msgs, received: received}); r.s.claim(j) {
+		r.mine = append(r.mine, j)
+	}
+}
+
+// Send sends the replies added, in order, in the calling goroutine: at once, not behind
+// other clinics' messages, as one of at most InlineSends goroutines sending (the
+// others wait their turn, in order of arrival).
+func (r *Replies) Send() {
+	defer r.s.sending.Done()
+	for _, j := range r.mine {
+		r.s.inline <- struct{}{} // past InlineSends, wait for a turn, first come first served
+		r.s.run(j)
+		<-r.s.inline
+	}
+	r.mine = nil
 }
 
 // Push queues msgs to the user of conv without a reply token: what the desk writes in
@@ -153,12 +265,14 @@ func (s *Sender) Deliver(_ context.Context, ev bot.Event, msgs []bot.Message) {
 	s.Send(ev, msgs, time.Time{})
 }
 
-func (s *Sender) api() *messaging_api.MessagingApiAPI {
-	api, err := messaging_api.NewMessagingApiAPI(s.token, messaging_api.WithEndpoint(s.endpoint), messaging_api.WithHTTPClient(s.client))
-	if err != nil {
-		panic(err) // only a malformed endpoint fails, and config validation refuses those
+// apiFor returns the client for a call under ctx: the shared one when ctx cannot end,
+// else a copy of it with ctx set, the call's alone (WithContext mutates its client).
+func (s *Sender) apiFor(ctx context.Context) *messaging_api.MessagingApiAPI {
+	if ctx.Done() == nil {
+		return s.api
 	}
-	return api
+	api := *s.api
+	return api.WithContext(ctx)
 }
 
 // batches groups msgs into the batches of one API call each (at most five rendered
@@ -435,7 +549,7 @@ func outcome(code int, err error) result {
 // reply answers with the reply token; false when LINE refused it (expired or used) or
 // failed, and the batch must be pushed instead.
 func (s *Sender) reply(token string, batch []messaging_api.MessageInterface) bool {
-	res, _, err := s.api().ReplyMessageWithHttpInfo(&messaging_api.ReplyMessageRequest{ReplyToken: token, Messages: batch})
+	res, _, err := s.api.ReplyMessageWithHttpInfo(&messaging_api.ReplyMessageRequest{ReplyToken: token, Messages: batch})
 	if err == nil {
 		return true
 	}
@@ -445,9 +559,7 @@ func (s *Sender) reply(token string, batch []messaging_api.MessageInterface) boo
 
 // pushBatch pushes one batch with retry key key and returns the HTTP status.
 func (s *Sender) pushBatch(ctx context.Context, user string, batch []messaging_api.MessageInterface, key string) (int, error) {
-	api := s.api()
-	api.WithContext(ctx) // this client is this call's alone
-	res, _, err := api.PushMessageWithHttpInfo(&messaging_api.PushMessageRequest{To: user, Messages: batch}, key)
+	res, _, err := s.apiFor(ctx).PushMessageWithHttpInfo(&messaging_api.PushMessageRequest{To: user, Messages: batch}, key)
 	return status(res), err
 }
 
@@ -457,7 +569,7 @@ func (s *Sender) ShowLoading(conv string) {
 	if user == "" {
 		return
 	}
-	res, _, err := s.api().ShowLoadingAnimationWithHttpInfo(&messaging_api.ShowLoadingAnimationRequest{ChatId: user, LoadingSeconds: 20})
+	res, _, err := s.api.ShowLoadingAnimationWithHttpInfo(&messaging_api.ShowLoadingAnimationRequest{ChatId: user, LoadingSeconds: 20})
 	if err != nil {
 		s.log.Warn("LINE loading animation failed", "status", status(res), "err", err)
 	}

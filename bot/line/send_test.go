@@ -1,0 +1,302 @@
+package line_test
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"deskbot/bot"
+	"deskbot/bot/bottest"
+	"deskbot/bot/line"
+	"deskbot/store"
+)
+
+// sent is one message call the fake API below received.
+type sent struct {
+	path, text, retryKey string
+}
+
+// slowAPI is a fake Messaging API whose handler the test supplies, counting the TCP
+// connections the sender opens to it.
+type slowAPI struct {
+	*httptest.Server
+	conns atomic.Int32
+}
+
+func newSlowAPI(t *testing.T, serve func(sent)) *slowAPI {
+	t.Helper()
+	api := &slowAPI{}
+	api.Server = httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		var body struct {
+			Messages []struct {
+				Text string `json:"text"`
+			} `json:"messages"`
+		}
+		b, _ := io.ReadAll(r.Body)
+		json.Unmarshal(b, &body)
+		s := sent{path: r.URL.Path, retryKey: r.Header.Get("X-Line-Retry-Key")}
+		if len(body.Messages) > 0 {
+			s.text = body.Messages[0].Text
+		}
+		serve(s)
+		w.Header().Set("Content-Type", "application/json")
+		io.WriteString(w, "{}")
+	}))
+	api.Config.ConnState = func(_ net.Conn, st http.ConnState) {
+		if st == http.StateNew {
+			api.conns.Add(1)
+		}
+	}
+	api.Start()
+	t.Cleanup(api.Close)
+	return api
+}
+
+// webhook is the LINE webhook with the counter brain, sending to apiURL with the
+// sender's own default client; done gets a value when a request's handler returned,
+// its replies sent.
+type webhook struct {
+	t      *testing.T
+	srv    *httptest.Server
+	sender *line.Sender
+	done   chan struct{}
+	n      atomic.Int32
+}
+
+func newWebhook(t *testing.T, apiURL string) *webhook {
+	t.Helper()
+	return newWebhookWrapped(t, apiURL, func(e line.Engine) line.Engine { return e })
+}
+
+// newWebhookWrapped is newWebhook with the engine as wrap returns it.
+func newWebhookWrapped(t *testing.T, apiURL string, wrap func(line.Engine) line.Engine) *webhook {
+	t.Helper()
+	wh := &webhook{t: t, sender: line.NewSender("token", apiURL, nil, quiet), done: make(chan struct{}, 1024)}
+	engine := bot.NewEngine(bot.Config{Store: store.NewMemory(nil), Brain: counter{}, Log: quiet, Deliver: wh.sender.Deliver})
+	h := line.NewHandler(secret, wrap(engine), wh.sender, quiet)
+	h.LoadingAfter, h.MaxAge = 0, 0
+	wh.srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		h.ServeHTTP(w, r)
+		wh.done <- struct{}{}
+	}))
+	t.Cleanup(func() { wh.srv.Close(); wh.sender.Close() })
+	return wh
+}
+
+// say posts one text event of user and checks the webhook answers 200.
+func (wh *webhook) say(user, text string) {
+	if code := wh.post(user, text); code != http.StatusOK {
+		wh.t.Errorf("webhook answered %d", code)
+	}
+}
+
+// post posts one body of text events, a user and a text each, and returns the status.
+func (wh *webhook) post(userText ...string) int {
+	var events []any
+	for i := 0; i+1 < len(userText); i += 2 {
+		n := wh.n.Add(1)
+		events = append(events, map[string]any{
+			"type": "message", "mode": "active", "timestamp": 1668474000000 + int(n),
+			"source":         map[string]any{"type": "user", "userId": userText[i]},
+			"webhookEventId": fmt.Sprintf("01GHSEND%06d", n), "replyToken": fmt.Sprintf("reply-%d", n),
+			"message": map[string]any{"type": "text", "id": fmt.Sprint(n), "text": userText[i+1]},
+		})
+	}
+	body, _ := json.Marshal(map[string]any{"destination": "Ubot", "events": events})
+	req, _ := http.NewRequest("POST", wh.srv.URL, strings.NewReader(string(body)))
+	req.Header.Set("X-Line-Signature", bottest.SignLINE(secret, body))
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		wh.t.Error(err)
+		return 0
+	}
+	resp.Body.Close()
+	return resp.StatusCode
+}
+
+// failing fails the events whose text is fail.
+type failing struct {
+	line.Engine
+	fail string
+}
+
+func (f failing) Handle(ctx context.Context, ev bot.Event) ([]bot.Message, error) {
+	if ev.Text == f.fail {
+		return nil, errors.New("store down")
+	}
+	return f.Engine.Handle(ctx, ev)
+}
+
+// A webhook whose second event fails answers 500, and the reply to its first event,
+// applied, is still sent, once.
+func TestReplySentWhenLaterEventFails(t *testing.T) {
+	arrived := make(chan string, 8)
+	api := newSlowAPI(t, func(s sent) { arrived <- s.text })
+	wh := newWebhookWrapped(t, api.URL, func(e line.Engine) line.Engine { return failing{e, "boom"} })
+	if code := wh.post("Uapplied", "a", "Ufailed", "boom"); code != http.StatusInternalServerError {
+		t.Fatalf("webhook answered %d, want 500", code)
+	}
+	receive(t, wh.done, "the webhook")
+	wh.sender.Close()
+	if got := receive(t, arrived, "the reply to the applied event"); got != "a=1" {
+		t.Fatalf("reply %q, want a=1", got)
+	}
+	if len(arrived) != 0 {
+		t.Fatalf("more sent than the one reply: %q", <-arrived)
+	}
+}
+
+func receive[T any](t *testing.T, c <-chan T, what string) T {
+	t.Helper()
+	select {
+	case v := <-c:
+		return v
+	case <-time.After(10 * time.Second):
+		t.Fatalf("waited in vain for %s", what)
+		panic("unreachable")
+	}
+}
+
+// A reply is sent as soon as the webhook is answered, not behind other clinics' messages:
+// while LINE is slow to take one clinic's reply, 32 other clinics get theirs (a queue
+// shared by shards of clinics would hold most behind it), and that clinic's next reply
+// waits behind its first, so it gets them in order.
+func TestReplySentAtOnceInOrder(t *testing.T) {
+	held, release := make(chan struct{}, 1), make(chan struct{})
+	arrived := make(chan string, 64)
+	api := newSlowAPI(t, func(s sent) {
+		if s.text == "a1=1" {
+			held <- struct{}{}
+			<-release
+		}
+		arrived <- s.text
+	})
+	wh := newWebhook(t, api.URL)
+	var once sync.Once
+	unhold := func() { once.Do(func() { close(release) }) }
+	t.Cleanup(unhold)
+
+	wh.say("Uslow", "a1")
+	receive(t, held, "the first reply of the slow clinic") // and the webhook answered already
+	wh.say("Uslow", "a2")
+	const others = 32
+	for i := range others {
+		wh.say(fmt.Sprintf("Uother%02d", i), "b")
+	}
+	for range others {
+		if got := receive(t, arrived, "the other clinics' replies"); got != "b=1" {
+			t.Fatalf("while the slow clinic's first reply is held, %q arrived; want only the other clinics' b=1", got)
+		}
+	}
+	unhold()
+	for _, want := range []string{"a1=1", "a2=2"} {
+		if got := receive(t, arrived, "the slow clinic's replies"); got != want {
+			t.Fatalf("the slow clinic got %q, want %q: out of order", got, want)
+		}
+	}
+}
+
+// Replies sent at once under load reuse the sender's idle connections: eight clinics
+// whose replies are in flight together, three times over, open eight connections, not
+// eight and then six more each round (the default transport keeps two idle).
+func TestRepliesReuseConnections(t *testing.T) {
+	const clinics, rounds = line.Workers, 3
+	var (
+		mu      sync.Mutex
+		waiting int
+		gate    = make(chan struct{})
+	)
+	api := newSlowAPI(t, func(sent) {
+		// A barrier: every reply of a round waits until all are in flight at once.
+		mu.Lock()
+		waiting++
+		g := gate
+		if waiting == clinics {
+			waiting, gate = 0, make(chan struct{})
+			close(g)
+		}
+		mu.Unlock()
+		<-g
+	})
+	wh := newWebhook(t, api.URL)
+	for r := range rounds {
+		var wg sync.WaitGroup
+		for c := range clinics {
+			wg.Go(func() { wh.say(fmt.Sprintf("Uclinic%02d", c), fmt.Sprint(r)) })
+		}
+		wg.Wait()
+		for range clinics {
+			receive(t, wh.done, "the webhooks of a round")
+		}
+		wh.sender.Wait() // and their replies: the connections are idle again
+	}
+	if n := api.conns.Load(); n != clinics {
+		t.Fatalf("%d connections opened for %d rounds of %d replies at once, want %d", n, rounds, clinics, clinics)
+	}
+}
+
+// The one shared client serves calls with contexts of their own at once: a push from the
+// outbox whose context is cancelled fails and sends nothing, while the others, and the
+// replies sent meanwhile, go through, each push with its notice's retry key.
+func TestSharedClientKeepsContextsApart(t *testing.T) {
+	var (
+		mu     sync.Mutex
+		pushes = map[string]string{} // retry key → text
+	)
+	api := newSlowAPI(t, func(s sent) {
+		if s.path == "/v2/bot/message/push" {
+			mu.Lock()
+			pushes[s.retryKey] = s.text
+			mu.Unlock()
+		}
+	})
+	wh := newWebhook(t, api.URL)
+	cancelled, cancel := context.WithCancel(context.Background())
+	cancel()
+	live, stop := context.WithCancel(context.Background())
+	defer stop()
+	const n = 16
+	var wg sync.WaitGroup
+	for i := range n {
+		notice := func(text string) bot.Delivery {
+			return bot.Delivery{Notice: bot.Notice{ID: fmt.Sprintf("6f9619ff-8b86-4011-b42d-00c04fc964%02d", i*2+len(text)%2),
+				Kind: bot.NoticeLINEPush, Conversation: fmt.Sprintf("line:Upush%02d", i), Messages: []bot.Message{{Text: text}}}}
+		}
+		wg.Go(func() {
+			if err := wh.sender.Notify(cancelled, notice("dropped")); err == nil {
+				t.Errorf("a push under a cancelled context succeeded")
+			}
+		})
+		wg.Go(func() {
+			if err := wh.sender.Notify(live, notice("kept")); err != nil {
+				t.Errorf("push: %v", err)
+			}
+		})
+		wg.Go(func() { wh.say(fmt.Sprintf("Ureply%02d", i), "r") })
+	}
+	wg.Wait()
+	for range n {
+		receive(t, wh.done, "the replies")
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if len(pushes) != n {
+		t.Fatalf("%d pushes arrived, want %d: %v", len(pushes), n, pushes)
+	}
+	for i := range n {
+		key := fmt.Sprintf("6f9619ff-8b86-4011-b42d-00c04fc964%02d", i*2)
+		if pushes[key] != "kept" {
+			t.Fatalf("push with retry key %s: %q, want the notice's own text", key, pushes[key])
+		}
+	}
+}
