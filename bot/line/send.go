@@ -125,8 +125,9 @@ func NewClient() *http.Client {
 }
 
 // NewSender returns a sender with its workers running; Close stops them after the queued
-// messages are sent. endpoint "" means LINE's public API; client nil means NewClient.
-func NewSender(token, endpoint string, client *http.Client, log *slog.Logger) *Sender {
+// messages are sent. endpoint "" means LINE's public API; client nil means NewClient. It
+// fails when token is empty or endpoint is not an absolute URL.
+func NewSender(token, endpoint string, client *http.Client, log *slog.Logger) (*Sender, error) {
 	if client == nil {
 		client = NewClient()
 	}
@@ -135,7 +136,7 @@ func NewSender(token, endpoint string, client *http.Client, log *slog.Logger) *S
 	}
 	api, err := messaging_api.NewMessagingApiAPI(token, messaging_api.WithEndpoint(endpoint), messaging_api.WithHTTPClient(client))
 	if err != nil {
-		panic(err) // only a malformed endpoint or no token fails, and config validation refuses those
+		return nil, fmt.Errorf("LINE client: %w", err)
 	}
 	s := &Sender{api: api, log: log,
 		ReplyWindow: 25 * time.Second, Attempts: 4, Backoff: 300 * time.Millisecond, seed: maphash.MakeSeed(),
@@ -151,7 +152,7 @@ func NewSender(token, endpoint string, client *http.Client, log *slog.Logger) *S
 			}
 		})
 	}
-	return s
+	return s, nil
 }
 
 // Wait returns when the replies of the webhook requests answered so far are sent, or
