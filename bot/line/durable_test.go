@@ -35,11 +35,7 @@ type durable struct {
 func newDurable(t *testing.T) *durable {
 	d := &durable{t: t, api: bottest.NewLINEAPI(t), clock: bottest.NewClock(time.Date(2022, 11, 15, 10, 0, 0, 0, bot.JST))}
 	d.store = store.NewMemory(d.clock.Now)
-	sender, err := line.NewSender("token", d.api.URL, nil, quiet)
-	if err != nil {
-		t.Fatal(err)
-	}
-	d.sender = sender
+	d.sender = newSender(t, d.api.URL, quiet)
 	d.sender.Queue, d.sender.Now = d.store, d.clock.Now
 	d.worker = &bot.Worker{Outbox: d.store, Name: "w", Now: d.clock.Now, Log: quiet,
 		Notifier: bot.Notifiers{ByKind: map[bot.NoticeKind]bot.Notifier{bot.NoticeLINEPush: d.sender}, Default: desk{}}}
