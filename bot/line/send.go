@@ -444,7 +444,11 @@ func (s *Sender) Notify(ctx context.Context, d bot.Delivery) error {
 		}
 		code, err := s.pushBatch(ctx, user, bs[k], batchKey(n.ID, k))
 		if outcome(code, err) != sent && s.Marks != nil {
-			s.Marks.Forget(context.WithoutCancel(ctx), sentKey(n.ID, k))
+			if ferr := s.Marks.Forget(context.WithoutCancel(ctx), sentKey(n.ID, k)); ferr != nil {
+				// The batch stays marked sent: a retry skips it, so it is lost unless told.
+				s.log.Error("LINE push failed and could not be unmarked; a retry will skip it",
+					"conv", bot.LogID(n.Conversation), "notice", n.ID, "batch", k, "err", ferr)
+			}
 		}
 		switch outcome(code, err) {
 		case sent:
