@@ -60,7 +60,7 @@ func newHarnessLog(t *testing.T, brain bot.Brain, log *slog.Logger) *harness {
 		brain = flows.NewDesk(k)
 	}
 	h := &harness{t: t, api: bottest.NewLINEAPI(t), store: store.NewMemory(nil), user: "U4af4980629"}
-	h.sender = line.NewSender("token", h.api.URL, nil, log)
+	h.sender = newSender(t, h.api.URL, log)
 	h.sender.Backoff = time.Millisecond
 	fixed := func() time.Time { return time.Date(2022, 11, 15, 10, 0, 0, 0, bot.JST) }
 	engine := bot.NewEngine(bot.Config{Store: h.store, Brain: brain, Now: fixed, Log: log, Deliver: h.sender.Deliver})

@@ -125,8 +125,9 @@ func NewClient() *http.Client {
 }
 
 // NewSender returns a sender with its workers running; Close stops them after the queued
-// messages are sent. endpoint "" means LINE's public API; client nil means NewClient.
-func NewSender(token, endpoint string, client *http.Client, log *slog.Logger) *Sender {
+// messages are sent. endpoint "" means LINE's public API; client nil means NewClient. It
+// fails when token is empty or endpoint is not an absolute URL.
+func NewSender(token, endpoint string, client *http.Client, log *slog.Logger) (*Sender, error) {
 	if client == nil {
 		client = NewClient()
 	}
@@ -135,7 +136,7 @@ func NewSender(token, endpoint string, client *http.Client, log *slog.Logger) *S
 	}
 	api, err := messaging_api.NewMessagingApiAPI(token, messaging_api.WithEndpoint(endpoint), messaging_api.WithHTTPClient(client))
 	if err != nil {
-		panic(err) // only a malformed endpoint or no token fails, and config validation refuses those
+		return nil, fmt.Errorf("LINE client: %w", err)
 	}
 	s := &Sender{api: api, log: log,
 		ReplyWindow: 25 * time.Second, Attempts: 4, Backoff: 300 * time.Millisecond, seed: maphash.MakeSeed(),
@@ -151,7 +152,7 @@ func NewSender(token, endpoint string, client *http.Client, log *slog.Logger) *S
 			}
 		})
 	}
-	return s
+	return s, nil
 }
 
 // Wait returns when the replies of the webhook requests answered so far are sent, or
@@ -443,7 +444,11 @@ func (s *Sender) Notify(ctx context.Context, d bot.Delivery) error {
 		}
 		code, err := s.pushBatch(ctx, user, bs[k], batchKey(n.ID, k))
 		if outcome(code, err) != sent && s.Marks != nil {
-			s.Marks.Forget(context.WithoutCancel(ctx), sentKey(n.ID, k))
+			if ferr := s.Marks.Forget(context.WithoutCancel(ctx), sentKey(n.ID, k)); ferr != nil {
+				// The batch stays marked sent: a retry skips it, so it is lost unless told.
+				s.log.Error("LINE push failed and could not be unmarked; a retry will skip it",
+					"conv", bot.LogID(n.Conversation), "notice", n.ID, "batch", k, "err", ferr)
+			}
 		}
 		switch outcome(code, err) {
 		case sent:

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -81,7 +82,7 @@ func newWebhook(t *testing.T, apiURL string) *webhook {
 // newWebhookWrapped is newWebhook with the engine as wrap returns it.
 func newWebhookWrapped(t *testing.T, apiURL string, wrap func(line.Engine) line.Engine) *webhook {
 	t.Helper()
-	wh := &webhook{t: t, sender: line.NewSender("token", apiURL, nil, quiet), done: make(chan struct{}, 1024)}
+	wh := &webhook{t: t, sender: newSender(t, apiURL, quiet), done: make(chan struct{}, 1024)}
 	engine := bot.NewEngine(bot.Config{Store: store.NewMemory(nil), Brain: counter{}, Log: quiet, Deliver: wh.sender.Deliver})
 	h := line.NewHandler(secret, wrap(engine), wh.sender, quiet)
 	h.LoadingAfter, h.MaxAge = 0, 0
@@ -139,6 +140,31 @@ func (f failing) Handle(ctx context.Context, ev bot.Event) ([]bot.Message, error
 
 // A webhook whose second event fails answers 500, and the reply to its first event,
 // applied, is still sent, once.
+// newSender returns a sender to the fake Messaging API at apiURL.
+func newSender(t *testing.T, apiURL string, log *slog.Logger) *line.Sender {
+	t.Helper()
+	s, err := line.NewSender("token", apiURL, nil, log)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+// A sender that cannot build its client says why instead of panicking.
+func TestNewSenderRefusesBadConfig(t *testing.T) {
+	for _, tc := range []struct{ name, token, endpoint string }{
+		{"no token", "", "http://127.0.0.1:1"},
+		{"relative endpoint", "token", "api.line.me"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			s, err := line.NewSender(tc.token, tc.endpoint, nil, quiet)
+			if err == nil || s != nil {
+				t.Fatalf("NewSender(%q, %q) = %v, %v; want an error", tc.token, tc.endpoint, s, err)
+			}
+		})
+	}
+}
+
 func TestReplySentWhenLaterEventFails(t *testing.T) {
 	arrived := make(chan string, 8)
 	api := newSlowAPI(t, func(s sent) { arrived <- s.text })

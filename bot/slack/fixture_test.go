@@ -108,7 +108,10 @@ func newFixtureWith(t *testing.T, wrap func(*store.Memory) slack.Store) *fixture
 	log := slog.New(slog.NewJSONHandler(f.log, nil))
 	f.store = store.NewMemory(f.clock.Now)
 	f.engine = &recordingEngine{engine: bot.NewEngine(bot.Config{Store: f.store, Brain: echoBrain{}, Now: f.clock.Now, Log: log})}
-	sender := line.NewSender("line-token", f.line.URL, nil, log)
+	sender, err := line.NewSender("line-token", f.line.URL, nil, log)
+	if err != nil {
+		t.Fatal(err)
+	}
 	sender.Queue, sender.Now = f.store, f.clock.Now // what fails goes to the outbox, as in cmd/deskbot
 	t.Cleanup(sender.Close)
 	f.sender = sender

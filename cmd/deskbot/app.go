@@ -204,7 +204,12 @@ func newApp(cfg *Config, name string, stderr io.Writer) (*app, error) {
 	}
 	var deliver bot.Deliver
 	if cfg.LineConfigured() {
-		a.line = line.NewSender(cfg.LineAccessToken, cfg.LineAPIBaseURL, nil, log)
+		s, err := line.NewSender(cfg.LineAccessToken, cfg.LineAPIBaseURL, nil, log)
+		if err != nil {
+			a.close() // the store opened above
+			return nil, err
+		}
+		a.line = s
 		// What LINE does not take at once is retried from the outbox, as long as notices.
 		a.line.Queue, a.line.Marks, a.line.Horizon = a.store, a.store, cfg.DeliveryHorizon
 		deliver = a.line.Deliver

@@ -85,7 +85,11 @@ func NewChannel(t testing.TB, brain bot.Brain, st Store, now func() time.Time) *
 	t.Helper()
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	c := &Channel{store: st, api: bottest.NewLINEAPI(t), user: "Utranscript", now: now}
-	c.sender = line.NewSender("token", c.api.URL, nil, log)
+	sender, err := line.NewSender("token", c.api.URL, nil, log)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c.sender = sender
 	c.engine = &recordingEngine{Engine: bot.NewEngine(bot.Config{Store: st, Brain: brain, Now: now,
 		TTL: 168 * time.Hour, Log: log, Deliver: c.sender.Deliver})}
 	h := line.NewHandler(secret, c.engine, c.sender, log)
