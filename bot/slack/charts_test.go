@@ -81,22 +81,27 @@ func TestChartsCommand(t *testing.T) {
 	}
 }
 
-// A failed chart upload is told to the staff member who asked, and nothing is shared.
+// A failed chart upload, at its first step or its last, is told to the staff member who
+// asked, and nothing is shared.
 func TestChartsCommandUploadFails(t *testing.T) {
-	f := newFixture(t)
-	f.fileReports()
-	f.slack.Fail("files.completeUploadExternal", bottest.SlackFailure{Status: 500})
-	f.answer("グラフ")
-	f.desk.Close() // waits for the upload the answer left running
-	told := f.slack.Calls("chat.postEphemeral")
-	if len(told) != 1 {
-		t.Fatalf("%d ephemeral messages, want 1", len(told))
-	}
-	if q := told[0].Form(); q.Get("user") != "U1SATO" || !strings.Contains(q.Get("text"), "グラフのアップロードに失敗") {
-		t.Fatalf("ephemeral %v", q)
-	}
-	if files := shared(f.slack); len(files) != 0 {
-		t.Fatalf("%d files shared after a failed upload", len(files))
+	for _, method := range []string{"files.getUploadURLExternal", "files.completeUploadExternal"} {
+		t.Run(method, func(t *testing.T) {
+			f := newFixture(t)
+			f.fileReports()
+			f.slack.Fail(method, bottest.SlackFailure{Status: 500})
+			f.answer("グラフ")
+			f.desk.Close() // waits for the upload the answer left running
+			told := f.slack.Calls("chat.postEphemeral")
+			if len(told) != 1 {
+				t.Fatalf("%d ephemeral messages, want 1", len(told))
+			}
+			if q := told[0].Form(); q.Get("user") != "U1SATO" || !strings.Contains(q.Get("text"), "グラフのアップロードに失敗") {
+				t.Fatalf("ephemeral %v", q)
+			}
+			if files := shared(f.slack); len(files) != 0 {
+				t.Fatalf("%d files shared after a failed upload", len(files))
+			}
+		})
 	}
 }
 
