@@ -255,3 +255,19 @@ func TestDigestRefusedIsParked(t *testing.T) {
 		t.Fatalf("%d completeUploadExternal calls, want 1: a refusal is not retried", n)
 	}
 }
+
+// A digest notice that lost its period cannot be drawn: it is parked, and Slack is not
+// asked.
+func TestDigestWithoutPeriodIsParked(t *testing.T) {
+	f := newFixture(t)
+	f.file(bot.Notice{ID: "D-20221115-1000", Kind: bot.NoticeDigest, Conversation: "digest", Time: f.clock.Now()})
+	before := len(f.slack.Calls(""))
+	f.drainAll(3, f.worker("w1"))
+	dead, err := f.store.DeadLetters(ctx)
+	if err != nil || len(dead) != 1 || dead[0].Notice.ID != "D-20221115-1000" || !strings.Contains(dead[0].Reason, "without its period") {
+		t.Fatalf("dead letters %+v, %v; want the digest, parked for its missing period", dead, err)
+	}
+	if n := len(f.slack.Calls("")) - before; n != 0 {
+		t.Fatalf("%d Slack calls for a digest without a period, want none", n)
+	}
+}
