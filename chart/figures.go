@@ -9,6 +9,7 @@ import (
 
 	"deskbot/bot"
 	"deskbot/flows/parse"
+	"deskbot/japan"
 )
 
 // Figure is the numbers behind one chart: labels along its axis, one or more series of
@@ -177,8 +178,7 @@ func byCategory(in *input) Figure {
 
 // weekStart is the Monday, in Japan, of the week of t.
 func weekStart(t time.Time) time.Time {
-	t = t.In(bot.JST)
-	d := time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, bot.JST)
+	d := japan.Day(t)
 	return d.AddDate(0, 0, -((int(d.Weekday()) + 6) % 7))
 }
 

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"deskbot/bot"
+	"deskbot/japan"
 )
 
 // labels are the report flow's, as cmd/deskbot reads them from flows/kb.
@@ -56,10 +57,10 @@ func generated(n int) bot.ReportSet {
 				if r.FacilityType == "hospital" {
 					base = 1_500_000 + rnd.IntN(1_600_000)
 				}
-				r.Answers = append(r.Answers, bot.Field{Label: "見積額（導入費用）", Value: yenText(int64(base / 1000 * 1000))})
+				r.Answers = append(r.Answers, bot.Field{Label: "見積額（導入費用）", Value: japan.Yen(int64(base / 1000 * 1000))})
 			case "slow":
 				d := created.AddDate(0, 2+rnd.IntN(10), 0)
-				r.Answers = append(r.Answers, bot.Field{Label: "運用開始の見込み", Value: jpDate(d)})
+				r.Answers = append(r.Answers, bot.Field{Label: "運用開始の見込み", Value: japan.Date(d)})
 			}
 		}
 		if rnd.IntN(4) > 0 {
@@ -73,24 +74,4 @@ func generated(n int) bot.ReportSet {
 		set.Reports = append(set.Reports, r)
 	}
 	return set
-}
-
-// yenText writes yen as the flows show it: 42万9,000円.
-func yenText(y int64) string {
-	man, rest := y/10_000, y%10_000
-	switch {
-	case man == 0:
-		return fmt.Sprintf("%d円", rest)
-	case rest == 0:
-		return fmt.Sprintf("%d万円", man)
-	case rest < 1000:
-		return fmt.Sprintf("%d万%d円", man, rest)
-	}
-	return fmt.Sprintf("%d万%d,%03d円", man, rest/1000, rest%1000)
-}
-
-// jpDate writes a day as the flows show it: 2023年6月30日（令和5年6月30日）.
-func jpDate(d time.Time) string {
-	y, m, day := d.Date()
-	return fmt.Sprintf("%d年%d月%d日（令和%d年%d月%d日）", y, m, day, y-2018, m, day)
 }

@@ -81,22 +81,27 @@ func TestChartsCommand(t *testing.T) {
 	}
 }
 
-// A failed chart upload is told to the staff member who asked, and nothing is shared.
+// A failed chart upload, at its first step or its last, is told to the staff member who
+// asked, and nothing is shared.
 func TestChartsCommandUploadFails(t *testing.T) {
-	f := newFixture(t)
-	f.fileReports()
-	f.slack.Fail("files.completeUploadExternal", bottest.SlackFailure{Status: 500})
-	f.answer("グラフ")
-	f.desk.Close() // waits for the upload the answer left running
-	told := f.slack.Calls("chat.postEphemeral")
-	if len(told) != 1 {
-		t.Fatalf("%d ephemeral messages, want 1", len(told))
-	}
-	if q := told[0].Form(); q.Get("user") != "U1SATO" || !strings.Contains(q.Get("text"), "グラフのアップロードに失敗") {
-		t.Fatalf("ephemeral %v", q)
-	}
-	if files := shared(f.slack); len(files) != 0 {
-		t.Fatalf("%d files shared after a failed upload", len(files))
+	for _, method := range []string{"files.getUploadURLExternal", "files.completeUploadExternal"} {
+		t.Run(method, func(t *testing.T) {
+			f := newFixture(t)
+			f.fileReports()
+			f.slack.Fail(method, bottest.SlackFailure{Status: 500})
+			f.answer("グラフ")
+			f.desk.Close() // waits for the upload the answer left running
+			told := f.slack.Calls("chat.postEphemeral")
+			if len(told) != 1 {
+				t.Fatalf("%d ephemeral messages, want 1", len(told))
+			}
+			if q := told[0].Form(); q.Get("user") != "U1SATO" || !strings.Contains(q.Get("text"), "グラフのアップロードに失敗") {
+				t.Fatalf("ephemeral %v", q)
+			}
+			if files := shared(f.slack); len(files) != 0 {
+				t.Fatalf("%d files shared after a failed upload", len(files))
+			}
+		})
 	}
 }
 
@@ -248,5 +253,21 @@ func TestDigestRefusedIsParked(t *testing.T) {
 	}
 	if n := len(f.slack.Calls("files.completeUploadExternal")); n != 1 {
 		t.Fatalf("%d completeUploadExternal calls, want 1: a refusal is not retried", n)
+	}
+}
+
+// A digest notice that lost its period cannot be drawn: it is parked, and Slack is not
+// asked.
+func TestDigestWithoutPeriodIsParked(t *testing.T) {
+	f := newFixture(t)
+	f.file(bot.Notice{ID: "D-20221115-1000", Kind: bot.NoticeDigest, Conversation: "digest", Time: f.clock.Now()})
+	before := len(f.slack.Calls(""))
+	f.drainAll(3, f.worker("w1"))
+	dead, err := f.store.DeadLetters(ctx)
+	if err != nil || len(dead) != 1 || dead[0].Notice.ID != "D-20221115-1000" || !strings.Contains(dead[0].Reason, "without its period") {
+		t.Fatalf("dead letters %+v, %v; want the digest, parked for its missing period", dead, err)
+	}
+	if n := len(f.slack.Calls("")) - before; n != 0 {
+		t.Fatalf("%d Slack calls for a digest without a period, want none", n)
 	}
 }

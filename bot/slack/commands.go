@@ -66,7 +66,7 @@ func (d *Desk) commands(w http.ResponseWriter, r *http.Request, body []byte) {
 		reply(w, ephemeral(fmt.Sprintf(txtUnknownCommand, escape(verb))+usage))
 		return
 	}
-	p, name, err := parsePeriod(rest, d.now())
+	p, name, err := bot.ParsePeriod(rest, d.now())
 	if err != nil {
 		reply(w, ephemeral(fmt.Sprintf(txtBadPeriod, escape(rest))+"\n"+usage))
 		return
@@ -192,7 +192,3 @@ func (d *Desk) csv(ctx context.Context, p bot.Period, name string, cmd slackgo.S
 	})
 	return ephemeral(fmt.Sprintf(txtCSVStarted, name, len(rs))), nil
 }
-
-// parsePeriod reads the period of a command: bot.ParsePeriod, which `deskbot export`
-// shares.
-func parsePeriod(s string, now time.Time) (bot.Period, string, error) { return bot.ParsePeriod(s, now) }

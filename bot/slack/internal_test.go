@@ -13,39 +13,6 @@ import (
 	"deskbot/bot/bottest"
 )
 
-func TestParsePeriod(t *testing.T) {
-	now := time.Date(2022, 11, 15, 10, 0, 0, 0, bot.JST)
-	day := func(y, m, d int) time.Time { return time.Date(y, time.Month(m), d, 0, 0, 0, 0, bot.JST) }
-	for _, tc := range []struct {
-		in       string
-		from, to time.Time
-		name     string
-	}{
-		{"", time.Time{}, time.Time{}, "全期間"},
-		{"今日", day(2022, 11, 15), day(2022, 11, 16), "2022-11-15"},
-		{"今月", day(2022, 11, 1), day(2022, 12, 1), "2022-11-01〜2022-11-30"},
-		{"先月", day(2022, 10, 1), day(2022, 11, 1), "2022-10-01〜2022-10-31"},
-		{"7日", day(2022, 11, 9), day(2022, 11, 16), "2022-11-09〜2022-11-15"},
-		{"30d", day(2022, 10, 17), day(2022, 11, 16), "2022-10-17〜2022-11-15"},
-		{"2022-11", day(2022, 11, 1), day(2022, 12, 1), "2022-11-01〜2022-11-30"},
-		{"2022/2", day(2022, 2, 1), day(2022, 3, 1), "2022-02-01〜2022-02-28"},
-		{"2022-11-03", day(2022, 11, 3), day(2022, 11, 4), "2022-11-03"},
-		{"２０２２－１１－０１ 〜 ２０２２－１１－１０", day(2022, 11, 1), day(2022, 11, 11), "2022-11-01〜2022-11-10"},
-		{"2022-10 2022-11", day(2022, 10, 1), day(2022, 12, 1), "2022-10-01〜2022-11-30"},
-		{"2022-12-25~2023-01-05", day(2022, 12, 25), day(2023, 1, 6), "2022-12-25〜2023-01-05"},
-	} {
-		p, name, err := parsePeriod(tc.in, now)
-		if err != nil || !p.From.Equal(tc.from) || !p.To.Equal(tc.to) || name != tc.name {
-			t.Errorf("parsePeriod(%q) = [%v, %v) %q, %v; want [%v, %v) %q", tc.in, p.From, p.To, name, err, tc.from, tc.to, tc.name)
-		}
-	}
-	for _, bad := range []string{"2022-13", "2022-02-30", "きのう", "0日", "2022-11-10 2022-11-01", "2022-11 2022-12 2023-01", "R-20221115"} {
-		if p, _, err := parsePeriod(bad, now); err == nil {
-			t.Errorf("parsePeriod(%q) = %+v, want an error", bad, p)
-		}
-	}
-}
-
 func TestPlainText(t *testing.T) {
 	for in, want := range map[string]string{
 		"こんにちは":                                       "こんにちは",
