@@ -153,7 +153,8 @@ func readWhen(t string, today time.Time) (When, error) {
 		}
 	}
 	ranged := t != before
-	// 「来年度から」「来年から」 start then: read as the first month, not the period's end.
+	// 「来年度から」「来年から」「来年度の初め」 start then: read as the first month, not the
+	// period's end.
 	// (「今年度から」 has begun already: it stays the period, as before.)
 	t = reFromStart.ReplaceAllString(t, "${1}初め")
 
@@ -373,7 +374,7 @@ func approx(w When, err error) (When, error) {
 }
 
 var (
-	reFromStart = regexp.MustCompile(`((?:来|翌|再来|\d)年度|来年|翌年|再来年)(?:から|はじめ|初め|頭|当初|早々)`)
+	reFromStart = regexp.MustCompile(`((?:来|翌|再来|\d)年度|来年|翌年|再来年)の?(?:から|はじめ|初め|始め|頭|当初|早々)`)
 	reFYStart   = regexp.MustCompile(`^(?:` + era + `(\d{1,2})|(\d{4})|(来|翌|再来))?年度(初め|明け)$`)
 	reYearStart = regexp.MustCompile(`^(今年|来年|翌年|再来年)初め$`)
 	reSeason    = regexp.MustCompile(`^(今年|来年|翌年|再来年|今|本|来|翌|再来)?の?(春|夏|秋|冬)(先|頃|ごろ|中|の終わり|終わり|末|いっぱい)?$`)
