@@ -53,8 +53,9 @@ type When struct {
 //     the next spring not yet over, 「来春」「来年の春」 next year's, 「今年の秋」 this year's;
 //   - the start of a year or fiscal year, as its first month: 「来年度から」「来年度初め」
 //     「年度明け」 (April), 「来年から」「来年早々」 (January);
-//   - office words: 「GW明け」 (20 May), 「GW前」, 「お盆明け」 (20 August), 「お盆前」 (an office's 夏休み is its お盆), the next
-//     one not yet past; 「上旬」「中旬」「下旬」 alone, of this month or, once past, the next;
+//   - office words: 「GW明け」 (20 May), 「GW前」, 「お盆明け」 (20 August), 「お盆前」 (an
+//     office's 夏休み is its お盆), the next one not yet past; 「上旬」「中旬」「下旬」 alone, of
+//     this month or, once past, the next;
 //   - hedges around any of these: 「約3か月」「3月末までに」「4月頃の予定です」, and ranges,
 //     read as their later end: 「2〜3か月」「3月から4月」.
 //
