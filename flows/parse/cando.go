@@ -89,7 +89,8 @@ var (
 	// follows it in its clause, to see whether it is refused.
 	referralWords = []string{"紹介", "他社", "他の業者", "ほかの業者", "別の業者", "他業者", "別業者", "他の会社",
 		"ほかの会社", "別の会社", "別会社", "提携先", "協力会社", "協力業者", "下請", "外注", "委託先"}
-	refusals = []string{"ない", "ません", "なかった", "無い", "無理", "不可", "難しい", "むずかしい", "断られ",
+	// refusals deny the referral they follow (「紹介もしてもらえない」「他社紹介なし」).
+	refusals = []string{"ない", "ません", "なかった", "無い", "なし", "無し", "無理", "不可", "難しい", "むずかしい", "断られ",
 		"しかねる", "かねます"}
 	// unsureWords make an answer too uncertain to record (hiragana, as the text is folded).
 	unsureWords = []string{"わからない", "分からない", "わかりません", "分かりません", "わかんない", "分かんない",

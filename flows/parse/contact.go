@@ -198,7 +198,7 @@ var (
 		`\d{1,2}\s*(?:時|:\d\d)|終日|営業時間`)
 	// contactPrefixes and contactSuffixes are labels and particles around a name or a time.
 	contactPrefixes = []string{"担当者は", "担当者", "担当は", "担当", "連絡は", "宛先", "名前は", "氏名", "名前"}
-	contactSuffixes = []string{"までお願いします", "にお願いします", "へお願いします", "お願いします", "です", "まで",
+	contactSuffixes = []string{"までお願いします", "にお願いします", "へお願いします", "お願いします", "でしたら", "であれば", "なら", "です", "まで",
 		"宛て", "宛", "さん", "様", "へ", "に", "で", "が", "は", "の", "を"}
 	contactFillers = []string{"お願い", "ください", "下さい", "連絡", "電話", "番号", "tel", "fax", "メール", "mail",
 		"携帯", "よろしく", "折り返し", "かけて", "つながり", "直通", "代表"}

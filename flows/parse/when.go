@@ -53,8 +53,9 @@ type When struct {
 //     the next spring not yet over, 「来春」「来年の春」 next year's, 「今年の秋」 this year's;
 //   - the start of a year or fiscal year, as its first month: 「来年度から」「来年度初め」
 //     「年度明け」 (April), 「来年から」「来年早々」 (January);
-//   - office words: 「GW明け」 (20 May), 「GW前」, 「お盆明け」 (20 August), 「お盆前」, the next
-//     one not yet past; 「上旬」「中旬」「下旬」 alone, of this month or, once past, the next;
+//   - office words: 「GW明け」 (20 May), 「GW前」, 「お盆明け」 (20 August), 「お盆前」 (an
+//     office's 夏休み is its お盆), the next one not yet past; 「上旬」「中旬」「下旬」 alone, of
+//     this month or, once past, the next;
 //   - hedges around any of these: 「約3か月」「3月末までに」「4月頃の予定です」, and ranges,
 //     read as their later end: 「2〜3か月」「3月から4月」.
 //
@@ -153,7 +154,8 @@ func readWhen(t string, today time.Time) (When, error) {
 		}
 	}
 	ranged := t != before
-	// 「来年度から」「来年から」 start then: read as the first month, not the period's end.
+	// 「来年度から」「来年から」「来年度の初め」 start then: read as the first month, not the
+	// period's end.
 	// (「今年度から」 has begun already: it stays the period, as before.)
 	t = reFromStart.ReplaceAllString(t, "${1}初め")
 
@@ -373,11 +375,11 @@ func approx(w When, err error) (When, error) {
 }
 
 var (
-	reFromStart = regexp.MustCompile(`((?:来|翌|再来|\d)年度|来年|翌年|再来年)(?:から|はじめ|初め|頭|当初|早々)`)
+	reFromStart = regexp.MustCompile(`((?:来|翌|再来|\d)年度|来年|翌年|再来年)の?(?:から|はじめ|初め|始め|頭|当初|早々)`)
 	reFYStart   = regexp.MustCompile(`^(?:` + era + `(\d{1,2})|(\d{4})|(来|翌|再来))?年度(初め|明け)$`)
 	reYearStart = regexp.MustCompile(`^(今年|来年|翌年|再来年)初め$`)
 	reSeason    = regexp.MustCompile(`^(今年|来年|翌年|再来年|今|本|来|翌|再来)?の?(春|夏|秋|冬)(先|頃|ごろ|中|の終わり|終わり|末|いっぱい)?$`)
-	reHoliday   = regexp.MustCompile(`^(今年|来年|再来年)?の?(gw|ゴールデンウィーク|ゴールデンウイーク|大型連休|お盆|盆休み|盆)(明け|あけ|後|過ぎ|すぎ|前|中)?$`)
+	reHoliday   = regexp.MustCompile(`^(今年|来年|再来年)?の?(gw|ゴールデンウィーク|ゴールデンウイーク|大型連休|お盆休み|お盆|盆休み|盆|夏休み|夏季休暇|夏期休暇)(明け|あけ|後|過ぎ|すぎ|前|中)?$`)
 )
 
 // season is the last day of a season (the first month's for 「春先」): of the year rel
@@ -432,7 +434,8 @@ func holiday(rel, name, part string, today time.Time) (When, error) {
 	case "明け", "あけ", "後", "過ぎ", "すぎ":
 		k = 3
 	}
-	h := holidayDays[strings.Contains(name, "盆")][k]
+	// An office's summer holiday (夏休み, 夏季休暇) is its お盆.
+	h := holidayDays[strings.Contains(name, "盆") || strings.Contains(name, "夏")][k]
 	y := today.Year()
 	switch rel {
 	case "来年":
