@@ -3,7 +3,6 @@ package store_test
 import (
 	"context"
 	"errors"
-	"fmt"
 	"io"
 	"log/slog"
 	"strconv"
@@ -18,6 +17,7 @@ import (
 	"deskbot/bot"
 	"deskbot/store"
 	"deskbot/store/redistest"
+	"deskbot/store/storetest"
 )
 
 // An event whose conversation is idle costs two round trips: Begin (announcement and
@@ -150,20 +150,7 @@ func twoEngines(t *testing.T, stores ...*store.Redis) {
 	for _, st := range stores {
 		engines = append(engines, bot.NewEngine(bot.Config{Store: hotArrivals{st, &mu, bySeq}, Brain: counter{}, Deliver: deliver}))
 	}
-	var wg sync.WaitGroup
-	for i := range events {
-		wg.Go(func() {
-			ev := bot.Event{ID: fmt.Sprintf("ev-%d", i), Conversation: conv, Kind: bot.TextEvent, Text: strconv.Itoa(i)}
-			msgs, err := engines[i%2].Handle(context.Background(), ev)
-			if err != nil {
-				t.Error(err)
-			}
-			if len(msgs) > 0 {
-				deliver(nil, ev, msgs)
-			}
-		})
-	}
-	wg.Wait()
+	storetest.HandleAll(t, engines, conv, events, deliver)
 	n, order := counterOf(t, stores[0], conv)
 	if n != strconv.Itoa(events) {
 		t.Fatalf("counter = %s, want %d", n, events)
