@@ -255,3 +255,32 @@ func TestRedisHotPathFailures(t *testing.T) {
 		t.Errorf("the lease is still held (%v)", err)
 	}
 }
+
+// Redis down: each call added for the hot path, receipts, digests and the outbox fails
+// with bot.ErrUnavailable, which the callers treat as "try again", not as a bad request.
+func TestRedisDownNewCalls(t *testing.T) {
+	t.Parallel()
+	srv := redistest.Start(t)
+	st := openRedis(t, srv.URL, nil, testPrefix(t))
+	ctx := context.Background()
+	const conv = "line:Udowncalls"
+	srv.Stop()
+
+	if _, err := st.Begin(ctx, testEvent(conv, "a"), "h", time.Second); !errors.Is(err, bot.ErrUnavailable) {
+		t.Errorf("Begin: %v, want bot.ErrUnavailable", err)
+	}
+	c := bot.Commit{Session: &bot.Session{Conversation: conv}, Delete: true, Holder: "h", LeaseTTL: time.Second}
+	if _, _, err := st.CommitNext(ctx, c); !errors.Is(err, bot.ErrUnavailable) {
+		t.Errorf("CommitNext: %v, want bot.ErrUnavailable", err)
+	}
+	if _, err := st.NextReceipt(ctx, "20221115"); !errors.Is(err, bot.ErrUnavailable) {
+		t.Errorf("NextReceipt: %v, want bot.ErrUnavailable", err)
+	}
+	n := bot.Notice{ID: "n1", Conversation: conv}
+	if _, err := st.ClaimNotice(ctx, "digest", time.Hour, n); !errors.Is(err, bot.ErrUnavailable) {
+		t.Errorf("ClaimNotice: %v, want bot.ErrUnavailable", err)
+	}
+	if _, err := st.Redrive(ctx, ""); !errors.Is(err, bot.ErrUnavailable) {
+		t.Errorf("Redrive: %v, want bot.ErrUnavailable", err)
+	}
+}
