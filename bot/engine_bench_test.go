@@ -39,10 +39,10 @@ func BenchmarkHandle(b *testing.B) {
 // with a finished checklist kept: the bytes a conversation costs the store.
 func BenchmarkSessionSize(b *testing.B) {
 	s := &bot.Session{
-		Flow: "report", Step: "facility",
-		Answers: map[string]string{"categories": "over-cap,slow", "quote_amount": "650000", "quote_vendor": "さくらシステム",
-			"expected_start": "2023-06-30", "details": "見積額が補助金の上限を超えており、導入時期も4月以降になると言われました。"},
-		Trail: []string{"categories", "quote_amount", "quote_vendor", "expected_start", "details"},
+		Frame: bot.Frame{Flow: "report", Step: "facility",
+			Answers: map[string]string{"categories": "over-cap,slow", "quote_amount": "650000", "quote_vendor": "さくらシステム",
+				"expected_start": "2023-06-30", "details": "見積額が補助金の上限を超えており、導入時期も4月以降になると言われました。"},
+			Trail: []string{"categories", "quote_amount", "quote_vendor", "expected_start", "details"}},
 		Records: []bot.Record{{Flow: "checklist", Answers: map[string]string{"facility_type": "clinic", "vendor": "さくらシステム",
 			"can_do": "yes", "model": "none", "cost_intro": "650000", "cost_maint": "15000/m", "work_clinic": "LAN配線",
 			"work_vendor": "端末設置", "start": "2023-06-30"}}},

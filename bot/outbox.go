@@ -183,7 +183,7 @@ func (w *Worker) Run(ctx context.Context) error {
 func (w *Worker) Drain(ctx context.Context) (int, error) {
 	w.defaults()
 	total := 0
-	for w.Now().After(w.pause) || w.Now().Equal(w.pause) {
+	for !w.Now().Before(w.pause) {
 		ds, err := w.Outbox.Claim(ctx, w.Name, 16, w.Lease)
 		if err != nil {
 			return total, fmt.Errorf("claim: %w", err)

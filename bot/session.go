@@ -25,33 +25,9 @@ type Session struct {
 	// session the store does not have.
 	Version int64 `json:"-"`
 
-	// Mode is the screen the conversation is at.
-	Mode Mode `json:"mode,omitempty"`
-	// Flow is the script flow in progress ("" for none) and Step its current step.
-	Flow string `json:"flow,omitempty"`
-	Step string `json:"step,omitempty"`
-	// Answers are the current flow's answers by step id.
-	Answers map[string]string `json:"answers,omitempty"`
-	// Trail lists the steps answered in the current flow, most recent last, for 戻る.
-	Trail []string `json:"trail,omitempty"`
-	// Picks are the choices picked so far at a multiple-choice step, in order.
-	Picks []string `json:"picks,omitempty"`
-	// Pending is a text answer over the step's limit, kept while the clinic chooses to cut
-	// it or type it again, so that nothing typed is lost.
-	Pending string `json:"pending,omitempty"`
-	// Editing: the current question was opened from the confirmation screen, to which 戻る
-	// returns once Trail is empty.
-	Editing bool `json:"editing,omitempty"`
-	// Page is the page of the confirmation screen's field list (ModeEdit).
-	Page int `json:"page,omitempty"`
-	// From is the id of the kept record a report was pre-filled from.
-	From string `json:"from,omitempty"`
-	// Record is the id of the kept record the checklist summary shows (ModeSummary).
-	Record string `json:"record,omitempty"`
-	// Topic is the FAQ topic last answered (ModeFAQ; "" for the topic list).
-	Topic string `json:"topic,omitempty"`
-	// Thread is the desk thread of an open handoff (ModeHandoffOpen).
-	Thread string `json:"thread,omitempty"`
+	// Frame is the place in progress; its fields read as the session's own (s.Mode, s.Flow)
+	// and encode at the session's top level, as before.
+	Frame
 	// Stack holds suspended flows, innermost last: a question asked in the middle of a flow
 	// suspends it, and it resumes at the same step.
 	Stack []Frame `json:"stack,omitempty"`
@@ -112,21 +88,36 @@ func (m *Mode) UnmarshalText(b []byte) error {
 	return nil
 }
 
-// Frame is a suspended flow: the session's place as it was.
+// Frame is a place in a conversation: the one in progress (Session.Frame) or a suspended
+// one (Session.Stack), kept as it was.
 type Frame struct {
-	Mode    Mode              `json:"mode,omitempty"`
-	Flow    string            `json:"flow"`
-	Step    string            `json:"step,omitempty"`
+	// Mode is the screen the conversation is at.
+	Mode Mode `json:"mode,omitempty"`
+	// Flow is the script flow in progress ("" for none) and Step its current step.
+	Flow string `json:"flow,omitempty"`
+	Step string `json:"step,omitempty"`
+	// Answers are the current flow's answers by step id.
 	Answers map[string]string `json:"answers,omitempty"`
-	Trail   []string          `json:"trail,omitempty"`
-	Picks   []string          `json:"picks,omitempty"`
-	Pending string            `json:"pending,omitempty"`
-	Editing bool              `json:"editing,omitempty"`
-	Page    int               `json:"page,omitempty"`
-	From    string            `json:"from,omitempty"`
-	Record  string            `json:"record,omitempty"`
-	Topic   string            `json:"topic,omitempty"`
-	Thread  string            `json:"thread,omitempty"`
+	// Trail lists the steps answered in the current flow, most recent last, for 戻る.
+	Trail []string `json:"trail,omitempty"`
+	// Picks are the choices picked so far at a multiple-choice step, in order.
+	Picks []string `json:"picks,omitempty"`
+	// Pending is a text answer over the step's limit, kept while the clinic chooses to cut
+	// it or type it again, so that nothing typed is lost.
+	Pending string `json:"pending,omitempty"`
+	// Editing: the current question was opened from the confirmation screen, to which 戻る
+	// returns once Trail is empty.
+	Editing bool `json:"editing,omitempty"`
+	// Page is the page of the confirmation screen's field list (ModeEdit).
+	Page int `json:"page,omitempty"`
+	// From is the id of the kept record a report was pre-filled from.
+	From string `json:"from,omitempty"`
+	// Record is the id of the kept record the checklist summary shows (ModeSummary).
+	Record string `json:"record,omitempty"`
+	// Topic is the FAQ topic last answered (ModeFAQ; "" for the topic list).
+	Topic string `json:"topic,omitempty"`
+	// Thread is the desk thread of an open handoff (ModeHandoffOpen).
+	Thread string `json:"thread,omitempty"`
 }
 
 // Record is a finished flow kept in the session.
@@ -147,25 +138,25 @@ func (s *Session) Empty() bool {
 // Start begins flow at its question step with the given answers (nil for none),
 // dropping the place in progress without saving it.
 func (s *Session) Start(flow, step string, answers map[string]string) {
-	s.place(Frame{Flow: flow, Step: step, Answers: answers})
+	s.Frame = Frame{Flow: flow, Step: step, Answers: answers}
 }
 
 // Enter puts the conversation at mode outside any script flow (the FAQ, a handoff),
 // dropping the place in progress without saving it.
 func (s *Session) Enter(mode Mode) {
-	s.place(Frame{Mode: mode})
+	s.Frame = Frame{Mode: mode}
 }
 
 // End leaves the place in progress, without saving it, and returns to the menu. Suspended
 // flows are dropped too: leaving means leaving.
 func (s *Session) End() {
-	s.place(Frame{})
+	s.Frame = Frame{}
 	s.Stack = nil
 }
 
 // Leave drops the place in progress without saving it, keeping the suspended flows: the
 // session is at the menu until one is resumed.
-func (s *Session) Leave() { s.place(Frame{}) }
+func (s *Session) Leave() { s.Frame = Frame{} }
 
 // Suspend pushes the place in progress onto the stack, to be resumed by Resume, and
 // leaves the session at the menu. At the menu it does nothing.
@@ -173,8 +164,8 @@ func (s *Session) Suspend() {
 	if s.Mode == ModeStep && s.Flow == "" {
 		return
 	}
-	s.Stack = append(s.Stack, s.frame())
-	s.place(Frame{})
+	s.Stack = append(s.Stack, s.Frame)
+	s.Frame = Frame{}
 }
 
 // Resume pops the innermost suspended flow back into progress, replacing the current one.
@@ -185,7 +176,7 @@ func (s *Session) Resume() bool {
 	}
 	f := s.Stack[len(s.Stack)-1]
 	s.Stack = s.Stack[:len(s.Stack)-1]
-	s.place(f)
+	s.Frame = f
 	return true
 }
 
@@ -195,17 +186,6 @@ func (s *Session) Suspended() (Frame, bool) {
 		return Frame{}, false
 	}
 	return s.Stack[len(s.Stack)-1], true
-}
-
-func (s *Session) frame() Frame {
-	return Frame{Mode: s.Mode, Flow: s.Flow, Step: s.Step, Answers: s.Answers, Trail: s.Trail, Picks: s.Picks, Pending: s.Pending,
-		Editing: s.Editing, Page: s.Page, From: s.From, Record: s.Record, Topic: s.Topic, Thread: s.Thread}
-}
-
-func (s *Session) place(f Frame) {
-	s.Mode, s.Flow, s.Step, s.Answers, s.Trail, s.Picks = f.Mode, f.Flow, f.Step, f.Answers, f.Trail, f.Picks
-	s.Pending = f.Pending
-	s.Editing, s.Page, s.From, s.Record, s.Topic, s.Thread = f.Editing, f.Page, f.From, f.Record, f.Topic, f.Thread
 }
 
 // Set records an answer of the current flow.
@@ -222,9 +202,9 @@ func (s *Session) Set(step, value string) {
 // turn: sessions live for days, so one written by the previous version may come back.
 // (It is not a custom UnmarshalJSON, which would make every load scan the JSON twice.)
 func (s *Session) Migrate() {
-	f := s.frame()
+	f := s.Frame
 	if upgrade(&f) {
-		s.place(f)
+		s.Frame = f
 	}
 	for i := range s.Stack {
 		upgrade(&s.Stack[i])

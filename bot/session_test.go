@@ -21,30 +21,30 @@ func TestSessionDecodesLegacy(t *testing.T) {
 	}{
 		{"FAQ answer over a suspended flow with picks",
 			`{"flow":"faq","step":"reader-deadline","stack":[{"flow":"report","step":"categories","answers":{"_picks":"over-cap,slow"},"trail":[]}],"updated":"2022-11-15T10:00:00Z"}`,
-			bot.Session{Mode: bot.ModeFAQ, Topic: "reader-deadline", Updated: day,
+			bot.Session{Frame: bot.Frame{Mode: bot.ModeFAQ, Topic: "reader-deadline"}, Updated: day,
 				Stack: []bot.Frame{{Flow: "report", Step: "categories", Picks: []string{"over-cap", "slow"}, Trail: []string{}}}}},
 		{"handoff asking",
 			`{"flow":"handoff","step":"ask","updated":"2022-11-15T10:00:00Z"}`,
-			bot.Session{Mode: bot.ModeHandoffAsk, Updated: day}},
+			bot.Session{Frame: bot.Frame{Mode: bot.ModeHandoffAsk}, Updated: day}},
 		{"handoff open",
 			`{"flow":"handoff","step":"open","answers":{"thread":"H-ABC"},"updated":"2022-11-15T10:00:00Z"}`,
-			bot.Session{Mode: bot.ModeHandoffOpen, Thread: "H-ABC", Updated: day}},
+			bot.Session{Frame: bot.Frame{Mode: bot.ModeHandoffOpen, Thread: "H-ABC"}, Updated: day}},
 		{"confirmation screen of a pre-filled report",
 			`{"flow":"report","step":"_confirm","answers":{"_from":"2","details":"高い"},"trail":["details"],"updated":"2022-11-15T10:00:00Z"}`,
-			bot.Session{Mode: bot.ModeConfirm, Flow: "report", From: "2", Answers: map[string]string{"details": "高い"}, Trail: []string{"details"}, Updated: day}},
+			bot.Session{Frame: bot.Frame{Mode: bot.ModeConfirm, Flow: "report", From: "2", Answers: map[string]string{"details": "高い"}, Trail: []string{"details"}}, Updated: day}},
 		{"field list, second page",
 			`{"flow":"report","step":"_edit","answers":{"_page":"1","details":"高い"},"updated":"2022-11-15T10:00:00Z"}`,
-			bot.Session{Mode: bot.ModeEdit, Flow: "report", Page: 1, Answers: map[string]string{"details": "高い"}, Updated: day}},
+			bot.Session{Frame: bot.Frame{Mode: bot.ModeEdit, Flow: "report", Page: 1, Answers: map[string]string{"details": "高い"}}, Updated: day}},
 		{"a field opened from the confirmation screen",
 			`{"flow":"report","step":"contact","answers":{"details":"高い"},"trail":["details","consent","_confirm"],"updated":"2022-11-15T10:00:00Z"}`,
-			bot.Session{Flow: "report", Step: "contact", Editing: true, Answers: map[string]string{"details": "高い"}, Trail: []string{}, Updated: day}},
+			bot.Session{Frame: bot.Frame{Flow: "report", Step: "contact", Editing: true, Answers: map[string]string{"details": "高い"}, Trail: []string{}}, Updated: day}},
 		{"checklist summary and kept records",
 			`{"flow":"checklist","step":"_summary","answers":{"_record":"2"},"records":[{"flow":"checklist","answers":{"_id":"2","vendor":"A社"},"time":"2022-11-15T10:00:00Z"}],"updated":"2022-11-15T10:00:00Z"}`,
-			bot.Session{Mode: bot.ModeSummary, Flow: "checklist", Record: "2", Updated: day,
+			bot.Session{Frame: bot.Frame{Mode: bot.ModeSummary, Flow: "checklist", Record: "2"}, Updated: day,
 				Records: []bot.Record{{ID: "2", Flow: "checklist", Answers: map[string]string{"vendor": "A社"}, Time: day}}}},
 		{"a question today's code writes the same",
 			`{"flow":"checklist","step":"vendor","answers":{"facility_type":"clinic"},"updated":"2022-11-15T10:00:00Z"}`,
-			bot.Session{Flow: "checklist", Step: "vendor", Answers: map[string]string{"facility_type": "clinic"}, Updated: day}},
+			bot.Session{Frame: bot.Frame{Flow: "checklist", Step: "vendor", Answers: map[string]string{"facility_type": "clinic"}}, Updated: day}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			var got bot.Session
@@ -61,8 +61,8 @@ func TestSessionDecodesLegacy(t *testing.T) {
 
 // A typed session survives its own encoding, mode by name, and Migrate leaves it as it is.
 func TestSessionRoundTrip(t *testing.T) {
-	s := bot.Session{Mode: bot.ModeEdit, Flow: "report", Page: 2, Picks: []string{"slow"}, From: "1", Editing: true,
-		Answers: map[string]string{"details": "x"}, Stack: []bot.Frame{{Mode: bot.ModeSummary, Flow: "checklist", Record: "1"}},
+	s := bot.Session{Frame: bot.Frame{Mode: bot.ModeEdit, Flow: "report", Page: 2, Picks: []string{"slow"}, From: "1", Editing: true,
+		Answers: map[string]string{"details": "x"}}, Stack: []bot.Frame{{Mode: bot.ModeSummary, Flow: "checklist", Record: "1"}},
 		Records: []bot.Record{{ID: "1", Flow: "checklist", Answers: map[string]string{"vendor": "A"}}}}
 	b, err := json.Marshal(&s)
 	if err != nil {

@@ -25,9 +25,9 @@ func TestSwapDropsCurrentQuestion(t *testing.T) {
 
 	d := flows.NewBrain(k)
 	now := time.Date(2022, 11, 15, 10, 0, 0, 0, bot.JST)
-	s := &bot.Session{Conversation: "line:Uswap", Flow: "checklist", Step: "work_clinic",
+	s := &bot.Session{Conversation: "line:Uswap", Frame: bot.Frame{Flow: "checklist", Step: "work_clinic",
 		Answers: map[string]string{"facility_type": "clinic", "vendor": "A", "can_do": "yes", "model": "none", "cost_intro": "unknown", "cost_maint": "unknown"},
-		Trail:   []string{"facility_type", "vendor", "can_do", "model", "cost_intro", "cost_maint"}}
+		Trail:   []string{"facility_type", "vendor", "can_do", "model", "cost_intro", "cost_maint"}}}
 	d.Swap(k2)
 	o, err := d.Decide(context.Background(), bot.NewTurn(bot.Event{Kind: bot.TextEvent, Text: "まだわからない"}, s, now, nil))
 	if err != nil {

@@ -179,10 +179,11 @@ func BenchmarkRedisEvent(b *testing.B) {
 // checklist kept (the same as bot's BenchmarkSessionSize).
 func typicalSession(conv string) *bot.Session {
 	return &bot.Session{
-		Conversation: conv, Flow: "report", Step: "facility",
-		Answers: map[string]string{"categories": "over-cap,slow", "quote_amount": "650000", "quote_vendor": "さくらシステム",
-			"expected_start": "2023-06-30", "details": "見積額が補助金の上限を超えており、導入時期も4月以降になると言われました。"},
-		Trail: []string{"categories", "quote_amount", "quote_vendor", "expected_start", "details"},
+		Conversation: conv,
+		Frame: bot.Frame{Flow: "report", Step: "facility",
+			Answers: map[string]string{"categories": "over-cap,slow", "quote_amount": "650000", "quote_vendor": "さくらシステム",
+				"expected_start": "2023-06-30", "details": "見積額が補助金の上限を超えており、導入時期も4月以降になると言われました。"},
+			Trail: []string{"categories", "quote_amount", "quote_vendor", "expected_start", "details"}},
 		Records: []bot.Record{{Flow: "checklist", Answers: map[string]string{"facility_type": "clinic", "vendor": "さくらシステム",
 			"can_do": "yes", "model": "none", "cost_intro": "650000", "cost_maint": "15000/m", "work_clinic": "LAN配線",
 			"work_vendor": "端末設置", "start": "2023-06-30"}, Time: time.Date(2022, 11, 15, 10, 0, 0, 0, bot.JST)}},

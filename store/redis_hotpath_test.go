@@ -3,7 +3,6 @@ package store_test
 import (
 	"context"
 	"errors"
-	"fmt"
 	"io"
 	"log/slog"
 	"strconv"
@@ -18,6 +17,7 @@ import (
 	"deskbot/bot"
 	"deskbot/store"
 	"deskbot/store/redistest"
+	"deskbot/store/storetest"
 )
 
 // An event whose conversation is idle costs two round trips: Begin (announcement and
@@ -150,20 +150,7 @@ func twoEngines(t *testing.T, stores ...*store.Redis) {
 	for _, st := range stores {
 		engines = append(engines, bot.NewEngine(bot.Config{Store: hotArrivals{st, &mu, bySeq}, Brain: counter{}, Deliver: deliver}))
 	}
-	var wg sync.WaitGroup
-	for i := range events {
-		wg.Go(func() {
-			ev := bot.Event{ID: fmt.Sprintf("ev-%d", i), Conversation: conv, Kind: bot.TextEvent, Text: strconv.Itoa(i)}
-			msgs, err := engines[i%2].Handle(context.Background(), ev)
-			if err != nil {
-				t.Error(err)
-			}
-			if len(msgs) > 0 {
-				deliver(nil, ev, msgs)
-			}
-		})
-	}
-	wg.Wait()
+	storetest.HandleAll(t, engines, conv, events, deliver)
 	n, order := counterOf(t, stores[0], conv)
 	if n != strconv.Itoa(events) {
 		t.Fatalf("counter = %s, want %d", n, events)
@@ -266,5 +253,34 @@ func TestRedisHotPathFailures(t *testing.T) {
 	}
 	if ok, err := st.Lease(ctx, conv, "after", time.Second); !ok || err != nil {
 		t.Errorf("the lease is still held (%v)", err)
+	}
+}
+
+// Redis down: each call added for the hot path, receipts, digests and the outbox fails
+// with bot.ErrUnavailable, which the callers treat as "try again", not as a bad request.
+func TestRedisDownNewCalls(t *testing.T) {
+	t.Parallel()
+	srv := redistest.Start(t)
+	st := openRedis(t, srv.URL, nil, testPrefix(t))
+	ctx := context.Background()
+	const conv = "line:Udowncalls"
+	srv.Stop()
+
+	if _, err := st.Begin(ctx, testEvent(conv, "a"), "h", time.Second); !errors.Is(err, bot.ErrUnavailable) {
+		t.Errorf("Begin: %v, want bot.ErrUnavailable", err)
+	}
+	c := bot.Commit{Session: &bot.Session{Conversation: conv}, Delete: true, Holder: "h", LeaseTTL: time.Second}
+	if _, _, err := st.CommitNext(ctx, c); !errors.Is(err, bot.ErrUnavailable) {
+		t.Errorf("CommitNext: %v, want bot.ErrUnavailable", err)
+	}
+	if _, err := st.NextReceipt(ctx, "20221115"); !errors.Is(err, bot.ErrUnavailable) {
+		t.Errorf("NextReceipt: %v, want bot.ErrUnavailable", err)
+	}
+	n := bot.Notice{ID: "n1", Conversation: conv}
+	if _, err := st.ClaimNotice(ctx, "digest", time.Hour, n); !errors.Is(err, bot.ErrUnavailable) {
+		t.Errorf("ClaimNotice: %v, want bot.ErrUnavailable", err)
+	}
+	if _, err := st.Redrive(ctx, ""); !errors.Is(err, bot.ErrUnavailable) {
+		t.Errorf("Redrive: %v, want bot.ErrUnavailable", err)
 	}
 }

@@ -37,20 +37,7 @@ func RunEngine(t *testing.T, newHarness func(t *testing.T) Harness) {
 		bot.NewEngine(bot.Config{Store: arrivals{h.Store, &mu, bySeq}, Brain: counter{}, Deliver: deliver}),
 		bot.NewEngine(bot.Config{Store: arrivals{twin, &mu, bySeq}, Brain: counter{}, Deliver: deliver}),
 	}
-	var wg sync.WaitGroup
-	for i := range events {
-		wg.Go(func() {
-			ev := bot.Event{ID: fmt.Sprintf("ev-%d", i), Conversation: conv, Kind: bot.TextEvent, Text: strconv.Itoa(i)}
-			msgs, err := engines[i%2].Handle(context.Background(), ev)
-			if err != nil {
-				t.Error(err)
-			}
-			if len(msgs) > 0 {
-				deliver(nil, ev, msgs)
-			}
-		})
-	}
-	wg.Wait()
+	HandleAll(t, engines, conv, events, deliver)
 
 	s := load(t, h.Store, conv, "").Session
 	if got := s.Answers["n"]; got != strconv.Itoa(events) {
@@ -107,4 +94,25 @@ func (counter) Decide(_ context.Context, t *bot.Turn) (bot.Outcome, error) {
 	s.Set("n", strconv.Itoa(n+1))
 	s.Set("order", s.Answers["order"]+t.Event.Text+",")
 	return bot.Outcome{Messages: []bot.Message{{Text: strconv.Itoa(n + 1)}}}, nil
+}
+
+// HandleAll sends events events of conversation conv at once, the i-th with ID "ev-i" and
+// text "i" through engines[i%len(engines)], and hands what each Handle answers to deliver,
+// as a webhook does. It returns when all are handled; a Handle error fails t.
+func HandleAll(t *testing.T, engines []*bot.Engine, conv string, events int, deliver func(context.Context, bot.Event, []bot.Message)) {
+	t.Helper()
+	var wg sync.WaitGroup
+	for i := range events {
+		wg.Go(func() {
+			ev := bot.Event{ID: fmt.Sprintf("ev-%d", i), Conversation: conv, Kind: bot.TextEvent, Text: strconv.Itoa(i)}
+			msgs, err := engines[i%len(engines)].Handle(context.Background(), ev)
+			if err != nil {
+				t.Error(err)
+			}
+			if len(msgs) > 0 {
+				deliver(nil, ev, msgs)
+			}
+		})
+	}
+	wg.Wait()
 }

@@ -115,13 +115,15 @@ func testNewSession(t *testing.T, h Harness) {
 func sample(conv string) *bot.Session {
 	return &bot.Session{
 		Conversation: conv,
-		Flow:         "checklist",
-		Step:         "vendor",
-		Answers:      map[string]string{"facility": "clinic", "memo": "日本語も　そのまま"},
-		Trail:        []string{"facility"},
-		Stack:        []bot.Frame{{Flow: "report", Step: "details", Answers: map[string]string{"categories": "over-cap"}}},
-		Records:      []bot.Record{{Flow: "checklist", Answers: map[string]string{"vendor": "A社"}, Time: time.Date(2022, 11, 1, 9, 0, 0, 0, bot.JST)}},
-		Updated:      time.Date(2022, 11, 15, 10, 0, 0, 0, bot.JST),
+		Frame: bot.Frame{
+			Flow:    "checklist",
+			Step:    "vendor",
+			Answers: map[string]string{"facility": "clinic", "memo": "日本語も　そのまま"},
+			Trail:   []string{"facility"},
+		},
+		Stack:   []bot.Frame{{Flow: "report", Step: "details", Answers: map[string]string{"categories": "over-cap"}}},
+		Records: []bot.Record{{Flow: "checklist", Answers: map[string]string{"vendor": "A社"}, Time: time.Date(2022, 11, 1, 9, 0, 0, 0, bot.JST)}},
+		Updated: time.Date(2022, 11, 15, 10, 0, 0, 0, bot.JST),
 	}
 }
 
@@ -219,7 +221,7 @@ func testExpiry(t *testing.T, h Harness) {
 }
 
 func testDedupe(t *testing.T, h Harness) {
-	s := &bot.Session{Conversation: "line:Udedupe", Flow: "faq"}
+	s := &bot.Session{Conversation: "line:Udedupe", Frame: bot.Frame{Flow: "faq"}}
 	if load(t, h.Store, s.Conversation, "evt-1").Seen {
 		t.Fatal("unseen event reported seen")
 	}
@@ -463,11 +465,11 @@ func testInbox(t *testing.T, h Harness) {
 		t.Fatal("lease of a free conversation refused")
 	}
 	// A commit that names an event not at the head changes nothing.
-	err = h.Store.Commit(ctx, bot.Commit{Session: &bot.Session{Conversation: conv, Flow: "x"}, TTL: h.TTL, Holder: "me", LeaseTTL: time.Minute, Seq: b})
+	err = h.Store.Commit(ctx, bot.Commit{Session: &bot.Session{Conversation: conv, Frame: bot.Frame{Flow: "x"}}, TTL: h.TTL, Holder: "me", LeaseTTL: time.Minute, Seq: b})
 	if !errors.Is(err, bot.ErrConflict) {
 		t.Fatalf("commit of a non-head event: %v, want ErrConflict", err)
 	}
-	commit(t, h.Store, bot.Commit{Session: &bot.Session{Conversation: conv, Flow: "x"}, TTL: h.TTL, Holder: "me", LeaseTTL: time.Minute, Seq: a, EventID: "id-a"})
+	commit(t, h.Store, bot.Commit{Session: &bot.Session{Conversation: conv, Frame: bot.Frame{Flow: "x"}}, TTL: h.TTL, Holder: "me", LeaseTTL: time.Minute, Seq: a, EventID: "id-a"})
 	if q, _ := head(t, h.Store, conv); q.Seq != b {
 		t.Fatalf("after applying a, head is %d, want %d", q.Seq, b)
 	}
@@ -529,14 +531,14 @@ func testLeasedCommit(t *testing.T, h Harness) {
 	if !lease(t, h.Store, conv, "fast", h.TTL) {
 		t.Fatal("expired lease not taken over")
 	}
-	err := h.Store.Commit(ctx, bot.Commit{Session: &bot.Session{Conversation: conv, Flow: "x"}, TTL: time.Hour, Holder: "slow", LeaseTTL: h.TTL, Seq: seq})
+	err := h.Store.Commit(ctx, bot.Commit{Session: &bot.Session{Conversation: conv, Frame: bot.Frame{Flow: "x"}}, TTL: time.Hour, Holder: "slow", LeaseTTL: h.TTL, Seq: seq})
 	if !errors.Is(err, bot.ErrConflict) {
 		t.Fatalf("commit by a former holder: %v, want ErrConflict", err)
 	}
 	if q, ok := head(t, h.Store, conv); !ok || q.Seq != seq {
 		t.Fatal("the refused commit consumed the event")
 	}
-	commit(t, h.Store, bot.Commit{Session: &bot.Session{Conversation: conv, Flow: "x"}, TTL: time.Hour, Holder: "fast", LeaseTTL: h.TTL, Seq: seq})
+	commit(t, h.Store, bot.Commit{Session: &bot.Session{Conversation: conv, Frame: bot.Frame{Flow: "x"}}, TTL: time.Hour, Holder: "fast", LeaseTTL: h.TTL, Seq: seq})
 }
 
 // The archive answers by receipt number, by day in Japan, by category and by prefecture,
