@@ -110,7 +110,9 @@ type Commit struct {
 	// Seq, when set, is the inbox event this turn applies; it must head the inbox and is
 	// removed from it.
 	Seq int64
-	// EventID, when not empty, is remembered as applied (for at least a day).
+	// EventID, when not empty, is remembered as applied: for at least a day, or for as
+	// long as the conversation's latest hundred events are (a store may bound what it
+	// keeps per conversation).
 	EventID string
 	// Notices go to the outbox, for the desk.
 	Notices []Notice

@@ -37,7 +37,7 @@ func (r *Redis) ClaimNotice(ctx context.Context, claim string, ttl time.Duration
 		return false, fmt.Errorf("encode notice: %w", err)
 	}
 	// Announced first, as Commit does: a notice on :out is always found by the relay.
-	if err := r.announce(ctx, r.k.outConvs(), n.Conversation); err != nil {
+	if _, err := r.announce(ctx, r.k.outConvs(), n.Conversation); err != nil {
 		return false, storeErr("announce notice", err)
 	}
 	ok, err := claimNoticeScript.Run(ctx, r.rdb, []string{r.k.claim(n.Conversation, claim), r.k.out(n.Conversation)},

@@ -16,17 +16,21 @@ import (
 // id cannot end the hash tag early.
 //
 //	key                     type    TTL                          personal  holds
-//	<p>:{c:<conv>}:session  HASH    the session TTL (idle)       yes       v = version, d = session JSON
-//	<p>:{c:<conv>}:seen     STRING  2 × the session TTL          no        "1": a session was written; when it
-//	                                                                       is gone but this is not, it expired
-//	<p>:{c:<conv>}:evt:<id> STRING  DedupeTTL (48 h)             no        "1": event <id> was applied
-//	<p>:{c:<conv>}:inbox    LIST    inboxTTL (48 h), refreshed   yes       "<seq>|<event JSON>", oldest first
-//	<p>:{c:<conv>}:seq      STRING  inboxTTL, refreshed          no        last inbox sequence number
-//	<p>:{c:<conv>}:lease    STRING  the lease TTL                no        holder id of the engine draining
+//	<p>:{c:<conv>}:session  HASH    convTTL after the last       yes       the conversation: its session, inbox
+//	                                commit (≥ 96 h), stretched             head, lease, applied event ids and
+//	                                while an event waits                   sequence number (fields: see
+//	                                                                       redis_conv.go)
+//	<p>:{c:<conv>}:inbox    LIST    inboxTTL (48 h), refreshed   yes       "<seq>|<event JSON>" queued behind the
+//	                                                                       head, oldest first
 //	<p>:{c:<conv>}:out      LIST    none (drained by the relay)  yes       notice JSON written by Commit, not
 //	                                                                       yet relayed to the outbox stream
 //	<p>:{c:<conv>}:claim:<k> STRING the caller's TTL             no        "1": the notice of claim <k> was
 //	                                                                       queued (ClaimNotice; the digest)
+//
+// Earlier versions kept the session alone in :session (fields v and d, which this layout
+// reads as they are) and the rest in keys of their own (:seen, :seq, :lease, :evt:<id>),
+// which this version neither reads nor writes; they run out by their TTLs. Events they
+// left in :inbox are found by the sweep and applied (README, "Upgrading").
 //
 // The waiting index — hash tags {w:0} … {w:15}: a conversation is listed in shard
 // crc32(<conv>) mod 16, so the one write per event the index takes is spread over a
@@ -62,7 +66,10 @@ import (
 //	<p>:{g}:status:<report id>    LIST    archiveTTL, refreshed  staff     the report's bot.StatusChange JSONs
 //	<p>:{g}:once:<key>            STRING  the caller's TTL       no        "1": a desk request already seen
 //
-// Personal data leaves with its TTL, except in the outbox path (:out, outbox), where a
+// Personal data leaves with its TTL. A session's answers are erased by the first event
+// or load after the session's own TTL ran out, and at the latest with the conversation's
+// hash, expiryNotice × the session TTL after its last turn. The exception is the outbox
+// path (:out, outbox), where a
 // notice stays until it is delivered or parked: a report the clinic was told was sent is
 // never dropped by a timer. Dead letters and the archive are kept 400 days. The index
 // sets hold conversation ids only while their conversations are active; see indexGrace.
@@ -94,14 +101,10 @@ func (k keys) conv(conv, name string) string {
 	return k.prefix + ":{c:" + convEscaper.Replace(conv) + "}:" + name
 }
 
-func (k keys) session(conv string) string        { return k.conv(conv, "session") }
-func (k keys) seen(conv string) string           { return k.conv(conv, "seen") }
-func (k keys) event(conv, eventID string) string { return k.conv(conv, "evt:"+eventID) }
-func (k keys) inbox(conv string) string          { return k.conv(conv, "inbox") }
-func (k keys) seq(conv string) string            { return k.conv(conv, "seq") }
-func (k keys) lease(conv string) string          { return k.conv(conv, "lease") }
-func (k keys) out(conv string) string            { return k.conv(conv, "out") }
-func (k keys) claim(conv, claim string) string   { return k.conv(conv, "claim:"+claim) }
+func (k keys) session(conv string) string      { return k.conv(conv, "session") }
+func (k keys) inbox(conv string) string        { return k.conv(conv, "inbox") }
+func (k keys) out(conv string) string          { return k.conv(conv, "out") }
+func (k keys) claim(conv, claim string) string { return k.conv(conv, "claim:"+claim) }
 
 // global names a key of the {g} slot.
 func (k keys) global(name string) string { return k.prefix + ":{g}:" + name }

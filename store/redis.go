@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -35,7 +34,9 @@ var (
 //   - An event that finds its conversation idle costs two round trips (bot.HotPath):
 //     Begin queues it, takes the lease and loads the session in one script; CommitNext
 //     commits as Commit does and then releases the lease or hands on the next event.
-//   - Leases, session lifetimes and dedupe marks are Redis TTLs, on Redis's clock.
+//   - A conversation is one hash (redis_conv.go): its session, the head of its inbox,
+//     its lease and the ids of the events it applied. Leases and session lifetimes are
+//     deadlines in it, on Redis's clock; the hash itself has a TTL.
 //   - Notices go from Commit to the conversation's :out list (its own slot), and from
 //     there through a relay to a global stream read by a consumer group (see Claim).
 //
@@ -202,149 +203,6 @@ func transientReply(err error) bool {
 // ms is d in milliseconds for PX and PEXPIRE, at least 1: Redis refuses a zero TTL.
 func ms(d time.Duration) int64 { return max(d.Milliseconds(), 1) }
 
-// enqueueScript appends an event to a conversation's inbox under the next sequence number.
-//
-// KEYS: seq, inbox. ARGV: event JSON, inbox TTL (ms). Returns the sequence number.
-var enqueueScript = redis.NewScript(`
-local n = redis.call('INCR', KEYS[1])
-redis.call('PEXPIRE', KEYS[1], ARGV[2])
-redis.call('RPUSH', KEYS[2], n .. '|' .. ARGV[1])
-redis.call('PEXPIRE', KEYS[2], ARGV[2])
-return n
-`)
-
-// Enqueue implements bot.Store. The conversation is announced in the waiting index first,
-// then the event is queued: a crash in between leaves an announcement without an event,
-// which the index forgets, never an event nobody will look for.
-func (r *Redis) Enqueue(ctx context.Context, ev bot.Event) (int64, error) {
-	b, err := json.Marshal(ev)
-	if err != nil {
-		return 0, fmt.Errorf("encode event: %w", err)
-	}
-	if err := r.announce(ctx, r.k.waiting(ev.Conversation), ev.Conversation); err != nil {
-		return 0, storeErr("announce waiting", err)
-	}
-	seq, err := enqueueScript.Run(ctx, r.rdb, []string{r.k.seq(ev.Conversation), r.k.inbox(ev.Conversation)},
-		b, ms(inboxTTL)).Int64()
-	if err != nil {
-		return 0, storeErr("enqueue", err)
-	}
-	return seq, nil
-}
-
-// beginScript queues an event as enqueueScript does, then takes the lease if it is free
-// (a holder is new for each Begin) and, when the event is alone in the inbox, reads what
-// loadScript reads for it.
-//
-// KEYS: seq, inbox, lease, session, seen[, event]. ARGV: event JSON, inbox TTL (ms),
-// holder, lease TTL (ms). Returns {seq, 0} when another holder has the lease, {seq, 1}
-// when holder has it and events are queued ahead, {seq, 2, version or nil, JSON or nil,
-// seen 0|1, expired 0|1} when holder has it and the event is alone.
-var beginScript = redis.NewScript(`
-local n = redis.call('INCR', KEYS[1])
-redis.call('PEXPIRE', KEYS[1], ARGV[2])
-local len = redis.call('RPUSH', KEYS[2], n .. '|' .. ARGV[1])
-redis.call('PEXPIRE', KEYS[2], ARGV[2])
-if not redis.call('SET', KEYS[3], ARGV[3], 'NX', 'PX', ARGV[4]) then return {n, 0} end
-if len > 1 then return {n, 1} end
-local s = redis.call('HMGET', KEYS[4], 'v', 'd')
-local seen = 0
-if KEYS[6] then seen = redis.call('EXISTS', KEYS[6]) end
-local expired = 0
-if not s[1] then expired = redis.call('EXISTS', KEYS[5]) end
-return {n, 2, s[1], s[2], seen, expired}
-`)
-
-// Begin implements bot.HotPath. The conversation is announced in the waiting index
-// before the event is queued, as Enqueue does, so a crash between leaves an announcement
-// without an event, never an event nobody will look for. On a single node the two go in
-// one pipeline, which Redis runs in order: one round trip. On a cluster they are two, one
-// after the other.
-func (r *Redis) Begin(ctx context.Context, ev bot.Event, holder string, leaseTTL time.Duration) (bot.Begun, error) {
-	b, err := json.Marshal(ev)
-	if err != nil {
-		return bot.Begun{}, fmt.Errorf("encode event: %w", err)
-	}
-	conv := ev.Conversation
-	ks := []string{r.k.seq(conv), r.k.inbox(conv), r.k.lease(conv), r.k.session(conv), r.k.seen(conv)}
-	if ev.ID != "" {
-		ks = append(ks, r.k.event(conv, ev.ID))
-	}
-	announce := scriptCall{announceScript, []string{r.k.waiting(conv)}, []any{conv}}
-	begin := scriptCall{beginScript, ks, []any{b, ms(inboxTTL), holder, ms(leaseTTL)}}
-	var cmd *redis.Cmd
-	if _, cluster := r.rdb.(*redis.ClusterClient); cluster {
-		// The index shard and the conversation live on different nodes, which a pipeline
-		// would run in parallel: announce first, then queue.
-		if err := r.runScripts(ctx, []scriptCall{announce})[0].Err(); err != nil {
-			return bot.Begun{}, storeErr("announce waiting", err)
-		}
-		cmd = r.runScripts(ctx, []scriptCall{begin})[0]
-	} else {
-		cmds := r.runScripts(ctx, []scriptCall{announce, begin})
-		if err := cmds[0].Err(); err != nil {
-			// Redis ran the script after the failed announcement (it is not MULTI): hand
-			// back the lease it may have taken; the caller answers with an error, and the
-			// event, queued or not, is applied once.
-			r.Unlease(context.WithoutCancel(ctx), conv, holder)
-			return bot.Begun{}, storeErr("announce waiting", err)
-		}
-		cmd = cmds[1]
-	}
-	res, err := cmd.Slice()
-	if err != nil {
-		return bot.Begun{}, storeErr("begin", err)
-	}
-	if len(res) < 2 {
-		return bot.Begun{}, fmt.Errorf("begin: unexpected reply %v", res)
-	}
-	seq, _ := res[0].(int64)
-	state, _ := res[1].(int64)
-	out := bot.Begun{Seq: seq, Leased: state > 0}
-	if state != 2 {
-		return out, nil
-	}
-	if len(res) != 6 {
-		return bot.Begun{}, fmt.Errorf("begin: unexpected reply %v", res)
-	}
-	l, err := loaded(conv, res[2:])
-	if err != nil {
-		return bot.Begun{}, err
-	}
-	out.Loaded = &l
-	return out, nil
-}
-
-// queued decodes an inbox entry, "<seq>|<event JSON>".
-func queued(entry string) (bot.Queued, error) {
-	n, js, ok := strings.Cut(entry, "|")
-	seq, err := strconv.ParseInt(n, 10, 64)
-	if !ok || err != nil {
-		return bot.Queued{}, fmt.Errorf("inbox entry without sequence number")
-	}
-	q := bot.Queued{Seq: seq}
-	if err := json.Unmarshal([]byte(js), &q.Event); err != nil {
-		return bot.Queued{}, fmt.Errorf("decode queued event: %w", err)
-	}
-	return q, nil
-}
-
-// Head implements bot.Store.
-func (r *Redis) Head(ctx context.Context, conv string) (bot.Queued, bool, error) {
-	entry, err := r.rdb.LIndex(ctx, r.k.inbox(conv), 0).Result()
-	if errors.Is(err, redis.Nil) {
-		return bot.Queued{}, false, nil
-	}
-	if err != nil {
-		return bot.Queued{}, false, storeErr("inbox head", err)
-	}
-	q, err := queued(entry)
-	if err != nil {
-		return bot.Queued{}, false, err
-	}
-	return q, true, nil
-}
-
 // waitingScan is how many index entries Waiting examines per conversation it may return:
 // the index also holds recently active conversations whose inboxes are empty.
 const waitingScan = 4
@@ -379,8 +237,11 @@ func (r *Redis) Waiting(ctx context.Context, max int) ([]string, error) {
 		if len(entries) == 0 {
 			break
 		}
+		// An inbox's head is the hash's field f; entries the layout before left in the
+		// :inbox list count too (Head moves them into place).
 		lens, err := r.rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
 			for _, e := range entries {
+				p.HStrLen(ctx, r.k.session(e.member), "f")
 				p.LLen(ctx, r.k.inbox(e.member))
 			}
 			return nil
@@ -393,7 +254,7 @@ func (r *Redis) Waiting(ctx context.Context, max int) ([]string, error) {
 		i := 0
 		for j, p := range pages {
 			for _, e := range p.entries {
-				switch n := lens[i].(*redis.IntCmd).Val(); {
+				switch n := lens[2*i].(*redis.IntCmd).Val() + lens[2*i+1].(*redis.IntCmd).Val(); {
 				case n > 0 && len(out) < max && !listed[e.member]:
 					out = append(out, e.member)
 					listed[e.member] = true
@@ -416,240 +277,6 @@ func (r *Redis) Waiting(ctx context.Context, max int) ([]string, error) {
 	}
 	slices.Sort(out)
 	return out, nil
-}
-
-// leaseScript gives the lease to a holder when it is free or already theirs.
-//
-// KEYS: lease. ARGV: holder, TTL (ms). Returns 1 when holder has the lease.
-var leaseScript = redis.NewScript(`
-local cur = redis.call('GET', KEYS[1])
-if cur and cur ~= ARGV[1] then return 0 end
-redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
-return 1
-`)
-
-// unleaseScript frees the lease if holder still has it.
-//
-// KEYS: lease. ARGV: holder.
-var unleaseScript = redis.NewScript(`
-if redis.call('GET', KEYS[1]) == ARGV[1] then redis.call('DEL', KEYS[1]) end
-return 0
-`)
-
-// Lease implements bot.Store.
-func (r *Redis) Lease(ctx context.Context, conv, holder string, ttl time.Duration) (bool, error) {
-	n, err := leaseScript.Run(ctx, r.rdb, []string{r.k.lease(conv)}, holder, ms(ttl)).Int()
-	if err != nil {
-		return false, storeErr("lease", err)
-	}
-	return n == 1, nil
-}
-
-// Unlease implements bot.Store.
-func (r *Redis) Unlease(ctx context.Context, conv, holder string) error {
-	return storeErr("unlease", unleaseScript.Run(ctx, r.rdb, []string{r.k.lease(conv)}, holder).Err())
-}
-
-// loadScript reads a session, whether an event was applied and whether a session expired,
-// as of one instant.
-//
-// KEYS: session, seen[, event]. Returns {version or nil, JSON or nil, seen 0|1,
-// expired 0|1}.
-var loadScript = redis.NewScript(`
-local s = redis.call('HMGET', KEYS[1], 'v', 'd')
-local seen = 0
-if KEYS[3] then seen = redis.call('EXISTS', KEYS[3]) end
-local expired = 0
-if not s[1] then expired = redis.call('EXISTS', KEYS[2]) end
-return {s[1], s[2], seen, expired}
-`)
-
-// Load implements bot.Store, in one round trip.
-func (r *Redis) Load(ctx context.Context, conv, eventID string) (bot.Loaded, error) {
-	ks := []string{r.k.session(conv), r.k.seen(conv)}
-	if eventID != "" {
-		ks = append(ks, r.k.event(conv, eventID))
-	}
-	res, err := loadScript.Run(ctx, r.rdb, ks).Slice()
-	if err != nil {
-		return bot.Loaded{}, storeErr("load", err)
-	}
-	if len(res) != 4 {
-		return bot.Loaded{}, fmt.Errorf("load: unexpected reply %v", res)
-	}
-	return loaded(conv, res)
-}
-
-// loaded decodes what loadScript returns: {version or nil, JSON or nil, seen, expired}.
-func loaded(conv string, res []any) (bot.Loaded, error) {
-	l := bot.Loaded{Session: &bot.Session{Conversation: conv}, Seen: res[2] == int64(1), Expired: res[3] == int64(1)}
-	if v, ok := res[0].(string); ok {
-		data, _ := res[1].(string)
-		if err := json.Unmarshal([]byte(data), l.Session); err != nil {
-			return bot.Loaded{}, fmt.Errorf("decode session: %w", err)
-		}
-		var err error
-		if l.Session.Version, err = strconv.ParseInt(v, 10, 64); err != nil {
-			return bot.Loaded{}, fmt.Errorf("session version %q: %w", v, err)
-		}
-		l.Session.Conversation = conv
-	}
-	return l, nil
-}
-
-// commitBody is one turn, all or nothing: it checks the session version, the lease and
-// the inbox head, and only when all hold pops the event, renews the lease, writes or
-// deletes the session (with its expiry marker), marks the event applied and appends the
-// notices to :out. A failed condition returns 0 and changes nothing.
-//
-// KEYS: session, seen, lease, inbox, out[, event].
-// ARGV: version loaded, "w" (write) or "d" (delete), session JSON, session TTL (ms),
-// expiry marker TTL (ms), holder ("" for none), lease TTL (ms), seq (0 for none), dedupe
-// TTL (ms), notices….
-const commitBody = `
-local v = tonumber(redis.call('HGET', KEYS[1], 'v') or '0')
-if v ~= tonumber(ARGV[1]) then return 0 end
-local holder = ARGV[6]
-if holder ~= '' and redis.call('GET', KEYS[3]) ~= holder then return 0 end
-local seq = tonumber(ARGV[8])
-if seq ~= 0 then
-  local head = redis.call('LINDEX', KEYS[4], 0)
-  if not head or tonumber(string.match(head, '^(%d+)|')) ~= seq then return 0 end
-  redis.call('LPOP', KEYS[4])
-end
-if ARGV[2] == 'd' then
-  redis.call('DEL', KEYS[1], KEYS[2])
-else
-  redis.call('HSET', KEYS[1], 'v', string.format('%d', v + 1), 'd', ARGV[3])
-  redis.call('PEXPIRE', KEYS[1], ARGV[4])
-  redis.call('SET', KEYS[2], '1', 'PX', ARGV[5])
-end
-if KEYS[6] then redis.call('SET', KEYS[6], '1', 'NX', 'PX', ARGV[9]) end
-for i = 10, #ARGV do redis.call('RPUSH', KEYS[5], ARGV[i]) end
-`
-
-// commitScript is commitBody that renews the lease. Returns 1, or 0 when a condition
-// failed and nothing was changed.
-var commitScript = redis.NewScript(commitBody + `
-if holder ~= '' then redis.call('PEXPIRE', KEYS[3], ARGV[7]) end
-return 1
-`)
-
-// commitNextScript is commitBody for the lease holder, followed in the same step by what
-// the holder does next: with the inbox empty it gives the lease up and returns {1};
-// otherwise it renews the lease and returns {2, the entry heading the inbox}. Returns 0
-// when a condition failed and nothing was changed.
-var commitNextScript = redis.NewScript(commitBody + `
-local head = redis.call('LINDEX', KEYS[4], 0)
-if not head then
-  redis.call('DEL', KEYS[3])
-  return {1}
-end
-redis.call('PEXPIRE', KEYS[3], ARGV[7])
-return {2, head}
-`)
-
-// Commit implements bot.Store in one script over the conversation's keys. A commit with
-// notices first announces the conversation in the outconvs index, for the relay.
-func (r *Redis) Commit(ctx context.Context, c bot.Commit) error {
-	ks, args, err := r.commitArgs(ctx, c)
-	if err != nil {
-		return err
-	}
-	n, err := commitScript.Run(ctx, r.rdb, ks, args...).Int()
-	if err != nil {
-		return storeErr("commit", err)
-	}
-	if n == 0 {
-		return bot.ErrConflict
-	}
-	return nil
-}
-
-// CommitNext implements bot.HotPath: Commit, then the lease given up or the next event,
-// in one script (and one round trip when c has no notices).
-func (r *Redis) CommitNext(ctx context.Context, c bot.Commit) (bot.Queued, bool, error) {
-	if c.Holder == "" {
-		return bot.Queued{}, false, errors.New("commit next: no lease holder")
-	}
-	ks, args, err := r.commitArgs(ctx, c)
-	if err != nil {
-		return bot.Queued{}, false, err
-	}
-	res, err := commitNextScript.Run(ctx, r.rdb, ks, args...).Result()
-	if err != nil {
-		return bot.Queued{}, false, storeErr("commit", err)
-	}
-	switch res := res.(type) {
-	case int64:
-		return bot.Queued{}, false, bot.ErrConflict
-	case []any:
-		if len(res) == 1 {
-			return bot.Queued{}, false, nil
-		}
-		if head, ok := res[1].(string); ok && len(res) == 2 {
-			q, err := queued(head)
-			return q, err == nil, err
-		}
-	}
-	return bot.Queued{}, false, fmt.Errorf("commit: unexpected reply %v", res)
-}
-
-// commitArgs encodes c for commitScript and commitNextScript, and announces the
-// conversation in the outconvs index when c has notices.
-func (r *Redis) commitArgs(ctx context.Context, c bot.Commit) ([]string, []any, error) {
-	s := c.Session
-	conv := s.Conversation
-	mode, data := "d", []byte(nil)
-	if !c.Delete {
-		var err error
-		if data, err = json.Marshal(s); err != nil {
-			return nil, nil, fmt.Errorf("encode session: %w", err)
-		}
-		mode = "w"
-	}
-	args := []any{s.Version, mode, data, ms(c.TTL), ms(expiryNotice * c.TTL), c.Holder, ms(c.LeaseTTL), c.Seq, ms(DedupeTTL)}
-	for _, n := range c.Notices {
-		b, err := json.Marshal(n)
-		if err != nil {
-			return nil, nil, fmt.Errorf("encode notice: %w", err)
-		}
-		args = append(args, b)
-	}
-	ks := []string{r.k.session(conv), r.k.seen(conv), r.k.lease(conv), r.k.inbox(conv), r.k.out(conv)}
-	if c.EventID != "" {
-		ks = append(ks, r.k.event(conv, c.EventID))
-	}
-	if len(c.Notices) > 0 {
-		if err := r.announce(ctx, r.k.outConvs(), conv); err != nil {
-			return nil, nil, storeErr("announce notices", err)
-		}
-	}
-	return ks, args, nil
-}
-
-// skipScript pops an event off the inbox head without applying it, for the lease holder.
-//
-// KEYS: lease, inbox. ARGV: holder, seq. Returns 0 when holder has no lease.
-var skipScript = redis.NewScript(`
-if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end
-local head = redis.call('LINDEX', KEYS[2], 0)
-if head and tonumber(string.match(head, '^(%d+)|')) == tonumber(ARGV[2]) then
-  redis.call('LPOP', KEYS[2])
-end
-return 1
-`)
-
-// Skip implements bot.Store.
-func (r *Redis) Skip(ctx context.Context, conv, holder string, seq int64) error {
-	n, err := skipScript.Run(ctx, r.rdb, []string{r.k.lease(conv), r.k.inbox(conv)}, holder, seq).Int()
-	if err != nil {
-		return storeErr("skip", err)
-	}
-	if n == 0 {
-		return bot.ErrConflict
-	}
-	return nil
 }
 
 // receiptScript draws the next receipt number of a day: one more than the counter, at
@@ -716,11 +343,12 @@ var announceScript = redis.NewScript(`
 local t = redis.call('TIME')
 local now = t[1] * 1000 + math.floor(t[2] / 1000)
 redis.call('ZADD', KEYS[1], 'GT', string.format('%d', now), ARGV[1])
-return 0
+return now
 `)
 
-func (r *Redis) announce(ctx context.Context, index, conv string) error {
-	return announceScript.Run(ctx, r.rdb, []string{index}, conv).Err()
+// announce sets conv's entry in index to the current Redis time, which it returns (ms).
+func (r *Redis) announce(ctx context.Context, index, conv string) (int64, error) {
+	return announceScript.Run(ctx, r.rdb, []string{index}, conv).Int64()
 }
 
 // listIndexScript returns the Redis time (ms) and the oldest entries of an index.

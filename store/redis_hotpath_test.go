@@ -3,6 +3,7 @@ package store_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"log/slog"
 	"strconv"
@@ -21,8 +22,10 @@ import (
 )
 
 // An event whose conversation is idle costs two round trips: Begin (announcement and
-// script, pipelined) and CommitNext, which also gives the lease up. An event that finds
-// the lease held costs one, and is left to the holder.
+// queueing, one script) and CommitNext, which also gives the lease up; and at most 12
+// commands as Redis counts them, those the scripts call included (10 for a conversation
+// seen before, 11 for a new one). An event that finds the lease held costs one round
+// trip, and is left to the holder.
 func TestRedisIdleEventTakesTwoRoundTrips(t *testing.T) {
 	t.Parallel()
 	srv := redistest.Start(t)
@@ -43,6 +46,9 @@ func TestRedisIdleEventTakesTwoRoundTrips(t *testing.T) {
 		if n := m.trips.Load(); n != 2 {
 			t.Errorf("event %d on an idle conversation took %d round trips, want 2", i, n)
 		}
+		if n := m.processed() - m.served - 1; n > 12 { // the INFO of reset
+			t.Errorf("event %d on an idle conversation took %d commands as Redis counts them, want at most 12", i, n)
+		}
 	}
 	if ok, err := st.Lease(ctx, "line:Uheld", "other-engine", time.Minute); !ok || err != nil {
 		t.Fatal(ok, err)
@@ -59,6 +65,55 @@ func TestRedisIdleEventTakesTwoRoundTrips(t *testing.T) {
 	}
 	if convs, err := st.Waiting(ctx, 10); err != nil || len(convs) != 1 || convs[0] != "line:Uheld" {
 		t.Fatalf("Waiting = %v, %v; want the held conversation announced", convs, err)
+	}
+}
+
+// On a Redis Cluster an idle event costs three round trips (the announcement goes to its
+// index shard's node first) and at most 12 commands as the masters count them (11 for a
+// conversation seen before, 12 for a new one), the client's own CLUSTER SLOTS aside.
+func TestRedisClusterIdleEventCommands(t *testing.T) {
+	t.Parallel()
+	addrs := redistest.Cluster(t)
+	st := openRedis(t, "", addrs, testPrefix(t))
+	c := st.Client().(*redis.ClusterClient)
+	ctx := context.Background()
+	executed := func() int64 { // by every master, but for INFO and CLUSTER
+		var mu sync.Mutex
+		var n int64
+		err := c.ForEachMaster(ctx, func(ctx context.Context, m *redis.Client) error {
+			info, err := m.Info(ctx, "commandstats").Result()
+			for line := range strings.Lines(info) {
+				name, stats, ok := strings.Cut(strings.TrimPrefix(strings.TrimSpace(line), "cmdstat_"), ":calls=")
+				if !ok || name == "info" || strings.HasPrefix(name, "cluster") {
+					continue
+				}
+				calls, _, _ := strings.Cut(stats, ",")
+				k, _ := strconv.ParseInt(calls, 10, 64)
+				mu.Lock()
+				n += k
+				mu.Unlock()
+			}
+			return err
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	e := bot.NewEngine(bot.Config{Store: st, Brain: counter{}})
+	for i := range 30 { // the scripts loaded on every node, the slots known
+		if _, err := e.Handle(ctx, testEvent(fmt.Sprintf("line:Uwarm%d", i), "0")); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for i, conv := range []string{"line:Unew", "line:Unew", "line:Uother"} {
+		before := executed()
+		if got, err := e.Handle(ctx, testEvent(conv, strconv.Itoa(i))); err != nil || len(got) != 1 {
+			t.Fatalf("Handle = %+v, %v", got, err)
+		}
+		if n := executed() - before; n > 12 {
+			t.Errorf("event %d on an idle conversation took %d commands as the masters count them, want at most 12", i, n)
+		}
 	}
 }
 

@@ -3,7 +3,10 @@ package store
 import (
 	"context"
 	"fmt"
+	"io"
+	"log/slog"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -262,15 +265,19 @@ func TestWaitingIndexShardedAndBounded(t *testing.T) {
 	}
 }
 
-// Entries of the unsharded index of earlier versions are still found, and pruned.
+// What earlier versions left is still found: entries of the unsharded index, pruned when
+// idle, and events queued in the :inbox list alone, which Head moves into place and
+// Waiting lists until they are applied.
 func TestLegacyWaitingIndexIsRead(t *testing.T) {
 	r := newTestRedis(t)
 	ctx := context.Background()
-	if err := enqueueScript.Run(ctx, r.rdb, []string{r.k.seq("line:Uold"), r.k.inbox("line:Uold")}, `{"conv":"line:Uold"}`, 60000).Err(); err != nil {
-		t.Fatal(err)
+	for _, entry := range []string{`7|{"conv":"line:Uold","text":"first"}`, `8|{"conv":"line:Uold","text":"second"}`} {
+		if err := r.rdb.RPush(ctx, r.k.inbox("line:Uold"), entry).Err(); err != nil {
+			t.Fatal(err)
+		}
 	}
 	for _, c := range []string{"line:Uold", "line:Uidle"} {
-		if err := r.announce(ctx, r.k.legacyWaiting(), c); err != nil {
+		if _, err := r.announce(ctx, r.k.legacyWaiting(), c); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -282,4 +289,24 @@ func TestLegacyWaitingIndexIsRead(t *testing.T) {
 	if n := zcard(t, r, r.k.legacyWaiting()); n != 1 {
 		t.Fatalf("the legacy index holds %d conversations, want only the waiting one", n)
 	}
+	var got []string
+	e := bot.NewEngine(bot.Config{Store: r, Brain: echo{}, Log: slog.New(slog.NewTextHandler(io.Discard, nil)),
+		Deliver: func(_ context.Context, ev bot.Event, _ []bot.Message) { got = append(got, ev.Text) }})
+	if n, err := e.Sweep(ctx); err != nil || n != 1 {
+		t.Fatalf("Sweep = %d, %v", n, err)
+	}
+	if strings.Join(got, ",") != "first,second" {
+		t.Fatalf("the sweep applied %v, want first,second in order", got)
+	}
+	if got, err := r.Waiting(ctx, 10); err != nil || len(got) != 0 {
+		t.Fatalf("Waiting after the sweep = %v, %v; want none", got, err)
+	}
+}
+
+// echo answers every event with its text.
+type echo struct{}
+
+func (echo) Decide(_ context.Context, t *bot.Turn) (bot.Outcome, error) {
+	t.Session.Set("last", t.Event.Text)
+	return bot.Outcome{Messages: []bot.Message{{Text: t.Event.Text}}}, nil
 }
