@@ -16,6 +16,8 @@ import (
 
 	"deskbot/bot"
 	"deskbot/bot/bottest"
+	"deskbot/flows"
+	"deskbot/flows/kb"
 	"deskbot/store"
 	"deskbot/store/redistest"
 )
@@ -244,4 +246,56 @@ func BenchmarkRedisSession(b *testing.B) {
 	}
 	one, _ := usage(prefix + ":{c:line:Utypical}:session")
 	b.ReportMetric(float64(one), "redisB/typical-session")
+}
+
+// checklistWalk is a clinic's quote checklist typed from the menu to the summary.
+var checklistWalk = []string{"メニュー", "見積チェック", "診療所", "地元システム", "対応できる", "推奨はない", "42万円",
+	"月額2万円", "回線工事の手配", "特になし", "3か月後"}
+
+// BenchmarkRedisChecklist is a finished quote checklist with the real conversation
+// (flows, the embedded knowledge) on Redis: per event, round trips, commands and
+// allocations; per checklist, what Redis keeps for the conversation once it is done.
+func BenchmarkRedisChecklist(b *testing.B) {
+	st, m, prefix := metered(b)
+	k, err := flows.Load(kb.Embedded())
+	if err != nil {
+		b.Fatal(err)
+	}
+	now := time.Date(2026, 12, 3, 10, 0, 0, 0, bot.JST)
+	e := bot.NewEngine(bot.Config{Store: st, Brain: flows.NewBrain(k), Now: func() time.Time { return now },
+		Log: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	ctx := context.Background()
+	walk := func(conv string) {
+		for i, text := range checklistWalk {
+			ev := bot.Event{ID: fmt.Sprintf("%s-%d", conv, i), Conversation: conv, Kind: bot.TextEvent, Text: text,
+				Reply: "nHuyWiB7yP5Zw52FIkcQobQuGDXCTA"}
+			if _, err := e.Handle(ctx, ev); err != nil {
+				b.Fatal(err)
+			}
+		}
+	}
+	walk("line:Uwarm")
+	m.reset()
+	b.ReportAllocs()
+	n := 0
+	for b.Loop() {
+		walk(fmt.Sprintf("line:U%08d", n))
+		n++
+	}
+	m.report(b, n*len(checklistWalk), "event")
+	l, err := st.Load(ctx, "line:U00000000", "")
+	if err != nil || len(l.Session.Records) != 1 || l.Session.Records[0].Flow != "checklist" {
+		b.Fatalf("the walk did not finish a checklist: %+v, %v", l.Session, err)
+	}
+	rdb := st.Client()
+	keys, err := rdb.Keys(ctx, prefix+":{c:line:U00000000}:*").Result()
+	if err != nil {
+		b.Fatal(err)
+	}
+	var total int64
+	for _, key := range keys {
+		total += rdb.MemoryUsage(ctx, key, 0).Val()
+	}
+	b.ReportMetric(float64(total), "redisB/checklist")
+	b.ReportMetric(float64(len(keys)), "keys/checklist")
 }
