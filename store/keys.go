@@ -60,7 +60,8 @@ import (
 //	                                                                       (bot.DeskPost JSON); the first wins
 //	<p>:{g}:postat:<ref>          STRING  archiveTTL             no        notice id of the desk message ref
 //	<p>:{g}:status:<report id>    LIST    archiveTTL, refreshed  staff     the report's bot.StatusChange JSONs
-//	<p>:{g}:once:<key>            STRING  the caller's TTL       no        "1": a desk request already seen
+//	<p>:{g}:once:<key>            STRING  the caller's TTL       no        "1": a desk request already seen,
+//	                                                                       a LINE batch sent or being pushed
 //
 // Personal data leaves with its TTL, except in the outbox path (:out, outbox), where a
 // notice stays until it is delivered or parked: a report the clinic was told was sent is
