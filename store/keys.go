@@ -64,7 +64,8 @@ import (
 //	                                                                       (bot.DeskPost JSON); the first wins
 //	<p>:{g}:postat:<ref>          STRING  archiveTTL             no        notice id of the desk message ref
 //	<p>:{g}:status:<report id>    LIST    archiveTTL, refreshed  staff     the report's bot.StatusChange JSONs
-//	<p>:{g}:once:<key>            STRING  the caller's TTL       no        "1": a desk request already seen
+//	<p>:{g}:once:<key>            STRING  the caller's TTL       no        "1": a desk request already seen,
+//	                                                                       a LINE batch sent or being pushed
 //
 // Personal data leaves with its TTL. A session's answers are erased by the first event
 // or load after the session's own TTL ran out, and at the latest with the conversation's

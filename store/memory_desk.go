@@ -105,6 +105,15 @@ func (m *Memory) FirstSeen(_ context.Context, key string, ttl time.Duration) (bo
 	return true, nil
 }
 
+// Seen reports whether key is marked seen (by FirstSeen, within its TTL, and not
+// forgotten since), without marking it.
+func (m *Memory) Seen(_ context.Context, key string) (bool, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	exp, ok := m.desk.seen[key]
+	return ok && m.now().Before(exp), nil
+}
+
 // Forget unmarks key, so that a request whose handling failed is handled when it comes
 // again.
 func (m *Memory) Forget(_ context.Context, key string) error {

@@ -147,6 +147,13 @@ func (r *Redis) FirstSeen(ctx context.Context, key string, ttl time.Duration) (b
 	return ok, storeErr("first seen", err)
 }
 
+// Seen reports whether key is marked seen (by FirstSeen, within its TTL, and not
+// forgotten since), without marking it.
+func (r *Redis) Seen(ctx context.Context, key string) (bool, error) {
+	n, err := r.rdb.Exists(ctx, r.k.once(key)).Result()
+	return n == 1, storeErr("seen", err)
+}
+
 // Forget unmarks key, so that a request whose handling failed is handled when it comes
 // again.
 func (r *Redis) Forget(ctx context.Context, key string) error {

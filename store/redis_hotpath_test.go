@@ -338,4 +338,7 @@ func TestRedisDownNewCalls(t *testing.T) {
 	if _, err := st.Redrive(ctx, ""); !errors.Is(err, bot.ErrUnavailable) {
 		t.Errorf("Redrive: %v, want bot.ErrUnavailable", err)
 	}
+	if _, err := st.Seen(ctx, "line:sent:k"); !errors.Is(err, bot.ErrUnavailable) {
+		t.Errorf("Seen: %v, want bot.ErrUnavailable", err)
+	}
 }

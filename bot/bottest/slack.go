@@ -106,18 +106,6 @@ type SlackFile struct {
 	Shared                            bool
 }
 
-// SlackGate holds a call of a method until released: the call is recorded, and takes
-// effect and is answered only after Release. It lets a test order racing callers.
-type SlackGate struct {
-	// Arrived is closed when the held call has arrived.
-	Arrived chan struct{}
-	release chan struct{}
-	once    sync.Once
-}
-
-// Release lets the held call go on.
-func (g *SlackGate) Release() { g.once.Do(func() { close(g.release) }) }
-
 // SlackAPI is a recording fake of the Slack Web API: chat.postMessage, chat.update,
 // chat.delete, chat.postEphemeral, conversations.history, conversations.replies,
 // auth.test and the three steps of a file upload. It keeps the messages of its channels,
@@ -132,7 +120,7 @@ type SlackAPI struct {
 	mu       sync.Mutex
 	requests []Request
 	scripted map[string][]SlackFailure
-	gates    map[string][]*SlackGate
+	gates    map[string][]*Gate
 	messages []*SlackMessage
 	files    []*SlackFile
 	lastTS   int64 // microseconds
@@ -182,7 +170,7 @@ func RateLimit(method string, interval time.Duration, now func() time.Time) func
 // the client at it with slack.OptionAPIURL(api.URL + "/api/").
 func NewSlackAPI(t testing.TB, channel string) *SlackAPI {
 	f := &SlackAPI{Token: "xoxb-test-token", Team: "T0DESK", BotUser: "U0BOT", BotID: "B0BOT", Channels: []string{channel},
-		scripted: map[string][]SlackFailure{}, gates: map[string][]*SlackGate{}, Received: make(chan Request, 1024)}
+		scripted: map[string][]SlackFailure{}, gates: map[string][]*Gate{}, Received: make(chan Request, 1024)}
 	f.Server = httptest.NewServer(http.HandlerFunc(f.serve))
 	t.Cleanup(func() {
 		f.mu.Lock()
@@ -204,9 +192,10 @@ func (f *SlackAPI) Fail(method string, fs ...SlackFailure) {
 	f.scripted[method] = append(f.scripted[method], fs...)
 }
 
-// Hold makes the next call of method wait for the gate's Release.
-func (f *SlackAPI) Hold(method string) *SlackGate {
-	g := &SlackGate{Arrived: make(chan struct{}), release: make(chan struct{})}
+// Hold makes the next call of method wait for the gate's Release: it takes effect and is
+// answered only after it.
+func (f *SlackAPI) Hold(method string) *Gate {
+	g := newGate()
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.gates[method] = append(f.gates[method], g)
@@ -257,19 +246,14 @@ func (f *SlackAPI) serve(w http.ResponseWriter, r *http.Request) {
 	method := strings.TrimPrefix(r.URL.Path, "/api/")
 	f.mu.Lock()
 	f.requests = append(f.requests, req)
-	var gate *SlackGate
+	var gate *Gate
 	if gs := f.gates[method]; len(gs) > 0 {
 		gate, f.gates[method] = gs[0], gs[1:]
 	}
 	f.mu.Unlock()
 	defer func() { f.Received <- req }()
-	if gate != nil {
-		close(gate.Arrived)
-		select {
-		case <-gate.release:
-		case <-r.Context().Done():
-			return
-		}
+	if gate != nil && !gate.wait(r.Context()) {
+		return
 	}
 
 	f.mu.Lock()

@@ -3,8 +3,6 @@ package line_test
 import (
 	"context"
 	"encoding/json"
-	"errors"
-	"log/slog"
 	"net/http"
 	"regexp"
 	"strings"
@@ -370,32 +368,5 @@ func TestDeskReplyCommittedWithItsPush(t *testing.T) {
 	// This test's desk refuses everything, so the note ends parked: it was made.
 	if strings.Join(kinds, ",") != "line-push:line:U4af4980629:,desk-note:H-7:line-blocked" {
 		t.Fatalf("parked %v; want the push refused and the note for thread H-7", kinds)
-	}
-}
-
-// forgetFails is the store, except that unmarking a batch fails.
-type forgetFails struct{ *store.Memory }
-
-func (forgetFails) Forget(context.Context, string) error { return errors.New("store unavailable") }
-
-// A failed push whose sent mark cannot be taken back is not lost in silence: the retry
-// would skip it, so it is logged as an error.
-func TestPushNotUnmarkedIsLogged(t *testing.T) {
-	d := newDurable(t)
-	var buf bottest.LogBuffer
-	d.sender.Close() // replaced by one that logs to buf
-	d.sender = newSender(t, d.api.URL, slog.New(slog.NewJSONHandler(&buf, nil)))
-	t.Cleanup(d.sender.Close)
-	d.sender.Marks = forgetFails{d.store}
-	d.api.SetFault(func(string) *bottest.Response {
-		return &bottest.Response{Status: http.StatusInternalServerError, Body: `{"message":"oops"}`}
-	})
-	n := bot.Notice{ID: "0e6b3c1a-0000-4000-8000-000000000001", Kind: bot.NoticeLINEPush,
-		Conversation: "line:U4af4980629", Messages: []bot.Message{{Text: "ご返信です"}}}
-	if err := d.sender.Notify(context.Background(), bot.Delivery{Notice: n}); err == nil {
-		t.Fatal("Notify succeeded with LINE answering 500")
-	}
-	if !strings.Contains(buf.String(), "could not be unmarked") {
-		t.Fatalf("no error logged for the batch left marked sent:\n%s", buf.String())
 	}
 }

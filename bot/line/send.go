@@ -53,9 +53,13 @@ type Sender struct {
 	// Now is the clock of the horizon; nil means time.Now.
 	Now func() time.Time
 	// Marks records the batches of a push that reached the clinic, so that a push the
-	// engine also queued (bot.Message.Queued) is not sent again by the outbox; nil
-	// records nothing. Set it before the first Send.
+	// engine also queued (bot.Message.Queued) is not sent again by the outbox, and the
+	// outbox's claims of batches (see Notify); nil records nothing. Set it before the
+	// first Send.
 	Marks Marks
+	// ClaimTTL is how long Notify's claim of a batch lasts when its holder neither
+	// pushes it nor lets it go (the process died); 0 means PushClaimTTL.
+	ClaimTTL time.Duration
 
 	seed    maphash.Seed
 	queues  []chan job
@@ -86,12 +90,24 @@ type queued struct {
 type Marks interface {
 	// FirstSeen marks key seen for ttl and reports whether it was not seen already.
 	FirstSeen(ctx context.Context, key string, ttl time.Duration) (bool, error)
+	// Seen reports whether key is marked seen, without marking it.
+	Seen(ctx context.Context, key string) (bool, error)
 	// Forget unmarks key.
 	Forget(ctx context.Context, key string) error
 }
 
 // sentTTL is how long a batch sent is remembered: longer than any grace or retry of it.
 const sentTTL = 48 * time.Hour
+
+// PushClaimTTL is Sender.ClaimTTL unless set: a little longer than one claimed push can
+// take — NewClient's 10-second timeout, plus the store calls around it, which fail within
+// seconds (see store.OpenRedis) — so a slow push that is still alive is not sent again
+// beside it, while a push whose process died goes out at the first retry after this.
+const PushClaimTTL = 30 * time.Second
+
+// ErrClaimed is Notify's error when another worker is pushing the same batch: the notice
+// waits and is tried again shortly (it wraps bot.ErrNotYet); it was not delivered.
+var ErrClaimed = fmt.Errorf("LINE push being sent by another worker: %w", bot.ErrNotYet)
 
 // Queue is where the sender leaves what must still be delivered: the store's outbox.
 type Queue interface {
@@ -429,6 +445,14 @@ var _ bot.Notifier = (*Sender)(nil)
 // batches from the one that failed first, each with its own retry key derived from the
 // notice id, so LINE drops the ones it already took (409). A refusal no retry changes,
 // or a failure past Horizon, is told to the desk and parks the notice.
+//
+// Each batch goes claim → push → mark sent → release the claim. The claim, a mark of
+// ClaimTTL, keeps two workers from pushing one batch at once: while another holds it,
+// Notify returns ErrClaimed and the outbox tries again. A batch marked sent already, by
+// the reply path or an earlier push, is skipped. The sent mark is written only once LINE
+// took the batch (2xx, or 409: it took this retry key before), so a process that dies
+// between the claim and the mark loses nothing: its claim expires and a retry pushes
+// with the same key, which LINE shows once.
 func (s *Sender) Notify(ctx context.Context, d bot.Delivery) error {
 	n := d.Notice
 	user := UserID(n.Conversation)
@@ -437,19 +461,16 @@ func (s *Sender) Notify(ctx context.Context, d bot.Delivery) error {
 		return fmt.Errorf("%w: LINE push %s cannot be rendered or addressed: %v", bot.ErrPermanent, n.ID, err)
 	}
 	for k := n.Batch; k < len(bs); k++ {
-		if first, err := s.unsent(ctx, n.ID, k); err != nil {
+		if unsent, err := s.claimBatch(ctx, n.ID, k); err != nil {
 			return fmt.Errorf("LINE push: %w", err)
-		} else if !first {
+		} else if !unsent {
 			continue // the clinic has this batch already: a reply or an earlier push
 		}
 		code, err := s.pushBatch(ctx, user, bs[k], batchKey(n.ID, k))
-		if outcome(code, err) != sent && s.Marks != nil {
-			if ferr := s.Marks.Forget(context.WithoutCancel(ctx), sentKey(n.ID, k)); ferr != nil {
-				// The batch stays marked sent: a retry skips it, so it is lost unless told.
-				s.log.Error("LINE push failed and could not be unmarked; a retry will skip it",
-					"conv", bot.LogID(n.Conversation), "notice", n.ID, "batch", k, "err", ferr)
-			}
+		if outcome(code, err) == sent {
+			s.sent(context.WithoutCancel(ctx), n.ID, k)
 		}
+		s.releaseBatch(context.WithoutCancel(ctx), n.ID, k)
 		switch outcome(code, err) {
 		case sent:
 			continue
@@ -483,13 +504,37 @@ func (s *Sender) sent(ctx context.Context, id string, k int) {
 	}
 }
 
-// unsent claims batch k of push id for sending: false when it reached the clinic
-// already. Without Marks every batch is unsent.
-func (s *Sender) unsent(ctx context.Context, id string, k int) (bool, error) {
+func claimKey(id string, k int) string { return "line:claim:" + batchKey(id, k) }
+
+// claimBatch claims batch k of push id for this caller to push, for ClaimTTL, and
+// reports whether it is unsent; when it is sent already the claim is let go. It fails
+// with ErrClaimed while another holds the claim. Without Marks every batch is unsent.
+func (s *Sender) claimBatch(ctx context.Context, id string, k int) (bool, error) {
 	if s.Marks == nil {
 		return true, nil
 	}
-	return s.Marks.FirstSeen(ctx, sentKey(id, k), sentTTL)
+	if mine, err := s.Marks.FirstSeen(ctx, claimKey(id, k), cmp.Or(s.ClaimTTL, PushClaimTTL)); err != nil {
+		return false, err
+	} else if !mine {
+		return false, ErrClaimed
+	}
+	done, err := s.Marks.Seen(ctx, sentKey(id, k))
+	if err != nil || done {
+		s.releaseBatch(context.WithoutCancel(ctx), id, k)
+	}
+	return !done, err
+}
+
+// releaseBatch lets the claim of batch k of push id go.
+func (s *Sender) releaseBatch(ctx context.Context, id string, k int) {
+	if s.Marks == nil {
+		return
+	}
+	if err := s.Marks.Forget(ctx, claimKey(id, k)); err != nil {
+		// Nothing is lost: a retry waits for the claim to expire.
+		s.log.Warn("LINE: a push's claim could not be let go; its retry waits ClaimTTL",
+			"notice", id, "batch", k, "err", err)
+	}
 }
 
 // The notes for the desk, in bot.Notice.Text of a bot.NoticeDeskNote.

@@ -127,13 +127,14 @@ type app struct {
 	reloaded chan error
 }
 
-// Store is everything the program needs of a store: the engine's, the outbox worker's
-// and the Slack desk's.
+// Store is everything the program needs of a store: the engine's, the outbox worker's,
+// the Slack desk's and the LINE sender's marks.
 type Store interface {
 	bot.Store
 	bot.Outbox
 	bot.DigestQueue
 	slack.Store
+	line.Marks
 	Ping(ctx context.Context) error
 	AddNotices(ctx context.Context, ns ...bot.Notice) error
 	DeadLetters(ctx context.Context) ([]store.DeadLetter, error)

@@ -24,6 +24,7 @@ type DeskStore interface {
 	AddStatus(ctx context.Context, reportID string, c bot.StatusChange) ([]bot.StatusChange, error)
 	Statuses(ctx context.Context, reportIDs ...string) (map[string][]bot.StatusChange, error)
 	FirstSeen(ctx context.Context, key string, ttl time.Duration) (bool, error)
+	Seen(ctx context.Context, key string) (bool, error)
 	Forget(ctx context.Context, key string) error
 	ClaimNotice(ctx context.Context, claim string, ttl time.Duration, n bot.Notice) (bool, error)
 }
@@ -189,7 +190,8 @@ func testStatusesRace(t *testing.T, s DeskStore, _ Harness) {
 	}
 }
 
-// A key is first seen once within its lifetime, again after it, and again once forgotten.
+// A key is first seen once within its lifetime, again after it, and again once forgotten;
+// Seen tells whether it is marked, and marks nothing.
 func testFirstSeen(t *testing.T, s DeskStore, h Harness) {
 	first := func(key string, want bool) {
 		t.Helper()
@@ -198,16 +200,29 @@ func testFirstSeen(t *testing.T, s DeskStore, h Harness) {
 			t.Fatalf("FirstSeen(%q) = %v, %v; want %v", key, got, err, want)
 		}
 	}
+	seen := func(key string, want bool) {
+		t.Helper()
+		got, err := s.Seen(ctx, key)
+		if err != nil || got != want {
+			t.Fatalf("Seen(%q) = %v, %v; want %v", key, got, err, want)
+		}
+	}
+	seen("slack:event:Ev1", false)
+	seen("slack:event:Ev1", false) // asking does not mark
 	first("slack:event:Ev1", true)
+	seen("slack:event:Ev1", true)
 	first("slack:event:Ev1", false)
 	first("slack:event:Ev2", true)
 	h.Advance(h.TTL / 2)
 	first("slack:event:Ev1", false)
+	seen("slack:event:Ev1", true)
 	h.Advance(h.TTL)
+	seen("slack:event:Ev1", false)
 	first("slack:event:Ev1", true)
 	if err := s.Forget(ctx, "slack:event:Ev2"); err != nil {
 		t.Fatal(err)
 	}
+	seen("slack:event:Ev2", false)
 	first("slack:event:Ev2", true)
 	if err := s.Forget(ctx, "slack:event:never"); err != nil {
 		t.Fatalf("Forget of an unknown key: %v", err)
