@@ -8,6 +8,7 @@ import (
 	"cmp"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"slices"
 	"strconv"
@@ -34,8 +35,9 @@ type DeadLetter struct {
 }
 
 var (
-	_ bot.Store  = (*Memory)(nil)
-	_ bot.Outbox = (*Memory)(nil)
+	_ bot.Store   = (*Memory)(nil)
+	_ bot.HotPath = (*Memory)(nil)
+	_ bot.Outbox  = (*Memory)(nil)
 )
 
 // Memory is a store in the process's memory. It is a real store, safe for concurrent use,
@@ -123,6 +125,54 @@ func (m *Memory) Enqueue(_ context.Context, ev bot.Event) (int64, error) {
 	return in.seq, nil
 }
 
+// Begin implements bot.HotPath: Enqueue, Lease and, when ev is alone in the inbox, Load,
+// in one step.
+func (m *Memory) Begin(_ context.Context, ev bot.Event, holder string, leaseTTL time.Duration) (bot.Begun, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	now := m.now()
+	in := m.inbox(ev.Conversation)
+	in.seq++
+	in.queue = append(in.queue, bot.Queued{Event: ev, Seq: in.seq})
+	b := bot.Begun{Seq: in.seq}
+	if in.holder != "" && now.Before(in.until) {
+		return b, nil
+	}
+	in.holder, in.until = holder, now.Add(leaseTTL)
+	b.Leased = true
+	if len(in.queue) == 1 {
+		l, err := m.load(ev.Conversation, ev.ID, now)
+		if err != nil {
+			return bot.Begun{}, err
+		}
+		b.Loaded = &l
+	}
+	return b, nil
+}
+
+// CommitNext implements bot.HotPath: Commit, then the lease given up when the inbox is
+// empty or the event now heading it, in one step.
+func (m *Memory) CommitNext(_ context.Context, c bot.Commit) (bot.Queued, bool, error) {
+	if c.Holder == "" {
+		return bot.Queued{}, false, errors.New("commit next: no lease holder")
+	}
+	data, notices, err := encodeCommit(c)
+	if err != nil {
+		return bot.Queued{}, false, err
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if err := m.commit(c, data, notices, m.now()); err != nil {
+		return bot.Queued{}, false, err
+	}
+	in := m.inboxes[c.Session.Conversation]
+	if len(in.queue) == 0 {
+		in.holder, in.until = "", time.Time{}
+		return bot.Queued{}, false, nil
+	}
+	return in.queue[0], true, nil
+}
+
 // Head implements bot.Store.
 func (m *Memory) Head(_ context.Context, conv string) (bot.Queued, bool, error) {
 	m.mu.Lock()
@@ -197,7 +247,11 @@ func (m *Memory) Skip(_ context.Context, conv, holder string, seq int64) error {
 func (m *Memory) Load(_ context.Context, conv, eventID string) (bot.Loaded, error) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	now := m.now()
+	return m.load(conv, eventID, m.now())
+}
+
+// load is Load at now; the caller holds m.mu.
+func (m *Memory) load(conv, eventID string, now time.Time) (bot.Loaded, error) {
 	l := bot.Loaded{Session: &bot.Session{Conversation: conv}}
 	if eventID != "" {
 		if exp, ok := m.events[conv+"\x00"+eventID]; ok && now.Before(exp) {
@@ -222,26 +276,34 @@ func (m *Memory) Load(_ context.Context, conv, eventID string) (bot.Loaded, erro
 
 // Commit implements bot.Store.
 func (m *Memory) Commit(_ context.Context, c bot.Commit) error {
-	s := c.Session
-	var data []byte
-	if !c.Delete {
-		var err error
-		if data, err = json.Marshal(s); err != nil {
-			return fmt.Errorf("encode session: %w", err)
-		}
+	data, notices, err := encodeCommit(c)
+	if err != nil {
+		return err
 	}
-	notices := make([][]byte, len(c.Notices))
-	for i, n := range c.Notices {
-		b, err := json.Marshal(n)
-		if err != nil {
-			return fmt.Errorf("encode notice: %w", err)
-		}
-		notices[i] = b
-	}
-
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	now := m.now()
+	return m.commit(c, data, notices, m.now())
+}
+
+// encodeCommit encodes c's session (nil when c deletes it) and notices.
+func encodeCommit(c bot.Commit) (data []byte, notices [][]byte, err error) {
+	if !c.Delete {
+		if data, err = json.Marshal(c.Session); err != nil {
+			return nil, nil, fmt.Errorf("encode session: %w", err)
+		}
+	}
+	notices = make([][]byte, len(c.Notices))
+	for i, n := range c.Notices {
+		if notices[i], err = json.Marshal(n); err != nil {
+			return nil, nil, fmt.Errorf("encode notice: %w", err)
+		}
+	}
+	return data, notices, nil
+}
+
+// commit is Commit at now, with c encoded; the caller holds m.mu.
+func (m *Memory) commit(c bot.Commit, data []byte, notices [][]byte, now time.Time) error {
+	s := c.Session
 	var version int64
 	if ms, ok := m.sessions[s.Conversation]; ok && now.Before(ms.expires) {
 		version = ms.version

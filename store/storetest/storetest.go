@@ -72,6 +72,7 @@ func Run(t *testing.T, newHarness func(t *testing.T) Harness) {
 		{"Inbox", testInbox},
 		{"Lease", testLease},
 		{"LeasedCommit", testLeasedCommit},
+		{"HotPath", testHotPath},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -711,5 +712,67 @@ func testRedrive(t *testing.T, h Harness) {
 	}
 	if re := claimAll(t, h.Store); len(re) != 2 || re[0].ID != "r1" || re[1].ID != "r3" {
 		t.Fatalf("after redriving all: claimed %+v, want r1 and r3", re)
+	}
+}
+
+// The steps of the hot path on their own, for a store that has it: Begin's three
+// answers, and CommitNext giving the lease up, handing on the next event, or changing
+// nothing on a conflict.
+func testHotPath(t *testing.T, h Harness) {
+	st, ok := h.Store.(interface {
+		Store
+		bot.HotPath
+	})
+	if !ok {
+		t.Skip("the store has no hot path")
+	}
+	ctx := context.Background()
+	testEvent := func(conv, text string) bot.Event {
+		return bot.Event{ID: "ev-" + conv + "-" + text, Conversation: conv, Kind: bot.TextEvent, Text: text}
+	}
+	conv := "line:Ubegin"
+	b, err := st.Begin(ctx, testEvent(conv, "a"), "h1", time.Minute)
+	if err != nil || !b.Leased || b.Loaded == nil || b.Loaded.Session.Version != 0 || b.Loaded.Seen || b.Seq != 1 {
+		t.Fatalf("Begin on an idle conversation = %+v, %v; want seq 1, leased, a new session", b, err)
+	}
+	b2, err := st.Begin(ctx, testEvent(conv, "b"), "h2", time.Minute)
+	if err != nil || b2.Leased || b2.Loaded != nil || b2.Seq != 2 {
+		t.Fatalf("Begin under h1's lease = %+v, %v; want seq 2, not leased", b2, err)
+	}
+	s := b.Loaded.Session
+	s.Set("n", "1")
+	c := bot.Commit{Session: s, TTL: time.Hour, Holder: "h1", LeaseTTL: time.Minute, Seq: 1, EventID: "ev-" + conv + "-a"}
+	for _, bad := range []bot.Commit{
+		func() bot.Commit { c := c; c.Holder = "h2"; return c }(), // not the holder
+		func() bot.Commit { c := c; c.Seq = 2; return c }(),       // not the head
+	} {
+		if _, _, err := st.CommitNext(ctx, bad); err != bot.ErrConflict {
+			t.Fatalf("CommitNext(%+v) = %v, want ErrConflict", bad, err)
+		}
+	}
+	next, more, err := st.CommitNext(ctx, c)
+	if err != nil || !more || next.Seq != 2 || next.Event.Text != "b" {
+		t.Fatalf("CommitNext with b queued = %+v, %v, %v; want b next", next, more, err)
+	}
+	if ok, _ := st.Lease(ctx, conv, "h2", time.Minute); ok {
+		t.Fatal("CommitNext with an event queued gave the lease up")
+	}
+	l, err := st.Load(ctx, conv, "ev-"+conv+"-b")
+	if err != nil || l.Session.Version != 1 || l.Seen {
+		t.Fatalf("Load = %+v, %v", l, err)
+	}
+	l.Session.Set("n", "2")
+	if _, more, err := st.CommitNext(ctx, bot.Commit{Session: l.Session, TTL: time.Hour, Holder: "h1", LeaseTTL: time.Minute,
+		Seq: 2, EventID: "ev-" + conv + "-b"}); err != nil || more {
+		t.Fatalf("CommitNext of the last event = %v, %v; want done", more, err)
+	}
+	if ok, _ := st.Lease(ctx, conv, "h2", time.Minute); !ok {
+		t.Fatal("CommitNext with the inbox empty kept the lease")
+	}
+	st.Unlease(ctx, conv, "h2")
+	// A redelivery of a: Begin says it was seen, with the session as committed.
+	b3, err := st.Begin(ctx, testEvent(conv, "a"), "h3", time.Minute)
+	if err != nil || !b3.Leased || b3.Loaded == nil || !b3.Loaded.Seen || b3.Loaded.Session.Answers["n"] != "2" {
+		t.Fatalf("Begin of a redelivery = %+v, %v; want seen, session n=2", b3, err)
 	}
 }
