@@ -139,8 +139,13 @@ func (c *turn) summary(f *Flow, rec bot.Record) *bot.Card {
 	card := &bot.Card{Title: fill(f.Texts.SummaryTitle, "vendor", a[ckVendor])}
 	card.Rows = c.answerRows(f, a)
 	readers := f.Texts.FreeReadersClinic
-	if a[ckFacility] == facilityHospital {
+	switch ended := schemeEnded(f, c.now); {
+	case a[ckFacility] == facilityHospital && ended:
+		readers = f.Texts.FreeReadersHospitalEnded
+	case a[ckFacility] == facilityHospital:
 		readers = f.Texts.FreeReadersHospital
+	case ended:
+		readers = f.Texts.FreeReadersClinicEnded
 	}
 	card.Rows = append(card.Rows, bot.Field{Label: f.Texts.ReadersLabel, Value: readers})
 	if capText := c.capText(f, a); capText != "" {

@@ -202,57 +202,61 @@ type Texts struct {
 // FlowTexts are the texts of a flow's texts:; which of them a flow must set depends on its
 // id (flowTexts).
 type FlowTexts struct {
-	Saved                 string `yaml:"saved"`
-	KeptCannot            string `yaml:"kept_cannot"`
-	Replaced              string `yaml:"replaced"`
-	RecordsFull           string `yaml:"records_full"`
-	SummaryTitle          string `yaml:"summary_title"`
-	ReadersLabel          string `yaml:"readers_label"`
-	FreeReadersClinic     string `yaml:"free_readers_clinic"`
-	FreeReadersHospital   string `yaml:"free_readers_hospital"`
-	NextSteps             string `yaml:"next_steps"`
-	DeadlineLine          string `yaml:"deadline_line"`
-	DaysLeft              string `yaml:"days_left"`
-	DueToday              string `yaml:"due_today"`
-	DeadlinesPassed       string `yaml:"deadlines_passed"`
-	AttentionNone         string `yaml:"attention_none"`
-	AttentionNoVendor     string `yaml:"attention_no_vendor"`
-	AttentionSlow         string `yaml:"attention_slow"`
-	AttentionOverCap      string `yaml:"attention_over_cap"`
-	AttentionMark         string `yaml:"attention_mark"`
-	AttentionTaxUnknown   string `yaml:"attention_tax_unknown"`
-	CapLabel              string `yaml:"cap_label"`
-	CapEnded              string `yaml:"cap_ended"`
-	CapReaders            string `yaml:"cap_readers"`
-	CapReadersEach        string `yaml:"cap_readers_each"`
-	CapTaxAdded           string `yaml:"cap_tax_added"`
-	ComparePerYear        string `yaml:"compare_per_year"`
-	ComparePerYearUnknown string `yaml:"compare_per_year_unknown"`
-	ReportOffer           string `yaml:"report_offer"`
-	SummaryAsk            string `yaml:"summary_ask"`
-	ReportChoice          string `yaml:"report_choice"`
-	AnotherChoice         string `yaml:"another_choice"`
-	CompareChoice         string `yaml:"compare_choice"`
-	CompareTitle          string `yaml:"compare_title"`
-	CompareLine           string `yaml:"compare_line"`
-	Prefilled             string `yaml:"prefilled"`
-	UseChecklist          string `yaml:"use_checklist"`
-	UseChecklistChoice    string `yaml:"use_checklist_choice"`
-	ConfirmTitle          string `yaml:"confirm_title"`
-	ConfirmAsk            string `yaml:"confirm_ask"`
-	SendChoice            string `yaml:"send_choice"`
-	EditChoice            string `yaml:"edit_choice"`
-	CancelChoice          string `yaml:"cancel_choice"`
-	EditWhich             string `yaml:"edit_which"`
-	EditMoreChoice        string `yaml:"edit_more_choice"`
-	EditBackChoice        string `yaml:"edit_back_choice"`
-	CodeRecheck           string `yaml:"code_recheck"`
-	Sent                  string `yaml:"sent"`
+	Saved               string `yaml:"saved"`
+	KeptCannot          string `yaml:"kept_cannot"`
+	Replaced            string `yaml:"replaced"`
+	RecordsFull         string `yaml:"records_full"`
+	SummaryTitle        string `yaml:"summary_title"`
+	ReadersLabel        string `yaml:"readers_label"`
+	FreeReadersClinic   string `yaml:"free_readers_clinic"`
+	FreeReadersHospital string `yaml:"free_readers_hospital"`
+	// Once the subsidy's scheme has ended: the 2022 provision, told as what it was.
+	FreeReadersClinicEnded   string `yaml:"free_readers_clinic_ended"`
+	FreeReadersHospitalEnded string `yaml:"free_readers_hospital_ended"`
+	NextSteps                string `yaml:"next_steps"`
+	DeadlineLine             string `yaml:"deadline_line"`
+	DaysLeft                 string `yaml:"days_left"`
+	DueToday                 string `yaml:"due_today"`
+	DeadlinesPassed          string `yaml:"deadlines_passed"`
+	AttentionNone            string `yaml:"attention_none"`
+	AttentionNoVendor        string `yaml:"attention_no_vendor"`
+	AttentionSlow            string `yaml:"attention_slow"`
+	AttentionOverCap         string `yaml:"attention_over_cap"`
+	AttentionMark            string `yaml:"attention_mark"`
+	AttentionTaxUnknown      string `yaml:"attention_tax_unknown"`
+	CapLabel                 string `yaml:"cap_label"`
+	CapEnded                 string `yaml:"cap_ended"`
+	CapReaders               string `yaml:"cap_readers"`
+	CapReadersEach           string `yaml:"cap_readers_each"`
+	CapTaxAdded              string `yaml:"cap_tax_added"`
+	ComparePerYear           string `yaml:"compare_per_year"`
+	ComparePerYearUnknown    string `yaml:"compare_per_year_unknown"`
+	ReportOffer              string `yaml:"report_offer"`
+	SummaryAsk               string `yaml:"summary_ask"`
+	ReportChoice             string `yaml:"report_choice"`
+	AnotherChoice            string `yaml:"another_choice"`
+	CompareChoice            string `yaml:"compare_choice"`
+	CompareTitle             string `yaml:"compare_title"`
+	CompareLine              string `yaml:"compare_line"`
+	Prefilled                string `yaml:"prefilled"`
+	UseChecklist             string `yaml:"use_checklist"`
+	UseChecklistChoice       string `yaml:"use_checklist_choice"`
+	ConfirmTitle             string `yaml:"confirm_title"`
+	ConfirmAsk               string `yaml:"confirm_ask"`
+	SendChoice               string `yaml:"send_choice"`
+	EditChoice               string `yaml:"edit_choice"`
+	CancelChoice             string `yaml:"cancel_choice"`
+	EditWhich                string `yaml:"edit_which"`
+	EditMoreChoice           string `yaml:"edit_more_choice"`
+	EditBackChoice           string `yaml:"edit_back_choice"`
+	CodeRecheck              string `yaml:"code_recheck"`
+	Sent                     string `yaml:"sent"`
 }
 
 // flowTexts are texts a flow of that id must define.
 var flowTexts = map[string][]string{
-	"checklist": {"summary_title", "free_readers_clinic", "free_readers_hospital", "attention_none",
+	"checklist": {"summary_title", "free_readers_clinic", "free_readers_hospital", "free_readers_clinic_ended",
+		"free_readers_hospital_ended", "attention_none",
 		"attention_no_vendor", "attention_slow", "attention_over_cap", "next_steps", "report_choice",
 		"another_choice", "compare_choice", "compare_title", "saved", "readers_label", "deadlines_passed",
 		"attention_mark", "report_offer", "summary_ask", "deadline_line", "days_left", "due_today",
