@@ -95,6 +95,9 @@ type Step struct {
 	Zero bool `yaml:"zero"`
 	// PerYear: the comparison shows the amount per year too (maintenance).
 	PerYear bool `yaml:"per_year"`
+	// Subsidy: the step matters only for the subsidy (a hospital's readers, which set its
+	// cap), and is not asked once the subsidy's scheme has ended.
+	Subsidy bool `yaml:"subsidy"`
 	// Of and Check make a follow-up question about the amount answered at the yen step Of,
 	// asked only when the bot's check of that name holds for it: "small" (an amount far
 	// below any real quote, confirmed: values yes, no — no asks the amount again), "tax"

@@ -45,12 +45,18 @@ func (c *turn) cut(f *Flow, st *Step) bool {
 	return true
 }
 
+// asks reports whether st is a question of this conversation now: it applies to the
+// answers so far and, if it matters only for the subsidy, the scheme has not ended.
+func (c *turn) asks(f *Flow, st *Step) bool {
+	return st.applies(c.s.Answers) && !(st.Subsidy && schemeEnded(f, c.now))
+}
+
 // next moves to the first step that applies and is not answered yet, or finishes the flow.
 // Answers given earlier, pre-filled or kept through 戻る, are not asked again.
 func (c *turn) next(f *Flow) {
 	c.s.Pending = ""
 	for _, st := range f.Steps {
-		if _, done := c.s.Answers[st.ID]; !done && st.applies(c.s.Answers) {
+		if _, done := c.s.Answers[st.ID]; !done && c.asks(f, st) {
 			c.s.Step = st.ID
 			c.prompt()
 			return
@@ -539,7 +545,7 @@ func (c *turn) finish(f *Flow) {
 func (c *turn) editable(f *Flow) []*Step {
 	var out []*Step
 	for _, st := range f.Steps {
-		if st.Edit && st.applies(c.s.Answers) {
+		if st.Edit && c.asks(f, st) {
 			out = append(out, st)
 		}
 	}
@@ -567,7 +573,7 @@ func (c *turn) edit(id string) {
 	if f != nil {
 		st = f.step(id)
 	}
-	if st == nil || c.s.Mode != bot.ModeEdit || !st.Edit || !st.applies(c.s.Answers) {
+	if st == nil || c.s.Mode != bot.ModeEdit || !st.Edit || !c.asks(f, st) {
 		c.say(c.sc.Texts.StaleChoice)
 		c.prompt()
 		return

@@ -105,7 +105,7 @@ func (c *turn) settle() {
 	c.s.Picks = nil
 	var last string
 	for _, st := range f.Steps {
-		if !st.applies(c.s.Answers) {
+		if !c.asks(f, st) {
 			continue
 		}
 		if _, done := c.s.Answers[st.ID]; !done {
