@@ -30,6 +30,8 @@ type meter struct {
 	// total_commands_processed), those that scripts call included, since reset.
 	rdb    redis.UniversalClient
 	served int64
+	// cpu is Redis's CPU time (user + system) at reset.
+	cpu time.Duration
 }
 
 func (m *meter) DialHook(next redis.DialHook) redis.DialHook {
@@ -58,23 +60,32 @@ func (m *meter) ProcessPipelineHook(next redis.ProcessPipelineHook) redis.Proces
 	}
 }
 
-// processed is Redis's count of the commands it executed; the INFO that asks is not in
-// it yet.
-func (m *meter) processed() int64 {
-	info, err := m.rdb.Info(context.Background(), "stats").Result()
+// info is a number field of Redis's INFO section; the INFO that asks is not in it yet.
+func (m *meter) info(section, field string) float64 {
+	info, err := m.rdb.Info(context.Background(), section).Result()
 	if err != nil {
 		return 0
 	}
 	for line := range strings.Lines(info) {
-		if v, ok := strings.CutPrefix(strings.TrimSpace(line), "total_commands_processed:"); ok {
-			n, _ := strconv.ParseInt(v, 10, 64)
+		if v, ok := strings.CutPrefix(strings.TrimSpace(line), field+":"); ok {
+			n, _ := strconv.ParseFloat(v, 64)
 			return n
 		}
 	}
 	return 0
 }
 
+// processed is Redis's count of the commands it executed.
+func (m *meter) processed() int64 { return int64(m.info("stats", "total_commands_processed")) }
+
+// redisCPU is the CPU time Redis spent so far, user and system.
+func (m *meter) redisCPU() time.Duration {
+	s := m.info("cpu", "used_cpu_user") + m.info("cpu", "used_cpu_sys")
+	return time.Duration(s * float64(time.Second))
+}
+
 func (m *meter) reset() {
+	m.cpu = m.redisCPU()
 	m.served = m.processed()
 	m.cmds.Store(0)
 	m.trips.Store(0)
@@ -87,10 +98,12 @@ func (m *meter) report(b *testing.B, units int, unit string) {
 	n := float64(units)
 	trips, cmds := m.trips.Load(), m.cmds.Load() // before the INFO below adds one of each
 	served := m.processed() - m.served - 1       // the INFO of reset
+	cpu := m.redisCPU() - m.cpu
 	b.ReportMetric(float64(trips)/n, "roundtrips/"+unit)
 	b.ReportMetric(float64(cmds)/n, "commands/"+unit)
 	b.ReportMetric(float64(served)/n, "rediscmds/"+unit)
 	b.ReportMetric(float64(m.sent.Load()+m.received.Load())/n, "wireB/"+unit)
+	b.ReportMetric(float64(cpu.Microseconds())/n, "redisCPUµs/"+unit)
 }
 
 type countingConn struct {
