@@ -311,33 +311,41 @@ func (s *Sender) deliver(j job) {
 		return
 	}
 	// The pushes of this job are one notice: its id keys every batch, now and on every
-	// retry the outbox makes. The engine may have queued the notice already.
+	// retry the outbox makes. The engine may have queued the notice already; otherwise
+	// the id is drawn when the job first pushes or is queued (a reply needs none).
 	id, queuedByEngine := j.msgs[0].Queued, j.msgs[0].Queued != ""
-	if !queuedByEngine {
-		id = retryKey()
-	}
 	ctx := context.Background()
 	if queuedByEngine && s.isBehind(j.ev.Conversation) {
 		return // the outbox sends it, after what waits there for this clinic
 	}
 	if s.isBehind(j.ev.Conversation) {
 		// An earlier message for this clinic waits in the outbox: this one goes after it.
-		s.queue(ctx, j, id, 0, 0, nil)
+		s.queue(ctx, j, retryKey(), 0, 0, nil)
 		return
 	}
+	// Only the outbox's copy of a push the engine queued reads the marks of the batches
+	// sent (Notify, from its first batch); a notice this job queues itself starts at
+	// the batch that failed, so its earlier batches are not marked.
 	first := 0 // the batch index of bs[0]
 	if j.ev.Reply != "" && (j.received.IsZero() || time.Since(j.received) < s.ReplyWindow) {
 		if s.reply(j.ev.Reply, bs[0]) {
-			s.sent(ctx, id, 0)
+			if queuedByEngine {
+				s.sent(ctx, id, 0)
+			}
 			bs, first = bs[1:], 1
 		}
+	}
+	if len(bs) > 0 && !queuedByEngine {
+		id = retryKey()
 	}
 	for i, b := range bs {
 		k := first + i
 		code, err := s.pushBatch(ctx, user, b, batchKey(id, k))
 		switch outcome(code, err) {
 		case sent:
-			s.sent(ctx, id, k)
+			if queuedByEngine {
+				s.sent(ctx, id, k)
+			}
 			continue
 		case refused:
 			s.refused(ctx, j.ev.Conversation, j.deskThread, id, code, err)
