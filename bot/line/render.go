@@ -288,6 +288,9 @@ func clip(s string, n int) string {
 // split cuts s into parts of at most n characters, at a line break in the second half of
 // a part where there is one; "" gives no part.
 func split(s string, n int) []string {
+	if s != "" && utf8.RuneCountInString(s) <= n {
+		return []string{s} // nearly every text: no copy as runes
+	}
 	var parts []string
 	for s != "" {
 		r := []rune(s)
