@@ -81,7 +81,7 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	// The replies go after the answer, 200 or 500 (their events are applied), from a
 	// goroutine of their own: on a kept-alive connection the next webhook is read only
 	// once this handler returns, so it must not wait for LINE to take the replies.
-	defer func() { go replies.Send() }()
+	defer replies.Start()
 	for _, e := range events {
 		ev, ok := h.translate(e)
 		if !ok {

@@ -74,6 +74,13 @@ type Sender struct {
 	inline  chan struct{}
 	sending sync.WaitGroup
 
+	idleMu sync.Mutex
+	// idle are the channels of the goroutines that sent earlier requests' replies and
+	// wait for more (Replies.Start), at most InlineSends; Close closes them, and then
+	// stopped is set.
+	idle    []chan *Replies
+	stopped bool
+
 	convMu sync.Mutex
 	// active holds the conversations with a job being sent, and the jobs waiting behind
 	// it, in order: whoever sends a conversation's job sends these next.
@@ -172,6 +179,12 @@ func (s *Sender) Wait() { s.sending.Wait() }
 func (s *Sender) Close() {
 	s.Wait()
 	s.closing.Do(func() {
+		s.idleMu.Lock()
+		for _, c := range s.idle {
+			close(c)
+		}
+		s.idle, s.stopped = nil, true
+		s.idleMu.Unlock()
 		for _, q := range s.queues {
 			close(q)
 		}
@@ -234,31 +247,67 @@ type Replies struct {
 	mine []job
 }
 
-// Replies starts the replies of one webhook request; its Send must be called.
+// Replies starts the replies of one webhook request; its Start must be called.
 func (s *Sender) Replies() *Replies {
 	s.sending.Add(1)
 	return &Replies{s: s}
 }
 
 // Add takes msgs in answer to ev, received at received. A clinic with a message being
-// sent gets this one after it, from whoever sends it; otherwise Send sends it.
+// sent gets this one after it, from whoever sends it; otherwise Start sends it.
 func (r *Replies) Add(ev bot.Event, msgs []bot.Message, received time.Time) {
 	if j := (job{ev: ev, msgs: msgs, received: received}); r.s.claim(j) {
 		r.mine = append(r.mine, j)
 	}
 }
 
-// Send sends the replies added, in order, in the calling goroutine: at once, not behind
-// other clinics' messages, as one of at most InlineSends goroutines sending (the
-// others wait their turn, in order of arrival).
-func (r *Replies) Send() {
-	defer r.s.sending.Done()
-	for _, j := range r.mine {
-		r.s.inline <- struct{}{} // past InlineSends, wait for a turn, first come first served
-		r.s.run(j)
-		<-r.s.inline
+// Start sends the replies added, in order, from another goroutine, and returns at
+// once. They go at once, not behind other clinics' messages, as one of at most
+// InlineSends goroutines sending (the others wait their turn, in order of arrival).
+//
+// The goroutine is one that sent an earlier request's replies and waits for more, when
+// there is one: a new goroutine's stack grows, by copying, on its way into net/http,
+// which under load cost several percent of the process's CPU.
+func (r *Replies) Start() {
+	s := r.s
+	s.idleMu.Lock()
+	if n := len(s.idle); n > 0 {
+		c := s.idle[n-1]
+		s.idle = s.idle[:n-1]
+		s.idleMu.Unlock()
+		c <- r // buffered: its goroutine takes it as soon as it runs
+		return
 	}
-	r.mine = nil
+	s.idleMu.Unlock()
+	s.wg.Go(func() { s.sendReplies(r) })
+}
+
+// sendReplies sends r's replies, then those Start hands it, while the sender runs and
+// fewer than InlineSends goroutines wait. It joins the idle list before it counts its
+// replies sent, so a request answered after Wait returns finds it there.
+func (s *Sender) sendReplies(r *Replies) {
+	c := make(chan *Replies, 1)
+	for {
+		for _, j := range r.mine {
+			s.inline <- struct{}{} // past InlineSends, wait for a turn, first come first served
+			s.run(j)
+			<-s.inline
+		}
+		s.idleMu.Lock()
+		wait := !s.stopped && len(s.idle) < InlineSends
+		if wait {
+			s.idle = append(s.idle, c)
+		}
+		s.idleMu.Unlock()
+		s.sending.Done()
+		if !wait {
+			return
+		}
+		var ok bool
+		if r, ok = <-c; !ok {
+			return
+		}
+	}
 }
 
 // Push queues msgs to the user of conv without a reply token: what the desk writes in

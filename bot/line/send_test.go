@@ -11,6 +11,7 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"runtime"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -272,6 +273,33 @@ func TestRepliesReuseConnections(t *testing.T) {
 	if n := api.conns.Load(); n != clinics {
 		t.Fatalf("%d connections opened for %d rounds of %d replies at once, want %d", n, rounds, clinics, clinics)
 	}
+}
+
+// The replies of one request after another are sent by one goroutine, which waits for
+// the next request's replies instead of ending (a new one would grow its stack again),
+// and Close ends it.
+func TestRepliesSentByOneWaitingGoroutine(t *testing.T) {
+	api := newSlowAPI(t, func(sent) {})
+	wh := newWebhook(t, api.URL)
+	for i := range 5 {
+		wh.say("Uclinic", fmt.Sprint(i))
+		receive(t, wh.done, "the webhook")
+		wh.sender.Wait()
+		if n := replySenders(); n != 1 {
+			t.Fatalf("after request %d: %d goroutines sending replies, want the one", i+1, n)
+		}
+	}
+	wh.sender.Close()
+	if n := replySenders(); n != 0 {
+		t.Fatalf("after Close: %d goroutines sending replies, want none", n)
+	}
+}
+
+// replySenders counts the goroutines that send webhook requests' replies.
+func replySenders() int {
+	buf := make([]byte, 1<<22)
+	buf = buf[:runtime.Stack(buf, true)]
+	return strings.Count(string(buf), "line.(*Sender).sendReplies(")
 }
 
 // The one shared client serves calls with contexts of their own at once: a push from the
