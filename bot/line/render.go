@@ -3,6 +3,7 @@ package line
 import (
 	"encoding/json"
 	"fmt"
+	"slices"
 	"unicode/utf8"
 
 	"github.com/line/line-bot-sdk-go/v8/linebot/messaging_api"
@@ -67,6 +68,7 @@ func (*textMessage) GetType() string { return "text" }
 // twice and scans it once more, and encoding/json's recursion grows the stack of the
 // goroutine sending the reply — and by encoding/json for the others.
 func appendReply(dst []byte, token string, batch []messaging_api.MessageInterface) ([]byte, error) {
+	dst = slices.Grow(dst, replySize(token, batch))
 	dst = append(dst, `{"replyToken":`...)
 	dst = appendString(dst, token)
 	dst = append(dst, `,"notificationDisabled":false,"messages":`...)
@@ -88,6 +90,38 @@ func appendReply(dst []byte, token string, batch []messaging_api.MessageInterfac
 	return append(dst, "]}\n"...), nil
 }
 
+// replySize is about the size of the reply body appendReply writes, so that most
+// bodies take one allocation of their own size: when every message is text and no
+// character needs an escape, the size or at most two bytes a message over.
+func replySize(token string, batch []messaging_api.MessageInterface) int {
+	n := len(`{"replyToken":"","notificationDisabled":false,"messages":[]}`+"\n") + len(token)
+	for _, m := range batch {
+		tm, ok := m.(*textMessage)
+		if !ok {
+			n += 1024 // a card, encoded apart: the body grows if it is larger
+			continue
+		}
+		n += len(`,{"type":"","text":""}`) + len(tm.Type) + len(tm.Text)
+		if tm.QuickReply == nil {
+			continue
+		}
+		n += len(`,"quickReply":{}`)
+		if len(tm.QuickReply.Items) > 0 {
+			n += len(`"items":[]`)
+		}
+		for _, it := range tm.QuickReply.Items {
+			a := it.Action
+			n += len(`,{"type":"","action":{"type":""}}`) + len(it.Type) + len(a.Type)
+			for _, f := range a.optional() {
+				if f.value != "" {
+					n += len(f.name) + len(`""`) + len(f.value)
+				}
+			}
+		}
+	}
+	return n
+}
+
 // appendJSON appends m as encoding/json writes it.
 func (m *textMessage) appendJSON(dst []byte) []byte {
 	dst = append(dst, `{"type":`...)
@@ -106,8 +140,7 @@ func (m *textMessage) appendJSON(dst []byte) []byte {
 			dst = appendString(dst, it.Type)
 			dst = append(dst, `,"action":{"type":`...)
 			dst = appendString(dst, it.Action.Type)
-			for _, f := range [...]struct{ name, value string }{{`,"label":`, it.Action.Label},
-				{`,"data":`, it.Action.Data}, {`,"displayText":`, it.Action.DisplayText}} {
+			for _, f := range it.Action.optional() {
 				if f.value != "" { // omitempty
 					dst = appendString(append(dst, f.name...), f.value)
 				}
@@ -185,6 +218,12 @@ type postbackAction struct {
 	Label       string `json:"label,omitempty"`
 	Data        string `json:"data,omitempty"`
 	DisplayText string `json:"displayText,omitempty"`
+}
+
+// optional are a's members that are left out when empty, in their order, each name
+// with a comma before it.
+func (a postbackAction) optional() [3]struct{ name, value string } {
+	return [...]struct{ name, value string }{{`,"label":`, a.Label}, {`,"data":`, a.Data}, {`,"displayText":`, a.DisplayText}}
 }
 
 // quickReplies makes the choices quick-reply buttons: at most 13, labels clipped, and

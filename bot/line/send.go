@@ -637,7 +637,7 @@ var userAgent = "LINE-BotSDK-Go/" + linebot.GetVersion()
 // the reply is the call of nearly every event, and the SDK's encoding of it cost as much
 // CPU as the HTTP exchange. An answer other than 2xx is an error carrying LINE's message.
 func (s *Sender) postReply(token string, batch []messaging_api.MessageInterface) (int, error) {
-	body, err := appendReply(make([]byte, 0, 2048), token, batch) // most replies fit
+	body, err := appendReply(nil, token, batch)
 	if err != nil {
 		return 0, err
 	}
