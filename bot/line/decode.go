@@ -61,8 +61,8 @@ func decodeWebhook(body []byte) ([]event, error) {
 			return nil, err
 		}
 	} else {
-		isObject, err := object(dec, func(name string) error {
-			if name != "events" {
+		isObject, err := object(dec, func(name []byte) error {
+			if string(name) != "events" {
 				return dec.SkipValue()
 			}
 			events = events[:0]
@@ -104,8 +104,9 @@ func decodeWebhook(body []byte) ([]event, error) {
 }
 
 // object reads an object, calling member with each member's name; member reads the
-// value. A value that is not an object is skipped, and isObject is false.
-func object(dec *jsontext.Decoder, member func(name string) error) (isObject bool, err error) {
+// value. The name is valid until the value is read: most are the body's own bytes, not
+// a copy. A value that is not an object is skipped, and isObject is false.
+func object(dec *jsontext.Decoder, member func(name []byte) error) (isObject bool, err error) {
 	if dec.PeekKind() != '{' {
 		return false, dec.SkipValue()
 	}
@@ -113,11 +114,11 @@ func object(dec *jsontext.Decoder, member func(name string) error) (isObject boo
 		return true, err
 	}
 	for dec.PeekKind() != '}' {
-		name, err := dec.ReadToken()
+		name, err := dec.ReadValue()
 		if err != nil {
 			return true, err
 		}
-		if err := member(name.String()); err != nil {
+		if err := member(unquote(name)); err != nil {
 			return true, err
 		}
 	}
@@ -164,9 +165,9 @@ func number(dec *jsontext.Decoder, n *int64) error {
 // duplicates replacing the earlier ones whole.
 func readEvent(dec *jsontext.Decoder, e *event) error {
 	hasType := false
-	isObject, err := object(dec, func(name string) error {
+	isObject, err := object(dec, func(name []byte) error {
 		var err error
-		switch name {
+		switch string(name) {
 		case "type":
 			hasType, err = str(dec, &e.Type, false)
 		case "webhookEventId":
@@ -181,8 +182,8 @@ func readEvent(dec *jsontext.Decoder, e *event) error {
 			e.HasMessage, err = typedObject(dec, &e.MessageType, "text", &e.Text)
 		case "postback":
 			e.Data = ""
-			e.HasPostback, err = object(dec, func(name string) error {
-				if foldEqual(name, "data") {
+			e.HasPostback, err = object(dec, func(name []byte) error {
+				if foldEqual(string(name), "data") {
 					_, err := str(dec, &e.Data, true)
 					return err
 				}
@@ -208,18 +209,29 @@ func readEvent(dec *jsontext.Decoder, e *event) error {
 // by exact name (into typ), and one member of its struct (into val); both start empty.
 func typedObject(dec *jsontext.Decoder, typ *string, member string, val *string) (isObject bool, err error) {
 	*typ, *val = "", ""
-	return object(dec, func(name string) error {
+	return object(dec, func(name []byte) error {
 		var err error
 		switch {
-		case name == "type":
+		case string(name) == "type":
 			_, err = str(dec, typ, false)
-		case foldEqual(name, member):
+		case foldEqual(string(name), member):
 			_, err = str(dec, val, true)
 		default:
 			err = dec.SkipValue()
 		}
 		return err
 	})
+}
+
+// unquote returns the text of a JSON string as read, v itself without its quotes when
+// it has no escape. Invalid UTF-8 is kept, or replaced where there are escapes: no name
+// matched (all ASCII) equals or folds to either.
+func unquote(v jsontext.Value) []byte {
+	if bytes.IndexByte(v, '\\') < 0 {
+		return v[1 : len(v)-1]
+	}
+	b, _ := jsontext.AppendUnquote(nil, v)
+	return b
 }
 
 // foldEqual reports whether encoding/json matches member name to field name: exactly,

@@ -1,7 +1,9 @@
 package line
 
 import (
+	"bytes"
 	"encoding/json"
+	"slices"
 	"strings"
 	"testing"
 
@@ -86,6 +88,7 @@ func TestRenderTextMatchesSDK(t *testing.T) {
 			if diff := cmp.Diff(decoded(t, want), decoded(t, got)); diff != "" {
 				t.Errorf("Render(%.40q, %d choices) differs from the SDK's message (-SDK +lean):\n%s", text, len(cs), diff)
 			}
+			checkReplyBody(t, got)
 			n++
 		}
 	}
@@ -105,10 +108,54 @@ func TestRenderTextMatchesSDK(t *testing.T) {
 	if diff := cmp.Diff(decoded(t, want), decoded(t, got)); diff != "" {
 		t.Errorf("a request of three messages differs from the SDK's (-SDK +lean):\n%s", diff)
 	}
+	checkReplyBody(t, got)
 	if n < 50 {
 		t.Fatalf("only %d cases compared", n)
 	}
 }
+
+// checkReplyBody checks that appendReply writes for msgs, byte for byte, the body the
+// SDK's client sends.
+func checkReplyBody(t *testing.T, msgs []messaging_api.MessageInterface) {
+	t.Helper()
+	const token = "nHuyWiB7yP5Zw52FIkcQobQuGDXCTA"
+	var want bytes.Buffer
+	if err := json.NewEncoder(&want).Encode(&messaging_api.ReplyMessageRequest{ReplyToken: token, Messages: msgs}); err != nil {
+		t.Fatal(err)
+	}
+	got, err := appendReply(nil, token, msgs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(got, want.Bytes()) {
+		t.Errorf("reply body differs from the SDK's:\n got %s\nwant %s", got, want.Bytes())
+	}
+	if size := replySize(token, msgs); bytes.IndexByte(got, '\\') < 0 && !slices.ContainsFunc(msgs, isCard) &&
+		(size < len(got) || size > len(got)+2*len(msgs)) {
+		t.Errorf("replySize says %d bytes for a body of %d: %s", size, len(got), got)
+	}
+}
+
+func isCard(m messaging_api.MessageInterface) bool { return m.GetType() != "text" }
+
+// The reply body appendReply writes is the SDK's for any text and choice, valid UTF-8
+// or not.
+func FuzzAppendReply(f *testing.F) {
+	f.Add("はい", "診療所", "facility:clinic", "reply-1")
+	f.Add(`<b>&"quotes"\ and \u0000</b>`, "\u2028\u2029\x7f", "\b\f\n\r\t\x01\x1f", "\xff\xfe")
+	f.Add("😀 \xe2\x80", "", "", "")
+	f.Fuzz(func(t *testing.T, text, label, value, token string) {
+		msgs, err := Render([]bot.Message{{Text: text, Choices: []bot.Choice{{Label: label, Value: value}, {Label: value, Value: label}}}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		checkReplyBody(t, msgs)
+		checkReplyBody(t, append(msgs, &textMessage{Type: "text", Text: token, QuickReply: &quickReply{}}))
+	})
+}
+
+// replySink keeps the bodies BenchmarkRenderReply writes on the heap, as a request's are.
+var replySink []byte
 
 func BenchmarkRenderReply(b *testing.B) {
 	msgs := []bot.Message{{Text: "施設の種類を選んでください。", Choices: []bot.Choice{{Label: "診療所", Value: "clinic"},
@@ -128,7 +175,10 @@ func BenchmarkRenderReply(b *testing.B) {
 		b.ReportAllocs()
 		for b.Loop() {
 			out, _ := Render(msgs)
-			encode(b, out)
+			var err error
+			if replySink, err = appendReply(nil, "t", out); err != nil {
+				b.Fatal(err)
+			}
 		}
 	})
 }

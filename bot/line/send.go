@@ -1,6 +1,7 @@
 package line
 
 import (
+	"bytes"
 	"cmp"
 	"context"
 	"crypto/rand"
@@ -8,12 +9,14 @@ import (
 	"errors"
 	"fmt"
 	"hash/maphash"
+	"io"
 	"log/slog"
 	"net/http"
 	"strconv"
 	"sync"
 	"time"
 
+	"github.com/line/line-bot-sdk-go/v8/linebot"
 	"github.com/line/line-bot-sdk-go/v8/linebot/messaging_api"
 
 	"deskbot/bot"
@@ -37,6 +40,11 @@ type Sender struct {
 	// WithContext, which mutates it (apiFor gives a call with a context its own copy).
 	api *messaging_api.MessagingApiAPI
 	log *slog.Logger
+	// client, replyURL and auth send the replies, the call of nearly every event,
+	// without the SDK's client: see postReply.
+	client   *http.Client
+	replyURL string
+	auth     string
 
 	// ReplyWindow is how long after receipt a reply token is used; LINE honours them for
 	// about a minute, so half that leaves room for slow turns.
@@ -69,6 +77,13 @@ type Sender struct {
 	// they wait their turn. sending counts those runs, which Close waits for.
 	inline  chan struct{}
 	sending sync.WaitGroup
+
+	idleMu sync.Mutex
+	// idle are the channels of the goroutines that sent earlier requests' replies and
+	// wait for more (Replies.Start), at most InlineSends; Close closes them, and then
+	// stopped is set.
+	idle    []chan *Replies
+	stopped bool
 
 	convMu sync.Mutex
 	// active holds the conversations with a job being sent, and the jobs waiting behind
@@ -154,7 +169,7 @@ func NewSender(token, endpoint string, client *http.Client, log *slog.Logger) (*
 	if err != nil {
 		return nil, fmt.Errorf("LINE client: %w", err)
 	}
-	s := &Sender{api: api, log: log,
+	s := &Sender{api: api, log: log, client: client, replyURL: api.Url(replyPath), auth: "Bearer " + token,
 		ReplyWindow: 25 * time.Second, Attempts: 4, Backoff: 300 * time.Millisecond, seed: maphash.MakeSeed(),
 		behind: map[string]queued{}, active: map[string][]job{}, inline: make(chan struct{}, InlineSends)}
 	// The workers send what a webhook does not send itself: Deliver's and Push's
@@ -180,6 +195,12 @@ func (s *Sender) Wait() { s.sending.Wait() }
 func (s *Sender) Close() {
 	s.Wait()
 	s.closing.Do(func() {
+		s.idleMu.Lock()
+		for _, c := range s.idle {
+			close(c)
+		}
+		s.idle, s.stopped = nil, true
+		s.idleMu.Unlock()
 		for _, q := range s.queues {
 			close(q)
 		}
@@ -242,31 +263,67 @@ type Replies struct {
 	mine []job
 }
 
-// Replies starts the replies of one webhook request; its Send must be called.
+// Replies starts the replies of one webhook request; its Start must be called.
 func (s *Sender) Replies() *Replies {
 	s.sending.Add(1)
 	return &Replies{s: s}
 }
 
 // Add takes msgs in answer to ev, received at received. A clinic with a message being
-// sent gets this one after it, from whoever sends it; otherwise Send sends it.
+// sent gets this one after it, from whoever sends it; otherwise Start sends it.
 func (r *Replies) Add(ev bot.Event, msgs []bot.Message, received time.Time) {
 	if j := (job{ev: ev, msgs: msgs, received: received}); r.s.claim(j) {
 		r.mine = append(r.mine, j)
 	}
 }
 
-// Send sends the replies added, in order, in the calling goroutine: at once, not behind
-// other clinics' messages, as one of at most InlineSends goroutines sending (the
-// others wait their turn, in order of arrival).
-func (r *Replies) Send() {
-	defer r.s.sending.Done()
-	for _, j := range r.mine {
-		r.s.inline <- struct{}{} // past InlineSends, wait for a turn, first come first served
-		r.s.run(j)
-		<-r.s.inline
+// Start sends the replies added, in order, from another goroutine, and returns at
+// once. They go at once, not behind other clinics' messages, as one of at most
+// InlineSends goroutines sending (the others wait their turn, in order of arrival).
+//
+// The goroutine is one that sent an earlier request's replies and waits for more, when
+// there is one: a new goroutine's stack grows, by copying, on its way into net/http,
+// which under load cost several percent of the process's CPU.
+func (r *Replies) Start() {
+	s := r.s
+	s.idleMu.Lock()
+	if n := len(s.idle); n > 0 {
+		c := s.idle[n-1]
+		s.idle = s.idle[:n-1]
+		s.idleMu.Unlock()
+		c <- r // buffered: its goroutine takes it as soon as it runs
+		return
 	}
-	r.mine = nil
+	s.idleMu.Unlock()
+	s.wg.Go(func() { s.sendReplies(r) })
+}
+
+// sendReplies sends r's replies, then those Start hands it, while the sender runs and
+// fewer than InlineSends goroutines wait. It joins the idle list before it counts its
+// replies sent, so a request answered after Wait returns finds it there.
+func (s *Sender) sendReplies(r *Replies) {
+	c := make(chan *Replies, 1)
+	for {
+		for _, j := range r.mine {
+			s.inline <- struct{}{} // past InlineSends, wait for a turn, first come first served
+			s.run(j)
+			<-s.inline
+		}
+		s.idleMu.Lock()
+		wait := !s.stopped && len(s.idle) < InlineSends
+		if wait {
+			s.idle = append(s.idle, c)
+		}
+		s.idleMu.Unlock()
+		s.sending.Done()
+		if !wait {
+			return
+		}
+		var ok bool
+		if r, ok = <-c; !ok {
+			return
+		}
+	}
 }
 
 // Push queues msgs to the user of conv without a reply token: what the desk writes in
@@ -327,33 +384,41 @@ func (s *Sender) deliver(j job) {
 		return
 	}
 	// The pushes of this job are one notice: its id keys every batch, now and on every
-	// retry the outbox makes. The engine may have queued the notice already.
+	// retry the outbox makes. The engine may have queued the notice already; otherwise
+	// the id is drawn when the job first pushes or is queued (a reply needs none).
 	id, queuedByEngine := j.msgs[0].Queued, j.msgs[0].Queued != ""
-	if !queuedByEngine {
-		id = retryKey()
-	}
 	ctx := context.Background()
 	if queuedByEngine && s.isBehind(j.ev.Conversation) {
 		return // the outbox sends it, after what waits there for this clinic
 	}
 	if s.isBehind(j.ev.Conversation) {
 		// An earlier message for this clinic waits in the outbox: this one goes after it.
-		s.queue(ctx, j, id, 0, 0, nil)
+		s.queue(ctx, j, retryKey(), 0, 0, nil)
 		return
 	}
+	// Only the outbox's copy of a push the engine queued reads the marks of the batches
+	// sent (Notify, from its first batch); a notice this job queues itself starts at
+	// the batch that failed, so its earlier batches are not marked.
 	first := 0 // the batch index of bs[0]
 	if j.ev.Reply != "" && (j.received.IsZero() || time.Since(j.received) < s.ReplyWindow) {
 		if s.reply(j.ev.Reply, bs[0]) {
-			s.sent(ctx, id, 0)
+			if queuedByEngine {
+				s.sent(ctx, id, 0)
+			}
 			bs, first = bs[1:], 1
 		}
+	}
+	if len(bs) > 0 && !queuedByEngine {
+		id = retryKey()
 	}
 	for i, b := range bs {
 		k := first + i
 		code, err := s.pushBatch(ctx, user, b, batchKey(id, k))
 		switch outcome(code, err) {
 		case sent:
-			s.sent(ctx, id, k)
+			if queuedByEngine {
+				s.sent(ctx, id, k)
+			}
 			continue
 		case refused:
 			s.refused(ctx, j.ev.Conversation, j.deskThread, id, code, err)
@@ -599,12 +664,45 @@ func outcome(code int, err error) result {
 // reply answers with the reply token; false when LINE refused it (expired or used) or
 // failed, and the batch must be pushed instead.
 func (s *Sender) reply(token string, batch []messaging_api.MessageInterface) bool {
-	res, _, err := s.api.ReplyMessageWithHttpInfo(&messaging_api.ReplyMessageRequest{ReplyToken: token, Messages: batch})
+	code, err := s.postReply(token, batch)
 	if err == nil {
 		return true
 	}
-	s.log.Warn("LINE reply refused; pushing instead", "status", status(res), "err", err)
+	s.log.Warn("LINE reply refused; pushing instead", "status", code, "err", err)
 	return false
+}
+
+const replyPath = "/v2/bot/message/reply"
+
+// userAgent is what the SDK's client sends as User-Agent.
+var userAgent = "LINE-BotSDK-Go/" + linebot.GetVersion()
+
+// postReply sends the request the SDK's ReplyMessageWithHttpInfo sends — the same URL,
+// headers and body, byte for byte (a test compares them) — and returns the HTTP status:
+// the reply is the call of nearly every event, and the SDK's encoding of it cost as much
+// CPU as the HTTP exchange. An answer other than 2xx is an error carrying LINE's message.
+func (s *Sender) postReply(token string, batch []messaging_api.MessageInterface) (int, error) {
+	body, err := appendReply(nil, token, batch)
+	if err != nil {
+		return 0, err
+	}
+	req, err := http.NewRequest(http.MethodPost, s.replyURL, bytes.NewReader(body))
+	if err != nil {
+		return 0, err
+	}
+	req.Header = http.Header{"Content-Type": {"application/json; charset=UTF-8"}, "Authorization": {s.auth},
+		"User-Agent": {userAgent}}
+	res, err := s.client.Do(req)
+	if err != nil {
+		return 0, err
+	}
+	defer res.Body.Close()
+	if res.StatusCode/100 != 2 {
+		msg, _ := io.ReadAll(io.LimitReader(res.Body, 4<<10))
+		return res.StatusCode, fmt.Errorf("unexpected status code: %d, %s", res.StatusCode, msg)
+	}
+	io.Copy(io.Discard, res.Body) // read to the end, so the connection is used again
+	return res.StatusCode, nil
 }
 
 // pushBatch pushes one batch with retry key key and returns the HTTP status.

@@ -1,6 +1,7 @@
 package line_test
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -10,11 +11,14 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"runtime"
 	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/line/line-bot-sdk-go/v8/linebot/messaging_api"
 
 	"deskbot/bot"
 	"deskbot/bot/bottest"
@@ -271,6 +275,33 @@ func TestRepliesReuseConnections(t *testing.T) {
 	}
 }
 
+// The replies of one request after another are sent by one goroutine, which waits for
+// the next request's replies instead of ending (a new one would grow its stack again),
+// and Close ends it.
+func TestRepliesSentByOneWaitingGoroutine(t *testing.T) {
+	api := newSlowAPI(t, func(sent) {})
+	wh := newWebhook(t, api.URL)
+	for i := range 5 {
+		wh.say("Uclinic", fmt.Sprint(i))
+		receive(t, wh.done, "the webhook")
+		wh.sender.Wait()
+		if n := replySenders(); n != 1 {
+			t.Fatalf("after request %d: %d goroutines sending replies, want the one", i+1, n)
+		}
+	}
+	wh.sender.Close()
+	if n := replySenders(); n != 0 {
+		t.Fatalf("after Close: %d goroutines sending replies, want none", n)
+	}
+}
+
+// replySenders counts the goroutines that send webhook requests' replies.
+func replySenders() int {
+	buf := make([]byte, 1<<22)
+	buf = buf[:runtime.Stack(buf, true)]
+	return strings.Count(string(buf), "line.(*Sender).sendReplies(")
+}
+
 // The one shared client serves calls with contexts of their own at once: a push from the
 // outbox whose context is cancelled fails and sends nothing, while the others, and the
 // replies sent meanwhile, go through, each push with its notice's retry key.
@@ -324,5 +355,57 @@ func TestSharedClientKeepsContextsApart(t *testing.T) {
 		if pushes[key] != "kept" {
 			t.Fatalf("push with retry key %s: %q, want the notice's own text", key, pushes[key])
 		}
+	}
+}
+
+// A reply, which the sender posts itself, is the request the SDK's client sends for the
+// same messages: the same path, headers and body, byte for byte — texts with characters
+// JSON escapes, quick replies, a card, a text in parts — and LINE's refusal still turns
+// it into a push.
+func TestReplyIsTheSDKRequest(t *testing.T) {
+	api := bottest.NewLINEAPI(t)
+	s := newSender(t, api.URL+"/base/", quiet)
+	defer s.Close()
+	sdk, err := messaging_api.NewMessagingApiAPI("token", messaging_api.WithEndpoint(api.URL+"/base/"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	card := &bot.Card{Title: "見積チェックの結果", Rows: []bot.Field{{Label: "業者", Value: `<さくら&"システム">`}},
+		Notes: []string{"補助金上限額より高い"}}
+	choices := []bot.Choice{{Label: "診療所", Value: "facility:clinic"}, {Label: `<&">`, Value: `{"json":"in a value"}`},
+		{Label: strings.Repeat("長いラベル", 10), Value: "long"}}
+	for i, msgs := range [][]bot.Message{
+		{{Text: "はい"}},
+		{{Text: "「見積チェック」を始めます。\n施設の種類を選んでください。", Choices: choices}},
+		{{Text: "😀 \u2028 <b>&\"quotes\"\\</b> \x00"}, {Card: card, Choices: choices}, {Card: card, Text: "要約"}},
+		{{Text: strings.Repeat("長", 12_000), Choices: choices}},
+	} {
+		token := fmt.Sprintf("reply-%d", i)
+		s.Send(bot.Event{Conversation: "line:U1", Reply: token}, msgs, time.Now())
+		got := <-api.Received
+		rendered, err := line.Render(msgs)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, _, err := sdk.ReplyMessageWithHttpInfo(&messaging_api.ReplyMessageRequest{ReplyToken: token, Messages: rendered[:min(len(rendered), 5)]}); err != nil {
+			t.Fatal(err)
+		}
+		want := <-api.Received
+		if got.Method != want.Method || got.Path != want.Path || !bytes.Equal(got.Body, want.Body) {
+			t.Errorf("messages %d: sender sent %s %s\n%s\nthe SDK %s %s\n%s", i, got.Method, got.Path, got.Body, want.Method, want.Path, want.Body)
+		}
+		for _, h := range []string{"Content-Type", "Authorization", "User-Agent", "Content-Length"} {
+			if got.Header.Get(h) != want.Header.Get(h) {
+				t.Errorf("messages %d: %s is %q, the SDK sends %q", i, h, got.Header.Get(h), want.Header.Get(h))
+			}
+		}
+	}
+	api.Script("/base/v2/bot/message/reply", bottest.Response{Status: 400, Body: `{"message":"Invalid reply token"}`})
+	s.Send(bot.Event{Conversation: "line:U1", Reply: "spent"}, []bot.Message{{Text: "はい"}}, time.Now())
+	if r := <-api.Received; r.Path != "/base/v2/bot/message/reply" {
+		t.Fatalf("first call to %s, want the reply", r.Path)
+	}
+	if r := <-api.Received; r.Path != "/base/v2/bot/message/push" || texts(r) != "はい\n" {
+		t.Fatalf("after a refused reply: %s %q, want the push of はい", r.Path, texts(r))
 	}
 }
