@@ -1,9 +1,9 @@
 package line
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
-	"slices"
 	"unicode/utf8"
 
 	"github.com/line/line-bot-sdk-go/v8/linebot/messaging_api"
@@ -63,145 +63,23 @@ type textMessage struct {
 func (*textMessage) GetType() string { return "text" }
 
 // appendReply appends the body of a reply call with token and batch: byte for byte what
-// the SDK's client sends (json.Encoder over messaging_api.ReplyMessageRequest, its
-// newline included), written directly for text messages — the SDK encodes the request
-// twice and scans it once more, and encoding/json's recursion grows the stack of the
-// goroutine sending the reply — and by encoding/json for the others.
+// the SDK's client sends (a json.Encoder over messaging_api.ReplyMessageRequest, its
+// newline included), encoded once — the SDK encodes the request twice and scans it once
+// more. Text messages are plain structs (textMessage); cards keep the SDK's types.
 func appendReply(dst []byte, token string, batch []messaging_api.MessageInterface) ([]byte, error) {
-	dst = slices.Grow(dst, replySize(token, batch))
-	dst = append(dst, `{"replyToken":`...)
-	dst = appendString(dst, token)
-	dst = append(dst, `,"notificationDisabled":false,"messages":`...)
-	dst = append(dst, '[')
-	for i, m := range batch {
-		if i > 0 {
-			dst = append(dst, ',')
-		}
-		if tm, ok := m.(*textMessage); ok {
-			dst = tm.appendJSON(dst)
-			continue
-		}
-		b, err := json.Marshal(m)
-		if err != nil {
-			return nil, err
-		}
-		dst = append(dst, b...)
+	if batch == nil {
+		batch = []messaging_api.MessageInterface{} // the SDK writes [], not null
 	}
-	return append(dst, "]}\n"...), nil
+	buf := bytes.NewBuffer(dst)
+	err := json.NewEncoder(buf).Encode(replyRequest{ReplyToken: token, Messages: batch})
+	return buf.Bytes(), err
 }
 
-// replySize is about the size of the reply body appendReply writes, so that most
-// bodies take one allocation of their own size: when every message is text and no
-// character needs an escape, the size or at most two bytes a message over.
-func replySize(token string, batch []messaging_api.MessageInterface) int {
-	n := len(`{"replyToken":"","notificationDisabled":false,"messages":[]}`+"\n") + len(token)
-	for _, m := range batch {
-		tm, ok := m.(*textMessage)
-		if !ok {
-			n += 1024 // a card, encoded apart: the body grows if it is larger
-			continue
-		}
-		n += len(`,{"type":"","text":""}`) + len(tm.Type) + len(tm.Text)
-		if tm.QuickReply == nil {
-			continue
-		}
-		n += len(`,"quickReply":{}`)
-		if len(tm.QuickReply.Items) > 0 {
-			n += len(`"items":[]`)
-		}
-		for _, it := range tm.QuickReply.Items {
-			a := it.Action
-			n += len(`,{"type":"","action":{"type":""}}`) + len(it.Type) + len(a.Type)
-			for _, f := range a.optional() {
-				if f.value != "" {
-					n += len(f.name) + len(`""`) + len(f.value)
-				}
-			}
-		}
-	}
-	return n
-}
-
-// appendJSON appends m as encoding/json writes it.
-func (m *textMessage) appendJSON(dst []byte) []byte {
-	dst = append(dst, `{"type":`...)
-	dst = appendString(dst, m.Type)
-	dst = append(dst, `,"text":`...)
-	dst = appendString(dst, m.Text)
-	if m.QuickReply != nil {
-		dst = append(dst, `,"quickReply":{`...)
-		for i, it := range m.QuickReply.Items {
-			if i == 0 {
-				dst = append(dst, `"items":[`...)
-			} else {
-				dst = append(dst, ',')
-			}
-			dst = append(dst, `{"type":`...)
-			dst = appendString(dst, it.Type)
-			dst = append(dst, `,"action":{"type":`...)
-			dst = appendString(dst, it.Action.Type)
-			for _, f := range it.Action.optional() {
-				if f.value != "" { // omitempty
-					dst = appendString(append(dst, f.name...), f.value)
-				}
-			}
-			dst = append(dst, "}}"...)
-		}
-		if len(m.QuickReply.Items) > 0 {
-			dst = append(dst, ']')
-		}
-		dst = append(dst, '}')
-	}
-	return append(dst, '}')
-}
-
-// appendString appends s as a JSON string as encoding/json writes it: HTML's <, > and &
-// escaped, as are U+2028 and U+2029; invalid UTF-8 as U+FFFD.
-func appendString(dst []byte, s string) []byte {
-	const hex = "0123456789abcdef"
-	dst = append(dst, '"')
-	start := 0
-	for i := 0; i < len(s); {
-		if b := s[i]; b < utf8.RuneSelf {
-			if b >= 0x20 && b != '"' && b != '\\' && b != '<' && b != '>' && b != '&' {
-				i++
-				continue
-			}
-			dst = append(dst, s[start:i]...)
-			switch b {
-			case '"', '\\':
-				dst = append(dst, '\\', b)
-			case '\b':
-				dst = append(dst, '\\', 'b')
-			case '\f':
-				dst = append(dst, '\\', 'f')
-			case '\n':
-				dst = append(dst, '\\', 'n')
-			case '\r':
-				dst = append(dst, '\\', 'r')
-			case '\t':
-				dst = append(dst, '\\', 't')
-			default:
-				dst = append(dst, '\\', 'u', '0', '0', hex[b>>4], hex[b&0xF])
-			}
-			i++
-			start = i
-			continue
-		}
-		c, size := utf8.DecodeRuneInString(s[i:])
-		switch {
-		case c == utf8.RuneError && size == 1:
-			dst = append(append(dst, s[start:i]...), `\ufffd`...)
-		case c == '\u2028' || c == '\u2029':
-			dst = append(append(dst, s[start:i]...), '\\', 'u', '2', '0', '2', hex[c&0xF])
-		default:
-			i += size
-			continue
-		}
-		i += size
-		start = i
-	}
-	return append(append(dst, s[start:]...), '"')
+// replyRequest is messaging_api.ReplyMessageRequest as the SDK encodes it, in its order.
+type replyRequest struct {
+	ReplyToken           string                           `json:"replyToken"`
+	NotificationDisabled bool                             `json:"notificationDisabled"`
+	Messages             []messaging_api.MessageInterface `json:"messages"`
 }
 
 type quickReply struct {
