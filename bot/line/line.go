@@ -5,15 +5,12 @@ package line
 
 import (
 	"context"
-	"crypto/hmac"
-	"crypto/sha256"
-	"encoding/base64"
-	"hash"
 	"log/slog"
 	"net/http"
 	"strings"
-	"sync"
 	"time"
+
+	"github.com/line/line-bot-sdk-go/v8/linebot/webhook"
 
 	"deskbot/bot"
 )
@@ -40,10 +37,6 @@ type Handler struct {
 	MaxAge time.Duration
 	// Now is the clock MaxAge is measured on; nil means time.Now.
 	Now func() time.Time
-
-	// macs holds HMAC-SHA256 states keyed with the secret, reused across requests:
-	// keying one costs two SHA-256 blocks and a few allocations per webhook.
-	macs sync.Pool
 }
 
 // DefaultMaxAge is Handler.MaxAge unless set: the 48 hours the store remembers event ids.
@@ -65,7 +58,7 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	if !h.validSignature(r.Header.Get("X-Line-Signature"), body) {
+	if !webhook.ValidateSignature(h.secret, r.Header.Get("X-Line-Signature"), body) {
 		h.log.Warn("LINE webhook: bad signature", "remote", r.RemoteAddr)
 		http.Error(w, "bad signature", http.StatusUnauthorized)
 		return
@@ -106,28 +99,6 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Content-Length", "0")
 	w.WriteHeader(http.StatusOK)
 	http.NewResponseController(w).Flush()
-}
-
-// validSignature reports whether signature is the base64 HMAC-SHA256 of body under the
-// channel secret, as webhook.ValidateSignature does, with a keyed state reused.
-func (h *Handler) validSignature(signature string, body []byte) bool {
-	var want [sha256.Size + 1]byte // what a padded signature of that size decodes into
-	if base64.StdEncoding.DecodedLen(len(signature)) > len(want) {
-		return false // longer than any encoding of a SHA-256 sum
-	}
-	n, err := base64.StdEncoding.Decode(want[:], []byte(signature))
-	if err != nil || n != sha256.Size {
-		return false
-	}
-	mac, _ := h.macs.Get().(hash.Hash)
-	if mac == nil {
-		mac = hmac.New(sha256.New, []byte(h.secret))
-	}
-	defer h.macs.Put(mac)
-	mac.Reset()
-	mac.Write(body)
-	var sum [sha256.Size]byte
-	return hmac.Equal(want[:n], mac.Sum(sum[:0]))
 }
 
 // handle runs one turn, showing the loading animation if it takes long.
