@@ -79,16 +79,34 @@ func referral(t string) (CanDo, bool) {
 		if containsAny(after, refusals) {
 			return Cannot, true // 「紹介もしてもらえない」「紹介先はないそうです」
 		}
+		if w != "紹介" && isDirective(after) {
+			return Cannot, true // 「他社でお願いしますと言われた」: go elsewhere, no one named
+		}
 		return CannotRefers, true
 	}
 	return CanUnsure, false
+}
+
+// isDirective reports whether the rest of a clause after another vendor is named tells the
+// clinic to go there itself (「でお願いしますと言われた」「に頼んでください」「を当たって」), rather
+// than say that the vendor brings that one in (「に頼んでくれる」).
+func isDirective(after string) bool {
+	after = trimAny(after, nil, []string{"と言われました", "と言われた", "と言われ", "とのことです", "とのこと",
+		"って", "と", "。", "!"})
+	if containsAny(after, []string{"ください", "下さい", "お願いします", "お願いしたい", "ほしい", "欲しい"}) {
+		return true
+	}
+	// A verb's て form ends the clause (「に頼んで」「を当たって」); a bare particle does not
+	// (「外注で」).
+	return len(after) > len("で") && (strings.HasSuffix(after, "て") || strings.HasSuffix(after, "で"))
 }
 
 var (
 	// referralWords name another vendor doing the work; each is looked for with what
 	// follows it in its clause, to see whether it is refused.
 	referralWords = []string{"紹介", "他社", "他の業者", "ほかの業者", "別の業者", "他業者", "別業者", "他の会社",
-		"ほかの会社", "別の会社", "別会社", "提携先", "協力会社", "協力業者", "下請", "外注", "委託先"}
+		"ほかの会社", "別の会社", "別会社", "提携先", "協力会社", "協力業者", "下請", "外注", "委託先",
+		"他を", "ほかを", "よそ", "他所"}
 	// refusals deny the referral they follow (「紹介もしてもらえない」「他社紹介なし」).
 	refusals = []string{"ない", "ません", "なかった", "無い", "なし", "無し", "無理", "不可", "難しい", "むずかしい", "断られ",
 		"しかねる", "かねます"}
