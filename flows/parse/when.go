@@ -48,18 +48,28 @@ type When struct {
 //     (next January)「年度内」「2023年度末」 (the fiscal year ends on 31 March);
 //   - durations from today: 「3か月」「3ヶ月」「3カ月」「三か月」「半年後」「1年半」「2週間」「10日」
 //     (a number of days, not the 10th)「1年」; and 「すぐ」「本日」 (today), 「明日」, 「来週」;
+//   - weeks, Monday to Sunday, as their Sunday: 「今週中」「来週末」「再来週中」; 「週明け」 is
+//     the coming Monday;
 //   - seasons, as their last day: 春 March–May, 夏 June–August, 秋 September–November,
 //     冬 December–February (「冬」 asked in January is the winter under way); 「春」「春ごろ」 is
 //     the next spring not yet over, 「来春」「来年の春」 next year's, 「今年の秋」 this year's;
-//   - the start of a year or fiscal year, as its first month: 「来年度から」「来年度初め」
-//     「年度明け」 (April), 「来年から」「来年早々」 (January);
+//     their start as their first month: 「春先」「秋口」「初夏」「早春」 (「初春」, also the New Year
+//     of greetings, is not read);
+//   - the start of a year, fiscal year or month, as its first month (or the month's 10th):
+//     「来年度から」「来年度初め」「年度明け」「新年度」 (April), 「来年から」「来年早々」 (January),
+//     「来月早々」「月明け」 (next month's 10th);
 //   - office words: 「GW明け」 (20 May), 「GW前」, 「お盆明け」 (20 August), 「お盆前」 (an
-//     office's 夏休み is its お盆), the next one not yet past; 「上旬」「中旬」「下旬」 alone, of
-//     this month or, once past, the next;
+//     office's 夏休み is its お盆), 「正月明け」「年末年始明け」 (20 January), 「年末年始前」
+//     (28 December; an office's 冬休み is its New Year), the next one not yet past;
+//     「上旬」「中旬」「下旬」 alone, of this month or, once past, the next;
 //   - hedges around any of these: 「約3か月」「3月末までに」「4月頃の予定です」, and ranges,
 //     read as their later end: 「2〜3か月」「3月から4月」.
 //
 // Approx is set for everything but a named day (「3月31日」「3月末」「明日」).
+//
+// Words that place no day are not guessed: 「連休明け」 (which holidays?), 「上期中」 (whose
+// fiscal year?), 「数か月」 are ErrNotDate, and LooksLikeDate is true for them, so the caller
+// asks again rather than send them to the FAQ.
 //
 // Errors: ErrNotDate (not understood, or 「未定」), ErrInvalidDate (「2月30日」「13月」), ErrPast
 // (before today, or 「稼働済み」), ErrTooFar (more than 10 years ahead).
@@ -89,7 +99,7 @@ var (
 	reNumRange = regexp.MustCompile(`^\d{1,3}(?:[,、〜~-]|から)(\d{1,3}(?:年|か月|ヶ月|ヵ月|カ月|ケ月|箇月|週|日).*)$`)
 
 	era  = `(令和|平成|昭和|r|h|s)`
-	part = `(末|中|上旬|初旬|初め|はじめ|頭|中旬|半ば|なかば|中頃|下旬|終わり|おわり|いっぱい)?`
+	part = `(末|中|上旬|初旬|初め|はじめ|頭|早々|中旬|半ば|なかば|中頃|下旬|終わり|おわり|いっぱい)?`
 
 	reYMD   = regexp.MustCompile(`^(?:` + era + `(\d{1,2})[年./-]|(\d{4})[年./-]|(\d{1,2})年)(\d{1,2})[月./-](\d{1,2})日?$`)
 	reYMD8  = regexp.MustCompile(`^(\d{4})(\d{2})(\d{2})$`)
@@ -214,10 +224,31 @@ func matchWhen(t string, today time.Time) (When, error) {
 		return monthOf(y, int(mo), "末")
 	case "今月中", "今月内":
 		return monthOf(y, int(mo), "")
-	case "年内", "年末", "今年中", "今年内", "今年末":
+	case "年内", "年末", "今年中", "今年内", "今年末", "年内中":
 		return approx(civil(y, 12, 31))
 	case "年明け", "年明け早々", "年明けすぐ":
 		return approx(civil(y+1, 1, 31))
+	case "月明け", "月明けすぐ", "月明け早々":
+		next := time.Date(y, mo+1, 1, 0, 0, 0, 0, JST)
+		return monthOf(next.Year(), int(next.Month()), "初め")
+	case "今週中", "今週末", "今週いっぱい", "来週中", "来週末", "来週いっぱい", "再来週中", "再来週末":
+		// To the week's Sunday: offices count weeks from Monday.
+		weeks := 0
+		switch {
+		case strings.HasPrefix(t, "来"):
+			weeks = 1
+		case strings.HasPrefix(t, "再来"):
+			weeks = 2
+		}
+		sunday := today.AddDate(0, 0, (7-int(today.Weekday()))%7+7*weeks)
+		return When{Date: sunday, Approx: true}, nil
+	case "週明け":
+		// The coming Monday; said on a Monday, the next one.
+		days := (8 - int(today.Weekday())) % 7
+		if days == 0 {
+			days = 7
+		}
+		return When{Date: today.AddDate(0, 0, days), Approx: true}, nil
 	case "半年":
 		return When{Date: addMonths(today, 6), FromDuration: true, Approx: true}, nil
 	case "上旬", "初旬", "中旬", "下旬":
@@ -228,7 +259,13 @@ func matchWhen(t string, today time.Time) (When, error) {
 		}
 		return w, nil
 	}
-	if m := reFYStart.FindStringSubmatch(t); m != nil {
+	if m := reFYStart.FindStringSubmatch(t); m != nil && strings.HasPrefix(t, "新") {
+		// 新年度: the fiscal year that begins next, or the one begun this April.
+		if mo > time.April {
+			y++
+		}
+		return monthOf(y, 4, "")
+	} else if m != nil {
 		fy, err := fiscalYear(m, y, mo)
 		if err != nil {
 			return When{}, err
@@ -241,8 +278,13 @@ func matchWhen(t string, today time.Time) (When, error) {
 	if m := reYearStart.FindStringSubmatch(t); m != nil {
 		return monthOf(y+map[string]int{"来年": 1, "翌年": 1, "再来年": 2}[m[1]], 1, "")
 	}
-	if m := reSeason.FindStringSubmatch(t); m != nil {
-		return season(m[1], m[2], m[3], today)
+	if m := reSeason.FindStringSubmatch(t); m != nil && !(m[2] == "初" && m[3] == "春") {
+		// 初春 is also the New Year, in greetings: not read.
+		part := m[4]
+		if m[2] == "初" || m[2] == "早" {
+			part = "先"
+		}
+		return season(m[1], m[3], part, today)
 	}
 	if m := reHoliday.FindStringSubmatch(t); m != nil {
 		return holiday(m[1], m[2], m[3], today)
@@ -375,20 +417,22 @@ func approx(w When, err error) (When, error) {
 }
 
 var (
-	reFromStart = regexp.MustCompile(`((?:来|翌|再来|\d)年度|来年|翌年|再来年)の?(?:から|はじめ|初め|始め|頭|当初|早々)`)
-	reFYStart   = regexp.MustCompile(`^(?:` + era + `(\d{1,2})|(\d{4})|(来|翌|再来))?年度(初め|明け)$`)
+	reFromStart = regexp.MustCompile(`((?:来|翌|再来|新|\d)年度|来年|翌年|再来年)の?(?:から|はじめ|初め|始め|頭|当初|早々)`)
+	reFYStart   = regexp.MustCompile(`^(?:` + era + `(\d{1,2})|(\d{4})|(来|翌|再来))?年度(初め|明け)$|^新年度(初め)?$`)
 	reYearStart = regexp.MustCompile(`^(今年|来年|翌年|再来年)初め$`)
-	reSeason    = regexp.MustCompile(`^(今年|来年|翌年|再来年|今|本|来|翌|再来)?の?(春|夏|秋|冬)(先|頃|ごろ|中|の終わり|終わり|末|いっぱい)?$`)
-	reHoliday   = regexp.MustCompile(`^(今年|来年|再来年)?の?(gw|ゴールデンウィーク|ゴールデンウイーク|大型連休|お盆休み|お盆|盆休み|盆|夏休み|夏季休暇|夏期休暇)(明け|あけ|後|過ぎ|すぎ|前|中)?$`)
+	reSeason    = regexp.MustCompile(`^(今年|来年|翌年|再来年|今|本|来|翌|再来)?の?(初|早|晩)?(春|夏|秋|冬)(先|口|頃|ごろ|中|の終わり|終わり|末|いっぱい)?$`)
+	reHoliday   = regexp.MustCompile(`^(今年|来年|再来年)?の?(gw|ゴールデンウィーク|ゴールデンウイーク|大型連休|お盆休み|お盆|盆休み|盆|夏休み|夏季休暇|夏期休暇|` +
+		`お正月休み|お正月|正月休み|正月|年末年始休み|年末年始|年始|冬休み|冬季休暇|冬期休暇|松の内)(明け|あけ|後|過ぎ|すぎ|前|中)?$`)
 )
 
-// season is the last day of a season (the first month's for 「春先」): of the year rel
+// season is the last day of a season (the first month's for 「春先」「秋口」「初夏」, part 先
+// or 口): of the year rel
 // names, or, without one, the next season of that name not yet over. 冬 belongs to the year
 // of its December and ends in February of the next.
 func season(rel, name, part string, today time.Time) (When, error) {
 	first := map[string]int{"春": 3, "夏": 6, "秋": 9, "冬": 12}[name]
 	last := first + 2
-	if part == "先" {
+	if part == "先" || part == "口" {
 		last = first
 	}
 	end := func(y int) time.Time {
@@ -411,19 +455,38 @@ func season(rel, name, part string, today time.Time) (When, error) {
 	return When{Date: end(y), Approx: true}, nil
 }
 
-// holidayDays are, for Golden Week and お盆, the days that 前, 中, the bare name and 明け
-// stand for.
-var holidayDays = map[bool][4]struct {
+// The office holidays, by the days that 前, 中, the bare name and 明け stand for.
+const (
+	goldenWeek = iota
+	obon
+	newYear
+)
+
+var holidayDays = [3][4]struct {
 	m time.Month
 	d int
 }{
-	false: {{time.April, 28}, {time.May, 3}, {time.May, 6}, {time.May, 20}},
-	true:  {{time.August, 12}, {time.August, 15}, {time.August, 16}, {time.August, 20}},
+	goldenWeek: {{time.April, 28}, {time.May, 3}, {time.May, 6}, {time.May, 20}},
+	obon:       {{time.August, 12}, {time.August, 15}, {time.August, 16}, {time.August, 20}},
+	newYear:    {{time.December, 28}, {time.January, 3}, {time.January, 3}, {time.January, 20}},
 }
 
-// holiday is the day an office word about Golden Week or お盆 stands for: before it, during
-// it, its end, or the days after it (GW明け 20 May, お盆明け 20 August), this year's unless
-// past, or of the year rel names.
+// holidayOf names the holiday an office word is about: an office's summer holiday (夏休み,
+// 夏季休暇) is its お盆, its winter one (冬休み, 正月休み, 年末年始) the New Year.
+func holidayOf(name string) int {
+	switch {
+	case strings.Contains(name, "盆") || strings.Contains(name, "夏"):
+		return obon
+	case strings.Contains(name, "正月") || strings.Contains(name, "年") || strings.Contains(name, "冬") ||
+		name == "松の内":
+		return newYear
+	}
+	return goldenWeek
+}
+
+// holiday is the day an office word about Golden Week, お盆 or the New Year stands for:
+// before it, during it, its end, or the days after it (GW明け 20 May, お盆明け 20 August,
+// 正月明け 20 January), this year's unless past, or of the year rel names.
 func holiday(rel, name, part string, today time.Time) (When, error) {
 	k := 2
 	switch part {
@@ -434,8 +497,7 @@ func holiday(rel, name, part string, today time.Time) (When, error) {
 	case "明け", "あけ", "後", "過ぎ", "すぎ":
 		k = 3
 	}
-	// An office's summer holiday (夏休み, 夏季休暇) is its お盆.
-	h := holidayDays[strings.Contains(name, "盆") || strings.Contains(name, "夏")][k]
+	h := holidayDays[holidayOf(name)][k]
 	y := today.Year()
 	switch rel {
 	case "来年":
@@ -489,7 +551,7 @@ func yearOf(eraName, eraYear, full, short string, thisYear int) (int, error) {
 // (末, 下旬, 中, nothing) the last day.
 func partDay(y, m int, part string) int {
 	switch part {
-	case "上旬", "初旬", "初め", "はじめ", "頭":
+	case "上旬", "初旬", "初め", "はじめ", "頭", "早々":
 		return 10
 	case "中旬", "半ば", "なかば", "中頃":
 		return 20
@@ -598,8 +660,11 @@ func LooksLikeDate(s string) bool {
 }
 
 var (
-	reDateish = regexp.MustCompile(`\d\s*(?:年|月|日|か月|ヶ月|カ月|ヵ月|週|/\d)|(?:令和|平成|r)\s*\d`)
+	reDateish = regexp.MustCompile(`(?:\d|数|何)\s*(?:年|月|日|か月|ヶ月|カ月|ヵ月|週|/\d)|(?:令和|平成|r)\s*\d`)
+	// dateWords make an answer about when, even one that names no day the bot can place
+	// (「連休明け」: which holidays?, 「下期中」: whose fiscal year?).
 	dateWords = []string{"春", "夏", "秋", "冬", "上旬", "中旬", "下旬", "初旬", "年度", "年明け", "年末", "年内",
 		"来年", "今年", "再来年", "来月", "今月", "再来月", "月末", "半年", "gw", "ゴールデンウィーク", "お盆",
-		"すぐ", "未定"}
+		"すぐ", "未定", "連休", "正月", "年始", "梅雨", "週明け", "今週", "来週", "今期", "来期", "上期", "下期",
+		"上半期", "下半期", "期中"}
 )

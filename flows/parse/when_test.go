@@ -199,6 +199,14 @@ func TestParseWhenErrors(t *testing.T) {
 		{"まだ決まっていません", ErrNotDate},
 		{"そのうち", ErrNotDate},
 		{"数か月", ErrNotDate},
+		// no day the bot can place: asked again, never guessed
+		{"連休明け", ErrNotDate}, // which holidays?
+		{"上期中", ErrNotDate},  // whose fiscal year?
+		{"今期中", ErrNotDate},
+		{"初春", ErrNotDate}, // early spring, or the New Year of greetings
+		{"梅雨明け", ErrNotDate},
+		{"4月以降", ErrNotDate},
+		{"まだ分からない", ErrNotDate},
 		{"3", ErrNotDate},
 		{"1週間半", ErrNotDate},
 		{"14:00", ErrNotDate},
@@ -371,6 +379,66 @@ func TestParseWhenApprox(t *testing.T) {
 		{"来年のGW明け", apr1, day(2024, 5, 20), true},
 		{"お盆前", may25, day(2023, 8, 12), true},
 		{"夏", may25, day(2023, 8, 31), true},
+		// the New Year holidays, as an office's other holidays: 明け is the 20th
+		{"正月明け", nov15, day(2023, 1, 20), true},
+		{"お正月明け", nov15, day(2023, 1, 20), true},
+		{"お正月明けくらい", nov15, day(2023, 1, 20), true},
+		{"正月休み明け", nov15, day(2023, 1, 20), true},
+		{"年末年始明け", nov15, day(2023, 1, 20), true},
+		{"年末年始明けの予定です", nov15, day(2023, 1, 20), true},
+		{"冬休み明け", nov15, day(2023, 1, 20), true},
+		{"冬季休暇明け", nov15, day(2023, 1, 20), true},
+		{"松の内明け", nov15, day(2023, 1, 20), true},
+		{"年末年始前", nov15, day(2022, 12, 28), true},
+		{"正月前", nov15, day(2022, 12, 28), true},
+		{"年始", nov15, day(2023, 1, 3), true},
+		{"来年の正月明け", nov15, day(2023, 1, 20), true},
+		{"正月明け", jan10, day(2023, 1, 20), true},
+		{"正月明け", time.Date(2023, 1, 25, 10, 0, 0, 0, JST), day(2024, 1, 20), true},
+		{"年末年始前", jan10, day(2023, 12, 28), true},
+		{"年明け早々", nov15, day(2023, 1, 31), true},
+		// the start of a season, or its end
+		{"秋口", nov15, day(2023, 9, 30), true},
+		{"秋口くらい", nov15, day(2023, 9, 30), true},
+		{"初夏", nov15, day(2023, 6, 30), true},
+		{"来年の初夏", nov15, day(2023, 6, 30), true},
+		{"初秋", nov15, day(2023, 9, 30), true},
+		{"早春", nov15, day(2023, 3, 31), true},
+		{"晩夏", nov15, day(2023, 8, 31), true},
+		{"晩秋", nov15, day(2022, 11, 30), true},
+		// the new fiscal year: the April that comes, or the one under way
+		{"新年度", nov15, day(2023, 4, 30), true},
+		{"新年度から", nov15, day(2023, 4, 30), true},
+		{"新年度早々", nov15, day(2023, 4, 30), true},
+		{"新年度", jan10, day(2023, 4, 30), true},
+		{"新年度", apr1, day(2023, 4, 30), true},
+		{"新年度", may25, day(2024, 4, 30), true},
+		// weeks run Monday to Sunday; 15 November 2022 is a Tuesday
+		{"今週中", nov15, day(2022, 11, 20), true},
+		{"今週末", nov15, day(2022, 11, 20), true},
+		{"来週中", nov15, day(2022, 11, 27), true},
+		{"来週末", nov15, day(2022, 11, 27), true},
+		{"再来週中", nov15, day(2022, 12, 4), true},
+		{"週明け", nov15, day(2022, 11, 21), true},
+		{"週明け", time.Date(2022, 11, 21, 10, 0, 0, 0, JST), day(2022, 11, 28), true},
+		{"今週中", time.Date(2022, 11, 20, 10, 0, 0, 0, JST), day(2022, 11, 20), true},
+		// the start of a month
+		{"月明け", nov15, day(2022, 12, 10), true},
+		{"来月早々", nov15, day(2022, 12, 10), true},
+		{"来月頭", nov15, day(2022, 12, 10), true},
+		{"3月早々", nov15, day(2023, 3, 10), true},
+		{"月明け", dec20, day(2023, 1, 10), true},
+		// 年内中 says 年内 twice
+		{"年内中", nov15, day(2022, 12, 31), true},
+		{"年内中に", nov15, day(2022, 12, 31), true},
+		// right already
+		{"来月末", nov15, day(2022, 12, 31), false},
+		{"月末まで", nov15, day(2022, 11, 30), false},
+		{"半年後", nov15, day(2023, 5, 15), true},
+		{"2〜3ヶ月後", nov15, day(2023, 2, 15), true},
+		{"年度末まで", nov15, day(2023, 3, 31), true},
+		{"3月いっぱい", nov15, day(2023, 3, 31), true},
+		{"1年以内", nov15, day(2023, 11, 15), true},
 	}
 	for _, tt := range tests {
 		got, err := ParseWhen(tt.in, tt.now)
@@ -388,7 +456,10 @@ func TestParseWhenApprox(t *testing.T) {
 
 func TestLooksLikeDate(t *testing.T) {
 	for _, in := range []string{"来年の春", "来春", "GW明け", "年度内", "3か月くらい", "2020年3月", "2月30日",
-		"来年の春以降", "4月か5月", "令和4年", "30年後", "３月末", "秋以降", "今年度中に"} {
+		"来年の春以降", "4月か5月", "令和4年", "30年後", "３月末", "秋以降", "今年度中に",
+		// places no day: re-prompted, not sent to the FAQ
+		"連休明け", "連休明けすぐ", "数ヶ月", "数週間", "梅雨明け", "上期中", "下期", "今期中", "初春",
+		"4月以降"} {
 		if !LooksLikeDate(in) {
 			t.Errorf("LooksLikeDate(%q) = false, want true", in)
 		}
