@@ -296,13 +296,17 @@ func (c *turn) readCode(in string) (value, retry string, vague bool) {
 	return "", c.sc.Texts.CodeRetry, true
 }
 
-// contactText writes a contact as the desk reads it: the phone number with hyphens or the
-// address, then who to ask for and when to call, where said:
-// 03-1234-5678（担当：事務 山田／平日午前中）.
+// contactText writes a contact as the desk reads it: the phone number with hyphens and its
+// extension, or the address, then who to ask for and when to call, where said:
+// 03-1234-5678 内線123（担当：事務 山田／平日午前中）.
 func (c *turn) contactText(ct parse.Contact) string {
 	var ways, extra []string
 	if ct.Phone != "" {
-		ways = append(ways, parse.FormatPhone(ct.Phone))
+		phone := parse.FormatPhone(ct.Phone)
+		if ct.Ext != "" {
+			phone += " " + fill(c.sc.Texts.ContactExt, "ext", ct.Ext)
+		}
+		ways = append(ways, phone)
 	}
 	if ct.Email != "" {
 		ways = append(ways, ct.Email)

@@ -327,7 +327,8 @@ func FuzzParsePhone(f *testing.F) {
 
 func FuzzParseContact(f *testing.F) {
 	for _, s := range []string{"03-1234-5678（事務 山田）", "平日午前中に0312345678へ", "山田 03-1234-5678 午前中",
-		"担当は山田です。yamada@clinic.jp", "03-1234-567"} {
+		"担当は山田です。yamada@clinic.jp", "03-1234-567", "03-1234-5678 内線123", "FAX:03-1234-5679 TEL:03-1234-5678",
+		"03-1234-5678 平日9:00-17:00"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
@@ -348,6 +349,9 @@ func FuzzParseContact(f *testing.F) {
 					t.Fatalf("ParseContact(%q).Phone = %q but ParsePhone(%q) = %q, %v", s, c.Phone, p, q, err)
 				}
 			}
+		}
+		if c.Ext != "" && (c.Phone == "" || strings.Trim(c.Ext, "0123456789") != "") {
+			t.Fatalf("ParseContact(%q) = %+v: an extension that is not the digits of a phone's", s, c)
 		}
 		if c.Email != "" {
 			if e, err := ParseEmail(c.Email); err != nil || e != c.Email {
