@@ -167,6 +167,16 @@ func TestParseYesNoOffice(t *testing.T) {
 		{"取り扱いなし", No},
 		{"取扱いしていない", No},
 		{"できないって", No},
+		// no objection, acknowledged: the consent step's yes
+		{"構いません", Yes},
+		{"かまいません", Yes},
+		{"差し支えありません", Yes},
+		{"問題ございません", Yes},
+		{"承知しました", Yes},
+		{"承知いたしました", Yes},
+		{"了解しました", Yes},
+		{"かしこまりました", Yes},
+		{"はい、構いません", Yes},
 		// hedges stay hedges
 		{"できなくはないが高い", Unknown},
 		{"できるはず", Unknown},
