@@ -81,6 +81,9 @@ func (c *turn) answer(f *Flow, st *Step, in string, tapped bool) {
 			return
 		}
 	}
+	if !tapped && c.amountAgain(f, st, in) {
+		return
+	}
 	value, retry, vague := c.understand(st, in, tapped)
 	if retry != "" {
 		if vague && !tapped && mayBeQuestion(st, in) && c.tryFAQ(in, false) {
@@ -129,6 +132,31 @@ func (c *turn) answer(f *Flow, st *Step, in string, tapped bool) {
 		return
 	}
 	c.next(f)
+}
+
+// amountAgain takes an amount typed at a follow-up of an amount step (「500円でよろしいですか？」,
+// 税込か税別か, 月額か年額か) as what it is: the amount, corrected (「いいえ、50万です」), which is
+// then followed up anew; or, the same amount at the small-amount check, its confirmation.
+// It reports whether it took the text; text that is no amount is left to the step.
+func (c *turn) amountAgain(f *Flow, st *Step, in string) bool {
+	of := f.step(st.Of)
+	if of == nil || of.Input != "yen" {
+		return false
+	}
+	v, retry, _ := c.read(of, in)
+	switch {
+	case retry != "":
+		return false
+	case v == c.s.Answers[of.ID]:
+		if st.Check != "small" {
+			return false
+		}
+		c.answer(f, st, "yes", true)
+	default:
+		c.s.Trail = slices.DeleteFunc(c.s.Trail, func(id string) bool { return id == of.ID })
+		c.answer(f, of, in, false)
+	}
+	return true
 }
 
 // mayBeQuestion reports whether an answer that was not understood may be a question for
