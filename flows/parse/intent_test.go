@@ -71,6 +71,28 @@ func TestLooksLikeName(t *testing.T) {
 	}
 }
 
+func TestNameKey(t *testing.T) {
+	for _, group := range [][]string{
+		{"ABCメディカル", "ＡＢＣメディカル", "abc メディカル", "株式会社ABCメディカル", "ABCメディカル株式会社",
+			"(株)ABCメディカル", "（株）ABCメディカル", "㈱ABCメディカル", "ABCメディカル（株）", "ABCメディカルさん",
+			"株式会社ABCメディカルさんです", "ABCメディカル様", "ABCメディカル御中"},
+		{"さくら会さくら内科", "医療法人社団さくら会 さくら内科", "(医)さくら会さくら内科", "医療法人さくら会さくら内科",
+			"医)さくら会 さくら内科", "(医社)さくら会さくら内科"},
+	} {
+		want := NameKey(group[0])
+		for _, in := range group[1:] {
+			if got := NameKey(in); got != want {
+				t.Errorf("NameKey(%q) = %q, want %q as for %q", in, got, want, group[0])
+			}
+		}
+	}
+	for _, pair := range [][2]string{{"ABCメディカル", "ABCシステム"}, {"さくら内科", "さくら歯科"}, {"株式会社", "有限会社"}} {
+		if NameKey(pair[0]) == NameKey(pair[1]) {
+			t.Errorf("NameKey(%q) == NameKey(%q): two names, one key", pair[0], pair[1])
+		}
+	}
+}
+
 func TestIsQuestion(t *testing.T) {
 	for _, in := range []string{"締め切りはいつ？", "締め切りはいつ?", "補助金は出ますか", "どうすればいいでしょうか",
 		"機種を教えて", "What is this", "義務なのか"} {
