@@ -182,7 +182,7 @@ func FuzzDecodeAmount(f *testing.F) {
 func FuzzParseWhen(f *testing.F) {
 	nov15 := time.Date(2022, 11, 15, 10, 0, 0, 0, JST).Unix()
 	for _, s := range []string{"令和5年3月末", "2023/3/31", "3月末", "来月", "3か月", "半年後", "すぐ", "2月29日",
-		"来年の春", "冬", "GW明け", "年度内", "上旬", "正月明け", "秋口", "新年度", "来週中", "週明け", "月明け"} {
+		"来年の春", "冬", "GW明け", "年度内", "上旬", "正月明け", "秋口", "新年度", "来週中", "週明け", "月明け", "3月の頭", "4月に入ったら", "導入まで半年"} {
 		f.Add(s, nov15)
 	}
 	f.Fuzz(func(t *testing.T, s string, unix int64) {

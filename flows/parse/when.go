@@ -62,8 +62,11 @@ type When struct {
 //     office's 夏休み is its お盆), 「正月明け」「年末年始明け」 (20 January), 「年末年始前」
 //     (28 December; an office's 冬休み is its New Year), the next one not yet past;
 //     「上旬」「中旬」「下旬」 alone, of this month or, once past, the next;
-//   - hedges around any of these: 「約3か月」「3月末までに」「4月頃の予定です」, and ranges,
-//     read as their later end: 「2〜3か月」「3月から4月」.
+//   - a period once begun, as its start: 「3月に入ってから」「来年になったら」「年が明けたら」
+//     「年度が替わったら」;
+//   - hedges around any of these: 「約3か月」「3月末までに」「4月頃の予定です」「年内ギリギリ」,
+//     what the wait is for (「導入まで半年」「納期3ヶ月」「3ヶ月待ち」), の before a month's
+//     part (「3月の中旬」), and ranges, read as their later end: 「2〜3か月」「3月から4月」.
 //
 // Approx is set for everything but a named day (「3月31日」「3月末」「明日」).
 //
@@ -99,7 +102,7 @@ var (
 	reNumRange = regexp.MustCompile(`^\d{1,3}(?:[,、〜~-]|から)(\d{1,3}(?:年|か月|ヶ月|ヵ月|カ月|ケ月|箇月|週|日).*)$`)
 
 	era  = `(令和|平成|昭和|r|h|s)`
-	part = `(末|中|上旬|初旬|初め|はじめ|頭|早々|中旬|半ば|なかば|中頃|下旬|終わり|おわり|いっぱい)?`
+	part = `の?(末日|末|中|上旬|初旬|初め|はじめ|頭|早々|中旬|半ば|なかば|中頃|下旬|終わり|おわり|いっぱい)?`
 
 	reYMD   = regexp.MustCompile(`^(?:` + era + `(\d{1,2})[年./-]|(\d{4})[年./-]|(\d{1,2})年)(\d{1,2})[月./-](\d{1,2})日?$`)
 	reYMD8  = regexp.MustCompile(`^(\d{4})(\d{2})(\d{2})$`)
@@ -114,6 +117,7 @@ var (
 	reDurYM = regexp.MustCompile(`^(\d{1,3})年(\d{1,2})(?:か月|ヶ月|ヵ月|カ月|ケ月|箇月)(間)?$`)
 
 	whenPrefixes = []string{"約", "およそ", "おおよそ", "大体", "だいたい", "たぶん", "多分", "おそらく", "恐らく",
+		"ギリギリ", "ぎりぎり", "導入まで", "工事まで", "稼働まで", "開始まで", "運用開始まで", "納品まで", "納期は", "納期",
 		"予定では", "早ければ", "最短で", "最短", "早くて", "遅くとも", "遅くても", "遅くて", "今から", "これから",
 		"ここから", "あと", "後", "ほぼ", "運用開始は", "稼働開始は", "稼働は", "開始は", "導入は", "予定は", "見込みは"}
 	whenSuffixes = []string{"を予定しています", "を予定しております", "予定しています", "を予定",
@@ -122,6 +126,7 @@ var (
 		"の予定です", "予定です", "の予定", "予定", "を目途に", "を目処に", "目途", "目処", "めど", "を目標に",
 		"目標", "を目指して", "目指して", "までには", "までに", "まで", "頃に", "ごろに", "頃", "ごろ", "ころ",
 		"くらいで", "ぐらいで", "くらい", "ぐらい", "位", "程度", "ほど", "前後", "以内に", "以内", "以上",
+		"ギリギリ", "ぎりぎり", "いっぱい", "待ち",
 		"かかります", "かかる", "掛かります", "掛かる", "になりそうです", "になりそう", "になります", "になる",
 		"です", "でした", "には", "後に", "後", "先", "運用開始", "稼働開始", "開始", "稼働", "導入", "完了",
 		"から", "より", "弱", "強", "の", "に", "で", "!", ".", "。", "?", "、", ",",
@@ -168,6 +173,9 @@ func readWhen(t string, today time.Time) (When, error) {
 	// period's end.
 	// (「今年度から」 has begun already: it stays the period, as before.)
 	t = reFromStart.ReplaceAllString(t, "${1}初め")
+	// 「3月に入ってから」「来年になったら」「年が明けたら」: when that period has begun.
+	t = reOnceBegun.ReplaceAllString(t, "${1}初め")
+	t = periodBegun.Replace(t)
 
 	w, err := matchWhen(t, today)
 	if err == errNoMatch {
@@ -198,7 +206,7 @@ func matchWhen(t string, today time.Time) (When, error) {
 		if m < 1 || m > 12 {
 			return When{}, ErrInvalidDate
 		}
-		return When{Date: time.Date(y, time.Month(m), partDay(y, m, part), 0, 0, 0, 0, JST), Approx: part != "末"}, nil
+		return When{Date: time.Date(y, time.Month(m), partDay(y, m, part), 0, 0, 0, 0, JST), Approx: part != "末" && part != "末日"}, nil
 	}
 	// nextYear is the year of month m seen from today: this year's unless it has ended.
 	nextYear := func(rel string, m int) int {
@@ -222,7 +230,7 @@ func matchWhen(t string, today time.Time) (When, error) {
 	switch t {
 	case "月末", "今月末":
 		return monthOf(y, int(mo), "末")
-	case "今月中", "今月内":
+	case "今月中", "今月内", "月内":
 		return monthOf(y, int(mo), "")
 	case "年内", "年末", "今年中", "今年内", "今年末", "年内中":
 		return approx(civil(y, 12, 31))
@@ -417,12 +425,15 @@ func approx(w When, err error) (When, error) {
 }
 
 var (
+	reOnceBegun = regexp.MustCompile(`^(.*(?:月|年))(?:に入って(?:から)?|に入ったら|になって(?:から)?|になったら)$`)
+	periodBegun = strings.NewReplacer("年が明けたら", "年明け", "年が明けてから", "年明け", "年度が替わったら", "年度明け",
+		"年度が変わったら", "年度明け", "年度が替わってから", "年度明け", "年度が変わってから", "年度明け")
 	reFromStart = regexp.MustCompile(`((?:来|翌|再来|新|\d)年度|来年|翌年|再来年)の?(?:から|はじめ|初め|始め|頭|当初|早々)`)
 	reFYStart   = regexp.MustCompile(`^(?:` + era + `(\d{1,2})|(\d{4})|(来|翌|再来))?年度(初め|明け)$|^新年度(初め)?$`)
 	reYearStart = regexp.MustCompile(`^(今年|来年|翌年|再来年)初め$`)
 	reSeason    = regexp.MustCompile(`^(今年|来年|翌年|再来年|今|本|来|翌|再来)?の?(初|早|晩)?(春|夏|秋|冬)(先|口|頃|ごろ|中|の終わり|終わり|末|いっぱい)?$`)
 	reHoliday   = regexp.MustCompile(`^(今年|来年|再来年)?の?(gw|ゴールデンウィーク|ゴールデンウイーク|大型連休|お盆休み|お盆|盆休み|盆|夏休み|夏季休暇|夏期休暇|` +
-		`お正月休み|お正月|正月休み|正月|年末年始休み|年末年始|年始|冬休み|冬季休暇|冬期休暇|松の内)(明け|あけ|後|過ぎ|すぎ|前|中)?$`)
+		`お正月休み|お正月|正月休み|正月|年末年始休み|年末年始|年始|冬休み|冬季休暇|冬期休暇|松の内)((?:明け|あけ)(?:すぐ|早々)?|後|過ぎ|すぎ|前|中)?$`)
 )
 
 // season is the last day of a season (the first month's for 「春先」「秋口」「初夏」, part 先
@@ -489,7 +500,7 @@ func holidayOf(name string) int {
 // 正月明け 20 January), this year's unless past, or of the year rel names.
 func holiday(rel, name, part string, today time.Time) (When, error) {
 	k := 2
-	switch part {
+	switch strings.TrimSuffix(strings.TrimSuffix(part, "すぐ"), "早々") {
 	case "前":
 		k = 0
 	case "中":
