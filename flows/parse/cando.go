@@ -88,12 +88,13 @@ func referral(t string) (CanDo, bool) {
 }
 
 // isDirective reports whether the rest of a clause after another vendor is named tells the
-// clinic to go there itself (「でお願いしますと言われた」「に頼んでください」「を当たって」), rather
+// clinic to go there itself (「でお願いしますと言われた」「に頼んでください」「を当たって」
+// 「を探すように言われた」), rather
 // than say that the vendor brings that one in (「に頼んでくれる」).
 func isDirective(after string) bool {
 	after = trimAny(after, nil, []string{"と言われました", "と言われた", "と言われ", "とのことです", "とのこと",
 		"って", "と", "。", "!"})
-	if containsAny(after, []string{"ください", "下さい", "お願いします", "お願いしたい", "ほしい", "欲しい"}) {
+	if containsAny(after, []string{"ください", "下さい", "お願いします", "お願いしたい", "ほしい", "欲しい", "ように"}) {
 		return true
 	}
 	// A verb's て form ends the clause (「に頼んで」「を当たって」); a bare particle does not
