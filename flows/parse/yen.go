@@ -304,7 +304,7 @@ func zero(text string) Amount {
 
 // amountTax is the tax basis the text around an amount names; both or none is unstated.
 func amountTax(text string) Tax {
-	ex, in := containsAny(text, taxExcludedWords), containsAny(text, taxIncludedWords)
+	ex, in := containsAny(text, taxExcludedWords), containsAny(text, taxIncludedWords) || reTaxListed.MatchString(text)
 	switch {
 	case ex && !in:
 		return TaxExcluded
@@ -327,6 +327,8 @@ var (
 	// 「1ヶ月あたり」「ひと月」「1年間」 name a period, not an amount: fold the number away.
 	reOneMonth = regexp.MustCompile(`(?:1|一|ひと)\s*(?:か|ヶ|ヵ|カ|ケ|箇)月(あたり|当たり|につき|ごと|毎|で)?|ひと月(あたり|当たり|につき|ごと|毎|で)?`)
 	reOneYear  = regexp.MustCompile(`(?:1|一)\s*年(間|あたり|当たり|につき|ごと|毎|で)`)
+	// tax listed with other things included: 「税・工事費込み」「消費税、送料込」.
+	reTaxListed = regexp.MustCompile(`税(?:[・、,/と][^・、,/()]{1,8})+込`)
 	// the tax part of a 税込 amount, said beside it: 「(うち消費税4.2万円)」「内税 38,182円」.
 	reTaxPart = regexp.MustCompile(`\(?\s*(?:うち|内)\s*(?:消費税|税)額?\s*:?\s*[¥\\]?\s*[0-9.,〇一二三四五六七八九十百千万]+\s*円?\s*\)?`)
 	// 「なし」 for a cost: a charge that is none (「保守料なし」「初期費用は無し」), or the whole
@@ -348,7 +350,7 @@ var (
 		"+tax", "plus tax"}
 	// 込み込み and コミコミ are everything included, tax too; a bare 込み is not (「保守料込み」).
 	taxIncludedWords = []string{"税込", "内税", "消費税込", "税金込", "込み込み", "込込", "コミコミ", "こみこみ",
-		"全部込み", "全て込み", "すべて込み", "tax included", "incl"}
+		"全部込み", "全て込み", "すべて込み", "(込)", "(込み)", "【込】", "tax included", "incl"}
 	foreignCurrencies = []string{"ドル", "$", "usd", "ユーロ", "€", "ウォン", "ポンド", "£"}
 	approxWords       = []string{"約", "凡そ", "およそ", "大体", "だいたい", "概算", "概ね", "おおむね", "ほど", "程",
 		"くらい", "ぐらい", "位", "前後", "強", "弱", "ざっと", "目安", "見込", "予定", "〜", "~", "以上", "以下",

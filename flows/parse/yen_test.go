@@ -158,6 +158,8 @@ func TestParseYenErrors(t *testing.T) {
 		{"月1万×5年", ErrNotAmount},
 		{"見積もり待ち", ErrNotAmount},
 		{"42,0000円", ErrNotAmount},
+		{"42万（税抜）、税込46.2万", ErrNotAmount}, // two amounts: asked again
+		{"保守費用は導入費用に含まれています", ErrNotAmount},
 		{"初期費用なし", ErrZero},
 		{"保守料なし", ErrZero},
 	}
@@ -238,6 +240,16 @@ func TestParseYenDetails(t *testing.T) {
 		{"税なしで42万", Amount{Yen: 420_000, Tax: TaxExcluded}},
 		{"消費税なしで42万", Amount{Yen: 420_000, Tax: TaxExcluded}},
 		{"本体42万", Amount{Yen: 420_000}}, // 本体 alone may be the device's price
+		{"429,000円(込)", Amount{Yen: 429_000, Tax: TaxIncluded}},
+		{"429,000円（込）", Amount{Yen: 429_000, Tax: TaxIncluded}},
+		{"42万円(税・工事費込み)", Amount{Yen: 420_000, Tax: TaxIncluded}},
+		{"税・送料込み42万", Amount{Yen: 420_000, Tax: TaxIncluded}},
+		{"42万円（工事費・税込）", Amount{Yen: 420_000, Tax: TaxIncluded}},
+		{"工事費込みで42万", Amount{Yen: 420_000}},
+		{"42万円（消費税別・工事費込み）", Amount{Yen: 420_000, Tax: TaxExcluded}},
+		{"(税込)429,000円", Amount{Yen: 429_000, Tax: TaxIncluded}},
+		{"金429,000円也", Amount{Yen: 429_000}},
+		{"￥429,000.-", Amount{Yen: 429_000}},
 		// the tax part said beside a 税込 amount is not a second amount
 		{"46.2万円（うち消費税4.2万円）", Amount{Yen: 462_000, Tax: TaxIncluded}},
 		{"42万円（内消費税3.8万）", Amount{Yen: 420_000, Tax: TaxIncluded}},
