@@ -188,6 +188,10 @@ func TestParseYesNoOffice(t *testing.T) {
 		{"うーん、わからない", DontKnow},
 		{"難しいかも", Unknown},
 		{"対応済みです", Unknown}, // done, or able? not said
+		// not needed
+		{"不要です", No},
+		{"連絡は不要です", No},
+		{"いりません", No},
 		// no objection, acknowledged: the consent step's yes
 		{"構いません", Yes},
 		{"かまいません", Yes},
