@@ -170,6 +170,9 @@ func classifyClause(c string) YesNo {
 		if v, ok := yesNoWords[c]; ok {
 			return v
 		}
+		if notYet(c) {
+			return DontKnow
+		}
 		for _, n := range copulaNegations {
 			if stem, ok := strings.CutSuffix(c, n); ok && stem != "" {
 				switch classifyClause(stem) {
@@ -203,6 +206,24 @@ func classifyClause(c string) YesNo {
 	return Unknown
 }
 
+// notYet reports whether a clause says the answer is not there yet: 「まだ」 with a negative
+// (「まだ聞けていません」「まだ来ていない」), 「…がまだ」 (「見積もりがまだです」), or 「…次第」
+// (「わかり次第連絡します」「業者次第」).
+func notYet(c string) bool {
+	if strings.Contains(c, "次第") || strings.HasSuffix(c, "がまだ") || strings.HasSuffix(c, "はまだ") {
+		return true
+	}
+	if !strings.Contains(c, "まだ") {
+		return false
+	}
+	for _, e := range []string{"ない", "ません", "なかった", "ず", "無い"} {
+		if strings.HasSuffix(c, e) {
+			return true
+		}
+	}
+	return false
+}
+
 // yesNoEndings decide a clause not found whole by how it ends, tried in this order: "don't
 // know" first (…できるかわからない), then double negatives, which stay Unknown, then the few
 // positive phrases that end like negatives (特に問題ありません), then negatives before
@@ -229,6 +250,7 @@ var yesNoEndings = []struct {
 		// waiting, or to be decided
 		"回答待ち", "返事待ち", "返答待ち", "連絡待ち", "見積待ち", "見積もり待ち", "見積り待ち", "結果待ち",
 		"確認待ち", "保留", "保留中", "相談中", "要相談", "要確認", "検討", "検討する", "検討している",
+		"調整中", "依頼中", "交渉中", "見積中", "打ち合わせ中", "打合せ中", "未確定", "未決", "決めます",
 		"検討しています", "検討してもらっている", "検討してもらっています", "検討してくれている", "確認します",
 		"確認してみます", "確認する", "聞いてみます", "聞いてみる", "聞きます", "問い合わせます",
 		"問い合わせてみます"}},

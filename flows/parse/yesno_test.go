@@ -188,6 +188,19 @@ func TestParseYesNoOffice(t *testing.T) {
 		{"うーん、わからない", DontKnow},
 		{"難しいかも", Unknown},
 		{"対応済みです", Unknown}, // done, or able? not said
+		// not there yet, or waiting on something
+		{"わかり次第連絡します", DontKnow},
+		{"決まり次第", DontKnow},
+		{"業者次第です", DontKnow},
+		{"日程調整中", DontKnow},
+		{"見積依頼中です", DontKnow},
+		{"これから決めます", DontKnow},
+		{"未確定です", DontKnow},
+		{"見積もりがまだです", DontKnow},
+		{"まだ聞けていません", DontKnow},
+		{"まだ連絡がありません", DontKnow},
+		{"まだ対応できないそうです", DontKnow}, // not yet: may later
+		{"業者からの回答待ち", DontKnow},
 		// not needed
 		{"不要です", No},
 		{"連絡は不要です", No},
