@@ -364,6 +364,8 @@ func TestParseWhenApprox(t *testing.T) {
 		{"4月からの予定です", nov15, day(2023, 4, 30), true},
 		{"今から3か月", nov15, day(2023, 2, 15), true},
 		{"今からすぐ", nov15, day(2022, 11, 15), false},
+		{"3月末の期限に間に合うように", nov15, day(2023, 3, 31), false},
+		{"年度末の期限までに", nov15, day(2023, 3, 31), true},
 		{"来年度から", apr1, day(2024, 4, 30), true},
 		{"年度明け", jan10, day(2023, 4, 30), true},
 		// winter and spring across the new year; the fiscal year across April
@@ -475,6 +477,8 @@ func TestParseWhenApprox(t *testing.T) {
 		{"契約から3ヶ月", nov15, day(2023, 2, 15), true},
 		{"3か月後くらいになるとのこと", nov15, day(2023, 2, 15), true},
 		{"今からすぐ", nov15, day(2022, 11, 15), false},
+		{"3月末の期限に間に合うように", nov15, day(2023, 3, 31), false},
+		{"年度末の期限までに", nov15, day(2023, 3, 31), true},
 		{"来月末", nov15, day(2022, 12, 31), false},
 		{"月末まで", nov15, day(2022, 11, 30), false},
 		{"半年後", nov15, day(2023, 5, 15), true},
@@ -502,7 +506,7 @@ func TestLooksLikeDate(t *testing.T) {
 		"来年の春以降", "4月か5月", "令和4年", "30年後", "３月末", "秋以降", "今年度中に",
 		// places no day: re-prompted, not sent to the FAQ
 		"連休明け", "連休明けすぐ", "数ヶ月", "数週間", "梅雨明け", "上期中", "下期", "今期中", "初春",
-		"4月以降"} {
+		"4月以降", "補助金の期限までには", "期限内に"} {
 		if !LooksLikeDate(in) {
 			t.Errorf("LooksLikeDate(%q) = false, want true", in)
 		}

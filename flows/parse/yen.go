@@ -282,6 +282,26 @@ func bracket(v int64) int64 {
 	return step
 }
 
+// LooksLikeAmount reports whether s reads as an answer about an amount, even one ParseAmount
+// refuses (「-5万」, over MaxYen) or cannot place (「補助金の上限くらい」「保守は導入費用に
+// 含まれています」「初期50万、月1万」), so that the caller re-prompts for an amount rather than
+// send it to the FAQ. A question (「補助金の上限はいくら？」「上限額を知りたい」) and a long text
+// are not such an answer.
+func LooksLikeAmount(s string) bool {
+	t, ok := prepare(s)
+	if !ok || IsQuestion(t) || utf8.RuneCountInString(t) > 40 {
+		return false
+	}
+	if _, err := ParseAmount(t); err == nil || errors.Is(err, ErrNegative) || errors.Is(err, ErrTooLarge) {
+		return true
+	}
+	return containsAny(t, amountWords)
+}
+
+// amountWords are found in answers about what something costs.
+var amountWords = []string{"円", "万", "費用", "料金", "料", "代金", "価格", "金額", "見積", "上限", "無料", "無償",
+	"込み", "込", "税", "月額", "年額", "一式", "範囲内"}
+
 // zeroAmount reads text in which no number was found: a word for "free", or not an amount.
 func zeroAmount(text string) (Amount, error) {
 	if !containsAny(text, zeroWords) && !reNoCharge.MatchString(text) {

@@ -529,3 +529,18 @@ func TestFormatYen(t *testing.T) {
 		}
 	}
 }
+
+func TestLooksLikeAmount(t *testing.T) {
+	for _, in := range []string{"42万円", "補助金の上限くらい", "補助金の範囲内です", "保守は導入費用に含まれています",
+		"初期50万、月1万", "-5万", "11億円", "半年ごとに6万", "見積もりの金額はまだです", "込み込み"} {
+		if !LooksLikeAmount(in) {
+			t.Errorf("LooksLikeAmount(%q) = false, want true", in)
+		}
+	}
+	for _, in := range []string{"補助金の上限はいくら？", "上限額を知りたい", "補助金について", "締め切りはいつですか",
+		"わからない", "こんにちは", "", strings.Repeat("万円", 30)} {
+		if LooksLikeAmount(in) {
+			t.Errorf("LooksLikeAmount(%q) = true, want false", in)
+		}
+	}
+}
