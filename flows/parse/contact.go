@@ -165,15 +165,15 @@ func ParseContact(s string) (Contact, error) {
 		removeSpan(span)
 	}
 	for _, loc := range rePhoneLike.FindAllStringIndex(rest, -1) {
-		span := rest[loc[0]:loc[1]]
 		phoneLike = true
-		if p, err := ParsePhone(span); err == nil {
+		if p, end, ok := phoneAt(rest[loc[0]:loc[1]]); ok {
 			c.Phone = p
-			if m := reExt.FindStringSubmatch(rest[loc[1]:]); m != nil {
+			end += loc[0]
+			if m := reExt.FindStringSubmatch(rest[end:]); m != nil {
 				c.Ext = m[1]
-				span = rest[loc[0] : loc[1]+len(m[0])]
+				end += len(m[0])
 			}
-			removeSpan(span)
+			removeSpan(rest[loc[0]:end])
 			break
 		}
 	}
@@ -190,7 +190,7 @@ func ParseContact(s string) (Contact, error) {
 	for _, seg := range contactFields(rest) {
 		seg = trimAny(seg, contactPrefixes, contactSuffixes)
 		switch {
-		case seg == "" || containsAny(strings.ToLower(seg), contactFillers):
+		case seg == "" || seg == "代" || containsAny(strings.ToLower(seg), contactFillers): // (代): 代表
 		case reCallTime.MatchString(seg):
 			when = append(when, seg)
 		case isPersonName(seg):
@@ -207,8 +207,9 @@ var (
 	rePhoneLike = regexp.MustCompile(`\+?\(?\d[\d()\-‐‑‒–—―−ー ]{6,}\d`)
 	// a number labelled FAX, label and all: 「FAX:03-1234-5679」「ファックス 0312345679」.
 	reFax = regexp.MustCompile(`(?i)(?:fax|ファックス|ファクス|ﾌｧｯｸｽ)\s*(?:番号)?\s*[:.]?\s*` + rePhoneLike.String())
-	// an extension right after a phone number: 「内線123」「(内線:123)」「内123」「ext.123」「x123」.
-	reExt      = regexp.MustCompile(`(?i)^\s*\(?\s*(?:内線|内|ext\.?|x)\s*[:.]?\s*(\d{1,6})\s*\)?`)
+	// an extension right after a phone number: 「内線123」「(内線:123)」「内線は123」「内123」
+	// 「ext.123」「x123」「#123」.
+	reExt      = regexp.MustCompile(`(?i)^\s*\(?\s*(?:内線|内|ext\.?|x|#)\s*(?:は|番号)?\s*[:.]?\s*(\d{1,6})(?:番)?\s*\)?`)
 	reCallTime = regexp.MustCompile(`平日|土日|週末|祝日|休診|診療|[月火水木金土日]曜|午前|午後|昼|夕方|朝|夜|いつでも|` +
 		`\d{1,2}\s*(?:時|:\d\d)|終日|営業時間`)
 	// contactPrefixes and contactSuffixes are labels and particles around a name or a time.
@@ -218,6 +219,18 @@ var (
 	contactFillers = []string{"お願い", "ください", "下さい", "連絡", "電話", "番号", "tel", "fax", "メール", "mail",
 		"携帯", "よろしく", "折り返し", "かけて", "つながり", "直通", "代表"}
 )
+
+// phoneAt reads the phone number a phone-like span begins with, and where it ends: the
+// whole span, or, when digits that follow after a space are not part of it (「03-1234-5678
+// 9時〜12時」), the longest part before a space that is a number.
+func phoneAt(span string) (digits string, end int, ok bool) {
+	for end = len(span); end > 0; end = strings.LastIndexByte(span[:end], ' ') {
+		if p, err := ParsePhone(span[:end]); err == nil {
+			return p, end, true
+		}
+	}
+	return "", 0, false
+}
 
 // contactFields splits what is left of a contact answer into its words, at isContactBreak;
 // a colon between digits is a time (「9:00-17:00」), not a break.

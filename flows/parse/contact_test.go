@@ -123,6 +123,15 @@ func TestParseContact(t *testing.T) {
 		{"03-1234-5678 内123", Contact{Phone: "0312345678", Ext: "123"}},
 		{"03-1234-5678 ext.123", Contact{Phone: "0312345678", Ext: "123"}},
 		{"03-1234-5678 内科 山田", Contact{Phone: "0312345678", Person: "内科 山田"}},
+		{"03-1234-5678 #123", Contact{Phone: "0312345678", Ext: "123"}},
+		{"03-1234-5678 内線は123番", Contact{Phone: "0312345678", Ext: "123"}},
+		{"0312345678内線123", Contact{Phone: "0312345678", Ext: "123"}},
+		// hours after the number are not part of it
+		{"03-1234-5678 9時〜12時、14時〜18時", Contact{Phone: "0312345678", When: "9時〜12時 14時〜18時"}},
+		{"090 1234 5678 10時以降", Contact{Phone: "09012345678", When: "10時以降"}},
+		// (代) is 代表, not a person
+		{"03-1234-5678（代）", Contact{Phone: "0312345678"}},
+		{"03-1234-5678 田代", Contact{Phone: "0312345678", Person: "田代"}},
 		// a FAX number is not the one to call
 		{"FAX:03-1234-5679 TEL:03-1234-5678", Contact{Phone: "0312345678"}},
 		{"03-1234-5678 FAX 03-1234-5679", Contact{Phone: "0312345678"}},

@@ -329,7 +329,7 @@ func FuzzParsePhone(f *testing.F) {
 func FuzzParseContact(f *testing.F) {
 	for _, s := range []string{"03-1234-5678（事務 山田）", "平日午前中に0312345678へ", "山田 03-1234-5678 午前中",
 		"担当は山田です。yamada@clinic.jp", "03-1234-567", "03-1234-5678 内線123", "FAX:03-1234-5679 TEL:03-1234-5678",
-		"03-1234-5678 平日9:00-17:00"} {
+		"03-1234-5678 平日9:00-17:00", "03-1234-5678 9時〜12時"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
