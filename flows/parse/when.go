@@ -48,6 +48,8 @@ type When struct {
 //     (next January)「年度内」「2023年度末」 (the fiscal year ends on 31 March);
 //   - durations from today: 「3か月」「3ヶ月」「3カ月」「三か月」「半年後」「1年半」「2週間」「10日」
 //     (a number of days, not the 10th)「1年」; and 「すぐ」「本日」 (today), 「明日」, 「来週」;
+//   - weekdays: 「水曜日」「今度の金曜」 (the next one after today), 「今週金曜」「来週の水曜」
+//     「再来週の月曜」 (of that Monday-to-Sunday week);
 //   - weeks, Monday to Sunday, as their Sunday: 「今週中」「来週末」「再来週中」; 「週明け」 is
 //     the coming Monday;
 //   - seasons, as their last day: 春 March–May, 夏 June–August, 秋 September–November,
@@ -66,7 +68,8 @@ type When struct {
 //     「年度が替わったら」;
 //   - hedges around any of these: 「約3か月」「3月末までに」「4月頃の予定です」「年内ギリギリ」,
 //     what the wait is for (「導入まで半年」「納期3ヶ月」「3ヶ月待ち」), の before a month's
-//     part (「3月の中旬」), and ranges, read as their later end: 「2〜3か月」「3月から4月」.
+//     part (「3月の中旬」), a note in brackets (「3月末（予定）」「年度内（3月末）」), and ranges,
+//     read as their later end: 「2〜3か月」「3月から4月」.
 //
 // Approx is set for everything but a named day (「3月31日」「3月末」「明日」).
 //
@@ -104,7 +107,7 @@ var (
 	era  = `(令和|平成|昭和|r|h|s)`
 	part = `の?(末日|末|中|上旬|初旬|初め|はじめ|頭|早々|中旬|半ば|なかば|中頃|下旬|終わり|おわり|いっぱい)?`
 
-	reYMD   = regexp.MustCompile(`^(?:` + era + `(\d{1,2})[年./-]|(\d{4})[年./-]|(\d{1,2})年)(\d{1,2})[月./-](\d{1,2})日?$`)
+	reYMD   = regexp.MustCompile(`^(?:` + era + `(\d{1,2})[年./-]|(\d{4})[年./-]|(\d{1,2})[年./-])(\d{1,2})[月./-](\d{1,2})日?$`)
 	reYMD8  = regexp.MustCompile(`^(\d{4})(\d{2})(\d{2})$`)
 	reYM    = regexp.MustCompile(`^(?:` + era + `(\d{1,2})[年./-]|(\d{4})[年./-]|(\d{1,2})年)(\d{1,2})月?` + part + `$`)
 	reY     = regexp.MustCompile(`^(?:` + era + `(\d{1,2})年?|(\d{4})年?)(末|中|内)?$`)
@@ -126,7 +129,7 @@ var (
 		"の予定です", "予定です", "の予定", "予定", "を目途に", "を目処に", "目途", "目処", "めど", "を目標に",
 		"目標", "を目指して", "目指して", "までには", "までに", "まで", "頃に", "ごろに", "頃", "ごろ", "ころ",
 		"くらいで", "ぐらいで", "くらい", "ぐらい", "位", "程度", "ほど", "前後", "以内に", "以内", "以上",
-		"ギリギリ", "ぎりぎり", "いっぱい", "待ち", "に間に合うように", "に間に合わせる", "に間に合う", "の期限", "期限",
+		"ギリギリ", "ぎりぎり", "いっぱい", "待ち", "ちょっと", "ちょい", "に間に合うように", "に間に合わせる", "に間に合う", "の期限", "期限",
 		"かかります", "かかる", "掛かります", "掛かる", "になりそうです", "になりそう", "になります", "になる",
 		"です", "でした", "には", "後に", "後", "先", "運用開始", "稼働開始", "開始", "稼働", "導入", "完了",
 		"から", "より", "弱", "強", "の", "に", "で", "!", ".", "。", "?", "、", ",",
@@ -181,6 +184,15 @@ func readWhen(t string, today time.Time) (When, error) {
 	if err == errNoMatch {
 		w, err = matchWhen(trimAny(t, whenPrefixes, whenSuffixes), today)
 	}
+	if a, b, ok := parenthetical(t); ok && err == errNoMatch {
+		// 「3月末(予定)」「年度内(3月末)」: the words before the brackets, else those in them.
+		if w, err = readWhen(a, today); err == ErrNotDate {
+			w, err = readWhen(b, today)
+		}
+		if err == ErrNotDate {
+			err = errNoMatch
+		}
+	}
 	if err == errNoMatch {
 		return When{}, ErrNotDate
 	}
@@ -188,8 +200,18 @@ func readWhen(t string, today time.Time) (When, error) {
 	return w, err
 }
 
+// parenthetical splits 「A(B)」 into A and B.
+func parenthetical(t string) (a, b string, ok bool) {
+	i := strings.IndexByte(t, '(')
+	if i <= 0 || !strings.HasSuffix(t, ")") {
+		return "", "", false
+	}
+	return t[:i], t[i+1 : len(t)-1], true
+}
+
 // whenHedges mark a date said as approximate.
 var whenHedges = []string{"頃", "ごろ", "ころ", "くらい", "ぐらい", "位", "程度", "ほど", "前後", "約", "およそ",
+	"ちょっと", "ちょい",
 	"大体", "だいたい", "たぶん", "多分", "おそらく", "恐らく", "弱", "強", "目途", "目処", "めど", "早ければ",
 	"最短", "遅くとも", "遅くても"}
 
@@ -266,6 +288,9 @@ func matchWhen(t string, today time.Time) (When, error) {
 			return monthOf(next.Year(), int(next.Month()), t)
 		}
 		return w, nil
+	}
+	if m := reWeekdayOf.FindStringSubmatch(t); m != nil {
+		return weekdayOf(m[1], m[2], today), nil
 	}
 	if m := reFYStart.FindStringSubmatch(t); m != nil && strings.HasPrefix(t, "新") {
 		// 新年度: the fiscal year that begins next, or the one begun this April.
@@ -398,6 +423,23 @@ func matchWhen(t string, today time.Time) (When, error) {
 	return When{}, errNoMatch
 }
 
+// weekdayOf is the day a weekday names (「水曜」「来週の水曜日」「今度の金曜」): of this week
+// (Monday to Sunday, 今週), next week (来週) or the one after (再来週), or, alone or with 今度
+// or 次, the next such day after today.
+func weekdayOf(week, name string, today time.Time) When {
+	wd := time.Weekday(strings.Index("日月火水木金土", name) / len("日"))
+	if week == "" || week == "今度" || week == "次" {
+		days := (int(wd) - int(today.Weekday()) + 7) % 7
+		if days == 0 {
+			days = 7
+		}
+		return When{Date: today.AddDate(0, 0, days)}
+	}
+	monday := today.AddDate(0, 0, -(int(today.Weekday())+6)%7)
+	weeks := map[string]int{"今週": 0, "来週": 1, "再来週": 2}[week]
+	return When{Date: monday.AddDate(0, 0, 7*weeks+(int(wd)+6)%7)}
+}
+
 // fiscalYear is the 年度 (April to March) a match of reFY or reFYStart names: an era or
 // Western year (m[1]–m[3]), or one relative to the one under way at y/mo (m[4]: 来, 翌,
 // 再来; 今, 本, 当 or nothing for the current one).
@@ -428,6 +470,7 @@ var (
 	reOnceBegun = regexp.MustCompile(`^(.*(?:月|年))(?:に入って(?:から)?|に入ったら|になって(?:から)?|になったら)$`)
 	periodBegun = strings.NewReplacer("年が明けたら", "年明け", "年が明けてから", "年明け", "年度が替わったら", "年度明け",
 		"年度が変わったら", "年度明け", "年度が替わってから", "年度明け", "年度が変わってから", "年度明け")
+	reWeekdayOf = regexp.MustCompile(`^(今週|来週|再来週|今度|次)?の?([月火水木金土日])曜日?$`)
 	reFromStart = regexp.MustCompile(`((?:来|翌|再来|新|\d)年度|来年|翌年|再来年)の?(?:から|はじめ|初め|始め|頭|当初|早々)`)
 	reFYStart   = regexp.MustCompile(`^(?:` + era + `(\d{1,2})|(\d{4})|(来|翌|再来))?年度(初め|明け)$|^新年度(初め)?$`)
 	reYearStart = regexp.MustCompile(`^(今年|来年|翌年|再来年)初め$`)
