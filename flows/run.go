@@ -363,20 +363,34 @@ func optionByValue(st *Step, v string) (Option, bool) {
 }
 
 // namedOption finds the option typed text names: its label, value or an alias, also with a
-// polite ending (「診療所です」).
+// polite ending (「診療所です」), or, for a label that is a verb, in its ます form
+// (「このまま続けます」 for このまま続ける, 「報告します」 for 報告する).
 func namedOption(st *Step, in string) (Option, bool) {
 	plain := strings.TrimRight(in, "。.!！、 ")
 	for _, end := range []string{"です", "でした"} {
 		plain = strings.TrimSuffix(plain, end)
 	}
+	forms := append([]string{in, plain}, dictionaryForms(plain)...)
 	for _, o := range st.Choices {
 		for _, w := range o.names() {
-			if strings.EqualFold(in, w) || strings.EqualFold(plain, w) {
+			if slices.ContainsFunc(forms, func(f string) bool { return strings.EqualFold(f, w) }) {
 				return o, true
 			}
 		}
 	}
 	return Option{}, false
+}
+
+// dictionaryForms are the forms a verb typed in its ます form may have in a label: 〜します
+// is 〜する or 〜す (確認します, 直します), 〜ます after another kana is 〜る (続けます).
+func dictionaryForms(s string) []string {
+	if stem, ok := strings.CutSuffix(s, "します"); ok {
+		return []string{stem + "する", stem + "す"}
+	}
+	if stem, ok := strings.CutSuffix(s, "ます"); ok && stem != "" {
+		return []string{stem + "る"}
+	}
+	return nil
 }
 
 // names are the words that name an option when typed.
