@@ -215,6 +215,11 @@ func TestParseYesNoOffice(t *testing.T) {
 		{"了解しました", Yes},
 		{"かしこまりました", Yes},
 		{"はい、構いません", Yes},
+		{"了承します", Yes},
+		{"承諾します", Yes},
+		{"共有して構いません", Yes},
+		{"共有しても問題ありません", Yes},
+		{"同意しません", No},
 		// hedges stay hedges
 		{"できなくはないが高い", Unknown},
 		{"できるはず", Unknown},
