@@ -81,6 +81,7 @@ func TestParseCanDo(t *testing.T) {
 		{"無理っぽい", Cannot},
 		{"うちではやっていないので紹介しますとのこと", CannotRefers},
 		{"他社に頼んでくれるそうです", CannotRefers},
+		{"対応可、追加費用なし", Can},
 		{"自社ではできないので外注で", CannotRefers},
 		{"こんにちは", CanUnsure},
 		{"", CanUnsure},

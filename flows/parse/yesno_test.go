@@ -201,6 +201,12 @@ func TestParseYesNoOffice(t *testing.T) {
 		{"まだ連絡がありません", DontKnow},
 		{"まだ対応できないそうです", DontKnow}, // not yet: may later
 		{"業者からの回答待ち", DontKnow},
+		// none, however said
+		{"推奨機種は特にないそうです", No},
+		{"おすすめは特にない", No},
+		{"メーカーの指定なし", No},
+		{"推奨はないとのこと", No},
+		{"特に問題なし", Yes},
 		// not needed
 		{"不要です", No},
 		{"連絡は不要です", No},
