@@ -207,6 +207,9 @@ func (c *turn) understand(st *Step, in string, tapped bool) (value, retry string
 	if o, ok := namedOption(st, in); ok {
 		return o.Value, "", false
 	}
+	if o, ok := sayingOption(st, in); ok {
+		return o.Value, "", false
+	}
 	value, retry, vague = c.read(st, in)
 	if retry != "" && vague && st.Input != "cando" { // cando has read yes and no its own way
 		if o, ok := impliedOption(st, in); ok {
@@ -405,11 +408,8 @@ func impliedOption(st *Step, in string) (Option, bool) {
 	if st.Input == "multi" || st.Input == "text" {
 		return Option{}, false
 	}
-	if yn := parse.ParseYesNo(in); yn != parse.Unknown {
-		want := map[parse.YesNo]string{parse.Yes: "yes", parse.No: "no", parse.DontKnow: "dontknow"}[yn]
-		if i := slices.IndexFunc(st.Choices, func(o Option) bool { return o.YesNo == want }); i >= 0 {
-			return st.Choices[i], true
-		}
+	if o, ok := yesNoOption(st, in); ok {
+		return o, true
 	}
 	if st.Input != "choice" {
 		return Option{}, false
@@ -418,6 +418,27 @@ func impliedOption(st *Step, in string) (Option, bool) {
 		return found[0], true
 	}
 	return Option{}, false
+}
+
+// yesNoOption is the option a yes/no answer maps to (its yesno), if any.
+func yesNoOption(st *Step, in string) (Option, bool) {
+	yn := parse.ParseYesNo(in)
+	want := map[parse.YesNo]string{parse.Yes: "yes", parse.No: "no", parse.DontKnow: "dontknow"}[yn]
+	if i := slices.IndexFunc(st.Choices, func(o Option) bool { return want != "" && o.YesNo == want }); i >= 0 {
+		return st.Choices[i], true
+	}
+	return Option{}, false
+}
+
+// sayingOption finds, at a text step that asks for a name with choices for "none" or "not
+// known" marked yesno, the choice a one-clause no or don't-know says (「推奨機種は特にない
+// そうです」 is 推奨はない, not a model's name). Text of more than one clause is kept as
+// typed: 「推奨はないが、Aがよいと言われた」 says more than the choice.
+func sayingOption(st *Step, in string) (Option, bool) {
+	if st.Input != "text" || strings.ContainsAny(strings.TrimRight(parse.Normalize(in), "。.!、,"), "、,。.!?") {
+		return Option{}, false
+	}
+	return yesNoOption(st, in)
 }
 
 // containedOptions are the options whose label or an alias appears in in, in choice order.
