@@ -132,7 +132,8 @@ func (a Amount) IsRange() bool { return a.Low > 0 }
 // 「42万ちょっと」). A range (「50〜60万円」「50万から60万」, and 「42万円台」, which is 42万 to
 // 429,999円) gives its upper end in Yen and its lower end in Low, Approx: the bot compares
 // amounts against a cap, and the upper end is the safe side. An amount paid at another
-// interval (「半年ごとに6万」「四半期ごと」「週1万」) is ErrNotAmount, not 年額 or a one-off.
+// interval (「半年ごとに6万」「四半期ごと」「週1万」) is ErrNotAmount, not 年額 or a one-off, and so
+// is a price per reader (「42万円/台」「1台あたり42万」, 「単価」).
 //
 // Words around the amount are allowed when the amount says it is money (円, ¥, 万…):
 // 「保守料は月額1万円です」. A bare number (「429000」) must stand alone (Bare is then set), and a
@@ -210,10 +211,8 @@ func ParseAmount(s string) (Amount, error) {
 	if strings.HasSuffix(before, "数") || strings.HasSuffix(before, "何") {
 		return Amount{}, ErrNotAmount // 数十万, 何万
 	}
-	for _, w := range foreignCurrencies {
-		if strings.Contains(text, w) {
-			return Amount{}, ErrNotAmount
-		}
+	if containsAny(text, foreignCurrencies) || containsAny(text, perUnit) {
+		return Amount{}, ErrNotAmount
 	}
 
 	var a Amount
@@ -378,6 +377,9 @@ var (
 		"余り", "足らず", "approx", "about", "around"}
 	// otherPeriods are paid neither monthly nor yearly nor once: 「半年ごとに6万」 is not 年額6万.
 	otherPeriods = []string{"半年", "半期", "四半期", "隔月", "隔年", "週", "日額", "毎日", "日あたり", "日当たり"}
+	// perUnit words make an amount a price per reader or device, not what the work costs:
+	// 「42万円/台」 is three times that for a hospital taking three readers.
+	perUnit = []string{"/台", "台あたり", "台当たり", "台につき", "台ごと", "台毎", "単価"}
 	// fillers are what may surround a bare number: 「約429000です」 is an amount, 「3台」 is not.
 	fillers = strings.NewReplacer(
 		"月額", "", "年額", "", "毎月", "", "毎年", "", "月々", "", "年間", "", "月", "", "年", "",

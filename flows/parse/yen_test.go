@@ -159,6 +159,11 @@ func TestParseYenErrors(t *testing.T) {
 		{"見積もり待ち", ErrNotAmount},
 		{"42,0000円", ErrNotAmount},
 		{"42万（税抜）、税込46.2万", ErrNotAmount}, // two amounts: asked again
+		{"42万円/台", ErrNotAmount},
+		{"1台あたり42万円", ErrNotAmount},
+		{"単価42万", ErrNotAmount},
+		{"42万円（2台分）", ErrNotAmount},
+		{"42万円、3月末まで", ErrNotAmount},
 		{"保守費用は導入費用に含まれています", ErrNotAmount},
 		{"初期費用なし", ErrZero},
 		{"保守料なし", ErrZero},
@@ -261,6 +266,9 @@ func TestParseYenDetails(t *testing.T) {
 		{"42.5万円", Amount{Yen: 425_000}},
 		{"一式42万", Amount{Yen: 420_000}},
 		{"合計42万円とのことです", Amount{Yen: 420_000}},
+		{"42万円（カードリーダー含む）", Amount{Yen: 420_000}},
+		{"42万9,000円", Amount{Yen: 429_000}},
+		{"税込で約46万", Amount{Yen: 460_000, Approx: true, Tax: TaxIncluded}},
 		// ranges keep both ends
 		{"40〜45万", Amount{Yen: 450_000, Low: 400_000, Approx: true}},
 		{"約40〜45万", Amount{Yen: 450_000, Low: 400_000, Approx: true}},
