@@ -496,28 +496,6 @@ func TestParseWhenApprox(t *testing.T) {
 		{"3〜4月", nov15, day(2023, 4, 30), true},
 		{"契約から3ヶ月", nov15, day(2023, 2, 15), true},
 		{"3か月後くらいになるとのこと", nov15, day(2023, 2, 15), true},
-		{"今からすぐ", nov15, day(2022, 11, 15), false},
-		{"3月末の期限に間に合うように", nov15, day(2023, 3, 31), false},
-		// a weekday: of this, next or the week after, or the next one
-		{"来週の水曜", nov15, day(2022, 11, 23), false},
-		{"来週水曜日", nov15, day(2022, 11, 23), false},
-		{"今週金曜", nov15, day(2022, 11, 18), false},
-		{"再来週の月曜", nov15, day(2022, 11, 28), false},
-		{"水曜日", nov15, day(2022, 11, 16), false},
-		{"今度の金曜", nov15, day(2022, 11, 18), false},
-		{"火曜日", nov15, day(2022, 11, 22), false}, // said on a Tuesday: the next one
-		{"今週の日曜", nov15, day(2022, 11, 20), false},
-		// the year written short with slashes; a note in brackets
-		{"23/1/10", nov15, day(2023, 1, 10), false},
-		{"3月末(予定)", nov15, day(2023, 3, 31), false},
-		{"3月末（予定）", nov15, day(2023, 3, 31), false},
-		{"年度内（3月末）", nov15, day(2023, 3, 31), true},
-		{"1月10日（火曜日）", nov15, day(2023, 1, 10), false},
-		// suffixes stripped longest first: 「までに」 whole
-		{"3月末までに完了予定", nov15, day(2023, 3, 31), false},
-		{"3月末までに完了", nov15, day(2023, 3, 31), false},
-		{"2ヶ月ちょっと", nov15, day(2023, 1, 15), true},
-		{"年度末の期限までに", nov15, day(2023, 3, 31), true},
 		{"来月末", nov15, day(2022, 12, 31), false},
 		{"月末まで", nov15, day(2022, 11, 30), false},
 		{"半年後", nov15, day(2023, 5, 15), true},
