@@ -206,7 +206,6 @@ func TestParseYesNoOffice(t *testing.T) {
 		{"おすすめは特にない", No},
 		{"メーカーの指定なし", No},
 		{"推奨はないとのこと", No},
-		{"特に問題なし", Yes},
 		// not needed
 		{"不要です", No},
 		{"連絡は不要です", No},
