@@ -68,8 +68,9 @@ type When struct {
 //     「年度が替わったら」;
 //   - hedges around any of these: 「約3か月」「3月末までに」「4月頃の予定です」「年内ギリギリ」,
 //     what the wait is for (「導入まで半年」「納期3ヶ月」「3ヶ月待ち」), の before a month's
-//     part (「3月の中旬」), a note in brackets (「3月末（予定）」「年度内（3月末）」), and ranges,
-//     read as their later end: 「2〜3か月」「3月から4月」.
+//     part (「3月の中旬」), a note in brackets (「3月末（予定）」「年度内（3月末）」), who said it
+//     and the courtesies of a message (「お世話になっております。業者からは3月末と聞いています」),
+//     and ranges, read as their later end: 「2〜3か月」「3月から4月」.
 //
 // Approx is set for everything but a named day (「3月31日」「3月末」「明日」).
 //
@@ -126,7 +127,7 @@ var (
 	whenSuffixes = []string{"を予定しています", "を予定しております", "予定しています", "を予定",
 		"くらいかかると言われました", "かかると言われました", "と言われました", "と言われた",
 		"とのことです", "とのこと", "と聞いています", "の見込みです", "見込みです", "の見込み", "見込み", "見込",
-		"の予定です", "予定です", "の予定", "予定", "を目途に", "を目処に", "目途", "目処", "めど", "を目標に",
+		"と言われています", "と言っていました", "との回答でした", "との回答", "の予定です", "予定です", "の予定", "予定", "を目途に", "を目処に", "目途", "目処", "めど", "を目標に",
 		"目標", "を目指して", "目指して", "までには", "までに", "まで", "頃に", "ごろに", "頃", "ごろ", "ころ",
 		"くらいで", "ぐらいで", "くらい", "ぐらい", "位", "程度", "ほど", "前後", "以内に", "以内", "以上",
 		"ギリギリ", "ぎりぎり", "いっぱい", "待ち", "ちょっと", "ちょい", "に間に合うように", "に間に合わせる", "に間に合う", "の期限", "期限",
@@ -149,6 +150,11 @@ func readWhen(t string, today time.Time) (When, error) {
 	t = strings.NewReplacer(" ", "", "元年", "1年", "ひと月", "1か月", "ふた月", "2か月", "〜", "~").Replace(t)
 	t = kanjiToDigits(t)
 	t = reWeekday.ReplaceAllString(t, "")
+	// 「お世話になっております。業者からは3月末と聞いています。」: the courtesies of a
+	// message and who said it are not the date.
+	t = courtesies.Replace(t)
+	t = strings.Trim(t, "。、.,!")
+	t = trimAny(t, reporters, nil)
 
 	for _, w := range []string{"済", "稼働中", "運用中", "既に", "すでに"} {
 		if strings.Contains(t, w) {
@@ -208,6 +214,16 @@ func parenthetical(t string) (a, b string, ok bool) {
 	}
 	return t[:i], t[i+1 : len(t)-1], true
 }
+
+var (
+	// courtesies are the set phrases that open or close an office's message.
+	courtesies = strings.NewReplacer("お世話になっております", "", "お世話になります", "", "お疲れ様です", "",
+		"よろしくお願いいたします", "", "よろしくお願い致します", "", "よろしくお願いします", "", "宜しくお願いします", "",
+		"宜しくお願い致します", "", "ありがとうございます", "")
+	// reporters say who gave the date: 「業者からは」「先方によると」.
+	reporters = []string{"業者さんからは", "業者さんから", "業者からは", "業者から", "業者によると", "業者の話では",
+		"業者さんは", "業者は", "先方からは", "先方によると", "先方は", "ベンダーからは", "メーカーからは"}
+)
 
 // whenHedges mark a date said as approximate.
 var whenHedges = []string{"頃", "ごろ", "ころ", "くらい", "ぐらい", "位", "程度", "ほど", "前後", "約", "およそ",

@@ -385,6 +385,12 @@ func TestParseWhenApprox(t *testing.T) {
 		{"3月末までに完了予定", nov15, day(2023, 3, 31), false},
 		{"3月末までに完了", nov15, day(2023, 3, 31), false},
 		{"2ヶ月ちょっと", nov15, day(2023, 1, 15), true},
+		// a date in a message: courtesies and who said it set aside
+		{"3月末の予定です。よろしくお願いいたします。", nov15, day(2023, 3, 31), false},
+		{"お世話になっております。3月末の予定です", nov15, day(2023, 3, 31), false},
+		{"業者からは3月末と聞いています", nov15, day(2023, 3, 31), false},
+		{"3月末と言われています", nov15, day(2023, 3, 31), false},
+		{"先方によると半年後とのことです", nov15, day(2023, 5, 15), true},
 		{"年度末の期限までに", nov15, day(2023, 3, 31), true},
 		{"来年度から", apr1, day(2024, 4, 30), true},
 		{"年度明け", jan10, day(2023, 4, 30), true},
