@@ -139,6 +139,10 @@ func TestParseContact(t *testing.T) {
 		// a time of day with a colon is one time
 		{"03-1234-5678 平日9:00-17:00", Contact{Phone: "0312345678", When: "平日9:00-17:00"}},
 		{"03-1234-5678 山田（平日9時〜17時）", Contact{Phone: "0312345678", Person: "山田", When: "平日9時〜17時"}},
+		// the courtesies of a message are no one's name
+		{"お世話になっております。03-1234-5678 山田", Contact{Phone: "0312345678", Person: "山田"}},
+		{"お疲れ様です。03-1234-5678", Contact{Phone: "0312345678"}},
+		{"03-1234-5678 山田 ありがとうございます", Contact{Phone: "0312345678", Person: "山田"}},
 		// right already
 		{"０３ー１２３４ー５６７８", Contact{Phone: "0312345678"}},
 		{"担当：山田 03-1234-5678", Contact{Phone: "0312345678", Person: "山田"}},
