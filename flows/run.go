@@ -162,11 +162,13 @@ func (c *turn) amountAgain(f *Flow, st *Step, in string) bool {
 // mayBeQuestion reports whether an answer that was not understood may be a question for
 // the FAQ: not a yes, no or 「わからない」, which answer the question asked, and, where a date
 // or an amount is asked, nothing that reads as one (「来年の春以降」「4月か5月」「補助金の期限
-// までには」; 「補助金の上限くらい」「保守は導入費用に含まれています」): that is an answer to
-// re-prompt. Whether it is a question is then the matcher's call: it refuses short answers
+// までには」; 「補助金の上限くらい」「保守は導入費用に含まれています」), and, where whether the
+// vendor can do the work is asked, nothing that speaks of it (「補助金の対象になるなら対応
+// するとのこと」): that is an answer to re-prompt. Whether it is a question is then the matcher's call: it refuses short answers
 // such as 「3か月」 itself.
 func mayBeQuestion(st *Step, in string) bool {
-	if st.Input == "when" && parse.LooksLikeDate(in) || st.Input == "yen" && parse.LooksLikeAmount(in) {
+	if st.Input == "when" && parse.LooksLikeDate(in) || st.Input == "yen" && parse.LooksLikeAmount(in) ||
+		st.Input == "cando" && parse.AboutCanDo(in) {
 		return false
 	}
 	return parse.ParseYesNo(in) == parse.Unknown

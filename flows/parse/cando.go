@@ -65,6 +65,23 @@ func ParseCanDo(s string) CanDo {
 	return CanUnsure
 }
 
+// AboutCanDo reports whether s speaks of whether the vendor does the work — 対応, できる,
+// 可能, 無理, やってくれる, 引き受ける, 紹介 — without asking anything, so that an answer
+// ParseCanDo finds unclear (「補助金の対象になるなら対応するとのこと」「一部のみ対応」) is
+// asked again with the choices rather than sent to the FAQ. A question
+// (「対応できない場合はどうすれば？」) is not such an answer.
+func AboutCanDo(s string) bool {
+	t, ok := prepare(s)
+	if !ok || IsQuestion(t) {
+		return false
+	}
+	return containsAny(toHiragana(t), canDoWords)
+}
+
+// canDoWords speak of doing the work (hiragana, as the text is folded).
+var canDoWords = []string{"対応", "でき", "出来", "可能", "無理", "むり", "やって", "やる", "やれ", "引き受", "請け負",
+	"紹介", "断ら"}
+
 // referral finds a referral in t and whether it was refused.
 func referral(t string) (CanDo, bool) {
 	for _, w := range referralWords {

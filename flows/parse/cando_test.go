@@ -102,3 +102,18 @@ func TestCanDoString(t *testing.T) {
 		}
 	}
 }
+
+func TestAboutCanDo(t *testing.T) {
+	for _, in := range []string{"補助金の対象になるなら対応するとのこと", "一部のみ対応", "できるはず", "対応済みです",
+		"できなくはないが高い", "紹介があるかも"} {
+		if !AboutCanDo(in) {
+			t.Errorf("AboutCanDo(%q) = false, want true", in)
+		}
+	}
+	for _, in := range []string{"対応できない場合はどうすればいいですか", "補助金はいくら？", "締め切りについて", "こんにちは",
+		""} {
+		if AboutCanDo(in) {
+			t.Errorf("AboutCanDo(%q) = true, want false", in)
+		}
+	}
+}

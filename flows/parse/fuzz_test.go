@@ -50,7 +50,8 @@ func FuzzParseYesNo(f *testing.F) {
 }
 
 func FuzzParseCanDo(f *testing.F) {
-	for _, s := range []string{"できます", "できないけど他を紹介してくれる", "紹介もしてもらえない", "たぶん大丈夫", "無理でした"} {
+	for _, s := range []string{"できます", "できないけど他を紹介してくれる", "紹介もしてもらえない", "たぶん大丈夫", "無理でした",
+		"いいえ、できるそうです", "わかりかねます", "他社でお願いしますと言われた", "補助金の対象になるなら対応するとのこと"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
@@ -62,6 +63,10 @@ func FuzzParseCanDo(f *testing.F) {
 		// A plain yes or no is never read as its opposite, and an unsure one never as either.
 		if c == Can && yn != Yes || c == Cannot && yn == Yes || yn == DontKnow && c != CanUnsure {
 			t.Fatalf("ParseCanDo(%q) = %v but ParseYesNo = %v", s, c, yn)
+		}
+		// A question is never taken for an answer about doing the work.
+		if AboutCanDo(s) && IsQuestion(s) {
+			t.Fatalf("AboutCanDo(%q) is true for a question", s)
 		}
 		if n, ok := normalized(s); ok {
 			if d := ParseCanDo(n); d != c {
