@@ -127,10 +127,9 @@ func (c *turn) checklists() []bot.Record {
 	return out
 }
 
-// vendorKey is a vendor name as compared: 「ＡＢＣ システム」 and 「abcシステム」 are one vendor.
-func vendorKey(name string) string {
-	return strings.ToLower(strings.ReplaceAll(parse.Normalize(name), " ", ""))
-}
+// vendorKey is a vendor name as compared: 「ＡＢＣ システム」「abcシステム」「株式会社ABCシステムさん」
+// are one vendor.
+func vendorKey(name string) string { return parse.NameKey(name) }
 
 // summary computes the checklist's card: the answers, the free readers, the cap that
 // applies, the deadlines still ahead of now and, as notes, what needs attention.

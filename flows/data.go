@@ -181,6 +181,7 @@ type Texts struct {
 	CodePharmacy        string `yaml:"code_pharmacy"`
 	CodeNoPrefecture    string `yaml:"code_no_prefecture"`
 	ContactPerson       string `yaml:"contact_person"`
+	ContactExt          string `yaml:"contact_ext"`
 	ContactExtra        string `yaml:"contact_extra"`
 	Trouble             string `yaml:"trouble"`
 	Thanks              string `yaml:"thanks"`

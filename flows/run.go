@@ -87,6 +87,9 @@ func (c *turn) answer(f *Flow, st *Step, in string, tapped bool) {
 			return
 		}
 	}
+	if !tapped && c.amountAgain(f, st, in) {
+		return
+	}
 	value, retry, vague := c.understand(st, in, tapped)
 	if retry != "" {
 		if vague && !tapped && mayBeQuestion(st, in) && c.tryFAQ(in, false) {
@@ -137,13 +140,41 @@ func (c *turn) answer(f *Flow, st *Step, in string, tapped bool) {
 	c.next(f)
 }
 
+// amountAgain takes an amount typed at a follow-up of an amount step (「500円でよろしいですか？」,
+// 税込か税別か, 月額か年額か) as what it is: the amount, corrected (「いいえ、50万です」), which is
+// then followed up anew; or, the same amount at the small-amount check, its confirmation.
+// It reports whether it took the text; text that is no amount is left to the step.
+func (c *turn) amountAgain(f *Flow, st *Step, in string) bool {
+	of := f.step(st.Of)
+	if of == nil || of.Input != "yen" {
+		return false
+	}
+	v, retry, _ := c.read(of, in)
+	switch {
+	case retry != "":
+		return false
+	case v == c.s.Answers[of.ID]:
+		if st.Check != "small" {
+			return false
+		}
+		c.answer(f, st, "yes", true)
+	default:
+		c.s.Trail = slices.DeleteFunc(c.s.Trail, func(id string) bool { return id == of.ID })
+		c.answer(f, of, in, false)
+	}
+	return true
+}
+
 // mayBeQuestion reports whether an answer that was not understood may be a question for
 // the FAQ: not a yes, no or 「わからない」, which answer the question asked, and, where a date
-// is asked, nothing that reads as one (「来年の春以降」「4月か5月」): that is an answer to
-// re-prompt. Whether it is a question is then the matcher's call: it refuses short answers
+// or an amount is asked, nothing that reads as one (「来年の春以降」「4月か5月」「補助金の期限
+// までには」; 「補助金の上限くらい」「保守は導入費用に含まれています」), and, where whether the
+// vendor can do the work is asked, nothing that speaks of it (「補助金の対象になるなら対応
+// するとのこと」): that is an answer to re-prompt. Whether it is a question is then the matcher's call: it refuses short answers
 // such as 「3か月」 itself.
 func mayBeQuestion(st *Step, in string) bool {
-	if st.Input == "when" && parse.LooksLikeDate(in) {
+	if st.Input == "when" && parse.LooksLikeDate(in) || st.Input == "yen" && parse.LooksLikeAmount(in) ||
+		st.Input == "cando" && parse.AboutCanDo(in) {
 		return false
 	}
 	return parse.ParseYesNo(in) == parse.Unknown
@@ -182,6 +213,9 @@ func (c *turn) understand(st *Step, in string, tapped bool) (value, retry string
 		return "", c.sc.Texts.StaleChoice, false
 	}
 	if o, ok := namedOption(st, in); ok {
+		return o.Value, "", false
+	}
+	if o, ok := sayingOption(st, in); ok {
 		return o.Value, "", false
 	}
 	value, retry, vague = c.read(st, in)
@@ -302,13 +336,17 @@ func (c *turn) readCode(in string) (value, retry string, vague bool) {
 	return "", c.sc.Texts.CodeRetry, true
 }
 
-// contactText writes a contact as the desk reads it: the phone number with hyphens or the
-// address, then who to ask for and when to call, where said:
-// 03-1234-5678（担当：事務 山田／平日午前中）.
+// contactText writes a contact as the desk reads it: the phone number with hyphens and its
+// extension, or the address, then who to ask for and when to call, where said:
+// 03-1234-5678 内線123（担当：事務 山田／平日午前中）.
 func (c *turn) contactText(ct parse.Contact) string {
 	var ways, extra []string
 	if ct.Phone != "" {
-		ways = append(ways, parse.FormatPhone(ct.Phone))
+		phone := parse.FormatPhone(ct.Phone)
+		if ct.Ext != "" {
+			phone += " " + fill(c.sc.Texts.ContactExt, "ext", ct.Ext)
+		}
+		ways = append(ways, phone)
 	}
 	if ct.Email != "" {
 		ways = append(ways, ct.Email)
@@ -336,20 +374,34 @@ func optionByValue(st *Step, v string) (Option, bool) {
 }
 
 // namedOption finds the option typed text names: its label, value or an alias, also with a
-// polite ending (「診療所です」).
+// polite ending (「診療所です」), or, for a label that is a verb, in its ます form
+// (「このまま続けます」 for このまま続ける, 「報告します」 for 報告する).
 func namedOption(st *Step, in string) (Option, bool) {
 	plain := strings.TrimRight(in, "。.!！、 ")
 	for _, end := range []string{"です", "でした"} {
 		plain = strings.TrimSuffix(plain, end)
 	}
+	forms := append([]string{in, plain}, dictionaryForms(plain)...)
 	for _, o := range st.Choices {
 		for _, w := range o.names() {
-			if strings.EqualFold(in, w) || strings.EqualFold(plain, w) {
+			if slices.ContainsFunc(forms, func(f string) bool { return strings.EqualFold(f, w) }) {
 				return o, true
 			}
 		}
 	}
 	return Option{}, false
+}
+
+// dictionaryForms are the forms a verb typed in its ます form may have in a label: 〜します
+// is 〜する or 〜す (確認します, 直します), 〜ます after another kana is 〜る (続けます).
+func dictionaryForms(s string) []string {
+	if stem, ok := strings.CutSuffix(s, "します"); ok {
+		return []string{stem + "する", stem + "す"}
+	}
+	if stem, ok := strings.CutSuffix(s, "ます"); ok && stem != "" {
+		return []string{stem + "る"}
+	}
+	return nil
 }
 
 // names are the words that name an option when typed.
@@ -364,11 +416,8 @@ func impliedOption(st *Step, in string) (Option, bool) {
 	if st.Input == "multi" || st.Input == "text" {
 		return Option{}, false
 	}
-	if yn := parse.ParseYesNo(in); yn != parse.Unknown {
-		want := map[parse.YesNo]string{parse.Yes: "yes", parse.No: "no", parse.DontKnow: "dontknow"}[yn]
-		if i := slices.IndexFunc(st.Choices, func(o Option) bool { return o.YesNo == want }); i >= 0 {
-			return st.Choices[i], true
-		}
+	if o, ok := yesNoOption(st, in); ok {
+		return o, true
 	}
 	if st.Input != "choice" {
 		return Option{}, false
@@ -377,6 +426,27 @@ func impliedOption(st *Step, in string) (Option, bool) {
 		return found[0], true
 	}
 	return Option{}, false
+}
+
+// yesNoOption is the option a yes/no answer maps to (its yesno), if any.
+func yesNoOption(st *Step, in string) (Option, bool) {
+	yn := parse.ParseYesNo(in)
+	want := map[parse.YesNo]string{parse.Yes: "yes", parse.No: "no", parse.DontKnow: "dontknow"}[yn]
+	if i := slices.IndexFunc(st.Choices, func(o Option) bool { return want != "" && o.YesNo == want }); i >= 0 {
+		return st.Choices[i], true
+	}
+	return Option{}, false
+}
+
+// sayingOption finds, at a text step that asks for a name with choices for "none" or "not
+// known" marked yesno, the choice a one-clause no or don't-know says (「推奨機種は特にない
+// そうです」 is 推奨はない, not a model's name). Text of more than one clause is kept as
+// typed: 「推奨はないが、Aがよいと言われた」 says more than the choice.
+func sayingOption(st *Step, in string) (Option, bool) {
+	if st.Input != "text" || strings.ContainsAny(strings.TrimRight(parse.Normalize(in), "。.!、,"), "、,。.!?") {
+		return Option{}, false
+	}
+	return yesNoOption(st, in)
 }
 
 // containedOptions are the options whose label or an alias appears in in, in choice order.

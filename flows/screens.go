@@ -7,6 +7,7 @@ import (
 
 	"deskbot/bot"
 	"deskbot/flows/faq"
+	"deskbot/flows/parse"
 )
 
 // The conversation is at one screen at a time, named by the session's Mode (at
@@ -195,7 +196,7 @@ func (questionScreen) text(c *turn, txt string) {
 	if endsAsQuestion(txt) && c.tryFAQ(txt, false) {
 		return
 	}
-	if st.Optional && c.isWord(txt, c.sc.Words.Skip) {
+	if st.Optional && c.isSkip(st, txt) {
 		c.skip(f, st)
 		return
 	}
@@ -389,6 +390,31 @@ func (c *turn) notAnAnswer(txt string) {
 	}
 	c.say(c.sc.Texts.NotUnderstood)
 	c.prompt()
+}
+
+// isSkip reports whether txt at the optional step st says to leave it: a skip word, also
+// after 特に or before a polite ending (「特にありません」「なしです」「なしでお願いします」); or,
+// at a step that reads a code or a contact, which no sentence of content answers, text that
+// is neither but says no or 「わかりません」 (「コードはわかりません」「連絡は不要です」).
+func (c *turn) isSkip(st *Step, txt string) bool {
+	w := strings.TrimPrefix(strings.TrimRight(txt, "。.!！ "), "特に")
+	for _, end := range []string{"でお願いします", "でお願いいたします", "で結構です", "でいいです", "で大丈夫です", "です", "で"} {
+		if x, ok := strings.CutSuffix(w, end); ok {
+			w = x
+			break
+		}
+	}
+	if c.isWord(w, c.sc.Words.Skip) {
+		return true
+	}
+	if st.Input != "code" && st.Input != "contact" {
+		return false
+	}
+	if _, retry, _ := c.read(st, txt); retry == "" {
+		return false // a code or a contact after all
+	}
+	yn := parse.ParseYesNo(txt)
+	return yn == parse.No || yn == parse.DontKnow
 }
 
 func (c *turn) isWord(txt string, words []string) bool {

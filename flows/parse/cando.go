@@ -65,6 +65,23 @@ func ParseCanDo(s string) CanDo {
 	return CanUnsure
 }
 
+// AboutCanDo reports whether s speaks of whether the vendor does the work — 対応, できる,
+// 可能, 無理, やってくれる, 引き受ける, 紹介 — without asking anything, so that an answer
+// ParseCanDo finds unclear (「補助金の対象になるなら対応するとのこと」「一部のみ対応」) is
+// asked again with the choices rather than sent to the FAQ. A question
+// (「対応できない場合はどうすれば？」) is not such an answer.
+func AboutCanDo(s string) bool {
+	t, ok := prepare(s)
+	if !ok || IsQuestion(t) {
+		return false
+	}
+	return containsAny(toHiragana(t), canDoWords)
+}
+
+// canDoWords speak of doing the work (hiragana, as the text is folded).
+var canDoWords = []string{"対応", "でき", "出来", "可能", "無理", "むり", "やって", "やる", "やれ", "引き受", "請け負",
+	"紹介", "断ら"}
+
 // referral finds a referral in t and whether it was refused.
 func referral(t string) (CanDo, bool) {
 	for _, w := range referralWords {
@@ -79,16 +96,35 @@ func referral(t string) (CanDo, bool) {
 		if containsAny(after, refusals) {
 			return Cannot, true // 「紹介もしてもらえない」「紹介先はないそうです」
 		}
+		if w != "紹介" && isDirective(after) {
+			return Cannot, true // 「他社でお願いしますと言われた」: go elsewhere, no one named
+		}
 		return CannotRefers, true
 	}
 	return CanUnsure, false
+}
+
+// isDirective reports whether the rest of a clause after another vendor is named tells the
+// clinic to go there itself (「でお願いしますと言われた」「に頼んでください」「を当たって」
+// 「を探すように言われた」), rather
+// than say that the vendor brings that one in (「に頼んでくれる」).
+func isDirective(after string) bool {
+	after = trimAny(after, nil, []string{"と言われました", "と言われた", "と言われ", "とのことです", "とのこと",
+		"って", "と", "。", "!"})
+	if containsAny(after, []string{"ください", "下さい", "お願いします", "お願いしたい", "ほしい", "欲しい", "ように"}) {
+		return true
+	}
+	// A verb's て form ends the clause (「に頼んで」「を当たって」); a bare particle does not
+	// (「外注で」).
+	return len(after) > len("で") && (strings.HasSuffix(after, "て") || strings.HasSuffix(after, "で"))
 }
 
 var (
 	// referralWords name another vendor doing the work; each is looked for with what
 	// follows it in its clause, to see whether it is refused.
 	referralWords = []string{"紹介", "他社", "他の業者", "ほかの業者", "別の業者", "他業者", "別業者", "他の会社",
-		"ほかの会社", "別の会社", "別会社", "提携先", "協力会社", "協力業者", "下請", "外注", "委託先"}
+		"ほかの会社", "別の会社", "別会社", "提携先", "協力会社", "協力業者", "下請", "外注", "委託先",
+		"他を", "ほかを", "よそ", "他所"}
 	// refusals deny the referral they follow (「紹介もしてもらえない」「他社紹介なし」).
 	refusals = []string{"ない", "ません", "なかった", "無い", "なし", "無し", "無理", "不可", "難しい", "むずかしい", "断られ",
 		"しかねる", "かねます"}

@@ -124,15 +124,17 @@ var ErrContact = errors.New("parse: no phone number or e-mail address")
 type Contact struct {
 	Phone  string // digits, as ParsePhone gives them (show with FormatPhone); "" if none
 	Email  string // as ParseEmail gives it; "" if none
+	Ext    string // the extension of Phone (「内線123」「内123」「ext.123」), digits; "" if none
 	Person string // who to ask for: 「山田」「事務 山田」; "" if not said
 	When   string // a good time to call, as said: 「平日午前中」「14時以降」; "" if not said
 }
 
 // ParseContact reads a contact answer that says more than a number: 「03-1234-5678（事務 山田）」
 // 「平日午前中に0312345678へ」「山田 03-1234-5678 午前中」「担当は山田です。yamada@clinic.jp」.
-// The first phone number (by ParsePhone) and the first e-mail address (by ParseEmail) are
-// taken; of the words left, those naming a time (平日, 午前中, 14時以降, 月曜…) make When, and
-// a short name (with a role such as 事務 or 院長) makes Person; polite filler (お願いします,
+// The first phone number (by ParsePhone) that is not labelled FAX, with its extension
+// (「03-1234-5678 内線123」), and the first e-mail address (by ParseEmail) are taken; of the
+// words left, those naming a time (平日, 午前中, 14時以降, 9:00-17:00, 月曜…) make When, and a
+// short name (with a role such as 事務 or 院長) makes Person; polite filler (お願いします,
 // 連絡先, 電話…) and particles are dropped. The caller keeps the raw answer too: words that are
 // neither are not returned.
 //
@@ -158,11 +160,20 @@ func ParseContact(s string) (Contact, error) {
 			break
 		}
 	}
-	for _, span := range rePhoneLike.FindAllString(rest, -1) {
+	for _, span := range reFax.FindAllString(rest, -1) {
+		phoneLike = true // a FAX number is no number to call
+		removeSpan(span)
+	}
+	for _, loc := range rePhoneLike.FindAllStringIndex(rest, -1) {
 		phoneLike = true
-		if p, err := ParsePhone(span); err == nil {
+		if p, end, ok := phoneAt(rest[loc[0]:loc[1]]); ok {
 			c.Phone = p
-			removeSpan(span)
+			end += loc[0]
+			if m := reExt.FindStringSubmatch(rest[end:]); m != nil {
+				c.Ext = m[1]
+				end += len(m[0])
+			}
+			removeSpan(rest[loc[0]:end])
 			break
 		}
 	}
@@ -176,10 +187,10 @@ func ParseContact(s string) (Contact, error) {
 	}
 
 	var person, when []string
-	for _, seg := range strings.FieldsFunc(rest, isContactBreak) {
+	for _, seg := range contactFields(rest) {
 		seg = trimAny(seg, contactPrefixes, contactSuffixes)
 		switch {
-		case seg == "" || containsAny(strings.ToLower(seg), contactFillers):
+		case seg == "" || seg == "代" || containsAny(strings.ToLower(seg), contactFillers): // (代): 代表
 		case reCallTime.MatchString(seg):
 			when = append(when, seg)
 		case isPersonName(seg):
@@ -194,15 +205,56 @@ func ParseContact(s string) (Contact, error) {
 var (
 	reEmail     = regexp.MustCompile(`[A-Za-z0-9.!#$%&'*+/=?^_{|}~-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}`)
 	rePhoneLike = regexp.MustCompile(`\+?\(?\d[\d()\-‐‑‒–—―−ー ]{6,}\d`)
-	reCallTime  = regexp.MustCompile(`平日|土日|週末|祝日|休診|診療|[月火水木金土日]曜|午前|午後|昼|夕方|朝|夜|いつでも|` +
+	// a number labelled FAX, label and all: 「FAX:03-1234-5679」「ファックス 0312345679」.
+	reFax = regexp.MustCompile(`(?i)(?:fax|ファックス|ファクス|ﾌｧｯｸｽ)\s*(?:番号)?\s*[:.]?\s*` + rePhoneLike.String())
+	// an extension right after a phone number: 「内線123」「(内線:123)」「内線は123」「内123」
+	// 「ext.123」「x123」「#123」.
+	reExt      = regexp.MustCompile(`(?i)^\s*\(?\s*(?:内線|内|ext\.?|x|#)\s*(?:は|番号)?\s*[:.]?\s*(\d{1,6})(?:番)?\s*\)?`)
+	reCallTime = regexp.MustCompile(`平日|土日|週末|祝日|休診|診療|[月火水木金土日]曜|午前|午後|昼|夕方|朝|夜|いつでも|` +
 		`\d{1,2}\s*(?:時|:\d\d)|終日|営業時間`)
 	// contactPrefixes and contactSuffixes are labels and particles around a name or a time.
 	contactPrefixes = []string{"担当者は", "担当者", "担当は", "担当", "連絡は", "宛先", "名前は", "氏名", "名前"}
 	contactSuffixes = []string{"までお願いします", "にお願いします", "へお願いします", "お願いします", "でしたら", "であれば", "なら", "です", "まで",
 		"宛て", "宛", "さん", "様", "へ", "に", "で", "が", "は", "の", "を"}
 	contactFillers = []string{"お願い", "ください", "下さい", "連絡", "電話", "番号", "tel", "fax", "メール", "mail",
-		"携帯", "よろしく", "折り返し", "かけて", "つながり", "直通", "代表"}
+		"携帯", "よろしく", "折り返し", "かけて", "つながり", "直通", "代表", "お世話", "お疲れ", "ありがとう", "恐れ入",
+		"失礼"}
 )
+
+// phoneAt reads the phone number a phone-like span begins with, and where it ends: the
+// whole span, or, when digits that follow after a space are not part of it (「03-1234-5678
+// 9時〜12時」), the longest part before a space that is a number.
+func phoneAt(span string) (digits string, end int, ok bool) {
+	for end = len(span); end > 0; end = strings.LastIndexByte(span[:end], ' ') {
+		if p, err := ParsePhone(span[:end]); err == nil {
+			return p, end, true
+		}
+	}
+	return "", 0, false
+}
+
+// contactFields splits what is left of a contact answer into its words, at isContactBreak;
+// a colon between digits is a time (「9:00-17:00」), not a break.
+func contactFields(s string) []string {
+	var fields []string
+	rs := []rune(s)
+	start := 0
+	for i, r := range rs {
+		if !isContactBreak(r) || r == ':' && i > 0 && i+1 < len(rs) && isDigit(rs[i-1]) && isDigit(rs[i+1]) {
+			continue
+		}
+		if i > start {
+			fields = append(fields, string(rs[start:i]))
+		}
+		start = i + 1
+	}
+	if start < len(rs) {
+		fields = append(fields, string(rs[start:]))
+	}
+	return fields
+}
+
+func isDigit(r rune) bool { return r >= '0' && r <= '9' }
 
 func isContactBreak(r rune) bool {
 	switch r {

@@ -116,6 +116,39 @@ func TestParseContact(t *testing.T) {
 		{"（03）1234-5678 受付 佐藤さん 診療時間外", Contact{Phone: "0312345678", Person: "受付 佐藤", When: "診療時間外"}},
 		{"火曜の午後、0120-123-456", Contact{Phone: "0120123456", When: "火曜の午後"}},
 		{"info@clinic.jp / 03-1234-5678", Contact{Phone: "0312345678", Email: "info@clinic.jp"}},
+		// an extension stays with its number
+		{"03-1234-5678 内線123", Contact{Phone: "0312345678", Ext: "123"}},
+		{"03-1234-5678（内線123）", Contact{Phone: "0312345678", Ext: "123"}},
+		{"０３－１２３４－５６７８　内線：１２３　事務 山田", Contact{Phone: "0312345678", Ext: "123", Person: "事務 山田"}},
+		{"03-1234-5678 内123", Contact{Phone: "0312345678", Ext: "123"}},
+		{"03-1234-5678 ext.123", Contact{Phone: "0312345678", Ext: "123"}},
+		{"03-1234-5678 内科 山田", Contact{Phone: "0312345678", Person: "内科 山田"}},
+		{"03-1234-5678 #123", Contact{Phone: "0312345678", Ext: "123"}},
+		{"03-1234-5678 内線は123番", Contact{Phone: "0312345678", Ext: "123"}},
+		{"0312345678内線123", Contact{Phone: "0312345678", Ext: "123"}},
+		// hours after the number are not part of it
+		{"03-1234-5678 9時〜12時、14時〜18時", Contact{Phone: "0312345678", When: "9時〜12時 14時〜18時"}},
+		{"090 1234 5678 10時以降", Contact{Phone: "09012345678", When: "10時以降"}},
+		// (代) is 代表, not a person
+		{"03-1234-5678（代）", Contact{Phone: "0312345678"}},
+		{"03-1234-5678 田代", Contact{Phone: "0312345678", Person: "田代"}},
+		// a FAX number is not the one to call
+		{"FAX:03-1234-5679 TEL:03-1234-5678", Contact{Phone: "0312345678"}},
+		{"03-1234-5678 FAX 03-1234-5679", Contact{Phone: "0312345678"}},
+		{"ファックス 03-1234-5679、電話 03-1234-5678 山田", Contact{Phone: "0312345678", Person: "山田"}},
+		// a time of day with a colon is one time
+		{"03-1234-5678 平日9:00-17:00", Contact{Phone: "0312345678", When: "平日9:00-17:00"}},
+		{"03-1234-5678 山田（平日9時〜17時）", Contact{Phone: "0312345678", Person: "山田", When: "平日9時〜17時"}},
+		// the courtesies of a message are no one's name
+		{"お世話になっております。03-1234-5678 山田", Contact{Phone: "0312345678", Person: "山田"}},
+		{"お疲れ様です。03-1234-5678", Contact{Phone: "0312345678"}},
+		{"03-1234-5678 山田 ありがとうございます", Contact{Phone: "0312345678", Person: "山田"}},
+		// right already
+		{"０３ー１２３４ー５６７８", Contact{Phone: "0312345678"}},
+		{"担当：山田 03-1234-5678", Contact{Phone: "0312345678", Person: "山田"}},
+		{"03-1234-5678 担当：山田", Contact{Phone: "0312345678", Person: "山田"}},
+		{"℡03-1234-5678", Contact{Phone: "0312345678"}},
+		{"03-1234-5678 医事課 山田", Contact{Phone: "0312345678", Person: "医事課 山田"}},
 	}
 	for _, tt := range tests {
 		got, err := ParseContact(tt.in)
@@ -125,6 +158,8 @@ func TestParseContact(t *testing.T) {
 	}
 	for in, want := range map[string]error{
 		"03-1234-567":                   ErrPhone,
+		"FAX:03-1234-5679":              ErrPhone,
+		"担当：事務長 山田":                     ErrContact,
 		"山田です、電話は03-1234":               ErrContact,
 		"yamada@clinic":                 ErrEmail,
 		"山田":                            ErrContact,

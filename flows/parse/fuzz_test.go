@@ -50,7 +50,8 @@ func FuzzParseYesNo(f *testing.F) {
 }
 
 func FuzzParseCanDo(f *testing.F) {
-	for _, s := range []string{"できます", "できないけど他を紹介してくれる", "紹介もしてもらえない", "たぶん大丈夫", "無理でした"} {
+	for _, s := range []string{"できます", "できないけど他を紹介してくれる", "紹介もしてもらえない", "たぶん大丈夫", "無理でした",
+		"いいえ、できるそうです", "わかりかねます", "他社でお願いしますと言われた", "補助金の対象になるなら対応するとのこと"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
@@ -62,6 +63,10 @@ func FuzzParseCanDo(f *testing.F) {
 		// A plain yes or no is never read as its opposite, and an unsure one never as either.
 		if c == Can && yn != Yes || c == Cannot && yn == Yes || yn == DontKnow && c != CanUnsure {
 			t.Fatalf("ParseCanDo(%q) = %v but ParseYesNo = %v", s, c, yn)
+		}
+		// A question is never taken for an answer about doing the work.
+		if AboutCanDo(s) && IsQuestion(s) {
+			t.Fatalf("AboutCanDo(%q) is true for a question", s)
 		}
 		if n, ok := normalized(s); ok {
 			if d := ParseCanDo(n); d != c {
@@ -97,7 +102,8 @@ func FuzzClassifyIntent(f *testing.F) {
 
 func FuzzParseYen(f *testing.F) {
 	for _, s := range []string{"42万9千円", "¥429,000", "月額1万5千円", "50〜60万円", "0.5百万", "二十万円", "-5万",
-		"42万円+税", "429,000円（税別）", "税込46.2万", "無料", "5"} {
+		"42万円+税", "429,000円（税別）", "税込46.2万", "無料", "5", "42万円台", "込み込みで50万",
+		"46.2万円（うち消費税4.2万円）", "保守料なし", "半年ごとに6万"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
@@ -181,7 +187,9 @@ func FuzzDecodeAmount(f *testing.F) {
 func FuzzParseWhen(f *testing.F) {
 	nov15 := time.Date(2022, 11, 15, 10, 0, 0, 0, JST).Unix()
 	for _, s := range []string{"令和5年3月末", "2023/3/31", "3月末", "来月", "3か月", "半年後", "すぐ", "2月29日",
-		"来年の春", "冬", "GW明け", "年度内", "上旬"} {
+		"来年の春", "冬", "GW明け", "年度内", "上旬", "正月明け", "秋口", "新年度", "来週中", "週明け", "月明け", "3月の頭", "4月に入ったら", "導入まで半年",
+		"3月末の期限に間に合うように", "来週の水曜", "3月末（予定）", "23/1/10",
+		"お世話になっております。業者からは3月末と聞いています"} {
 		f.Add(s, nov15)
 	}
 	f.Fuzz(func(t *testing.T, s string, unix int64) {
@@ -326,7 +334,8 @@ func FuzzParsePhone(f *testing.F) {
 
 func FuzzParseContact(f *testing.F) {
 	for _, s := range []string{"03-1234-5678（事務 山田）", "平日午前中に0312345678へ", "山田 03-1234-5678 午前中",
-		"担当は山田です。yamada@clinic.jp", "03-1234-567"} {
+		"担当は山田です。yamada@clinic.jp", "03-1234-567", "03-1234-5678 内線123", "FAX:03-1234-5679 TEL:03-1234-5678",
+		"03-1234-5678 平日9:00-17:00", "03-1234-5678 9時〜12時"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
@@ -347,6 +356,9 @@ func FuzzParseContact(f *testing.F) {
 					t.Fatalf("ParseContact(%q).Phone = %q but ParsePhone(%q) = %q, %v", s, c.Phone, p, q, err)
 				}
 			}
+		}
+		if c.Ext != "" && (c.Phone == "" || strings.Trim(c.Ext, "0123456789") != "") {
+			t.Fatalf("ParseContact(%q) = %+v: an extension that is not the digits of a phone's", s, c)
 		}
 		if c.Email != "" {
 			if e, err := ParseEmail(c.Email); err != nil || e != c.Email {

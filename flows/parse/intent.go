@@ -39,8 +39,9 @@ func (i Intent) String() string {
 
 // ClassifyIntent classifies a message by its words alone, in this order: English (at least
 // four Latin letters, and at least 70 % of the letters Latin, that is not a yes/no such as
-// "OK" or "not sure"), trouble (困って, 悩んで, うまくいかない, トラブル, 助けて…, or, in a
-// message that is not a question, 進まない, 間に合わない, 見つからない, 断られた),
+// "OK" or "not sure"), trouble (困って, 悩んで, うまくいかない, トラブル, 助けて, 報告したい…,
+// or, in a message that is not a question, 進まない, 間に合わない, 間に合いそうにありません,
+// 見つからない, 断られた),
 // thanks (ありがとう, 助かりました, お礼…, in a short message that asks nothing). A question
 // that only mentions a topic is IntentNone: the FAQ answers it.
 func ClassifyIntent(s string) Intent {
@@ -80,10 +81,11 @@ var (
 	// troubleWords and thanksWords are matched on a hiragana fold.
 	troubleWords = []string{"困って", "困った", "困り", "こまって", "こまった", "悩んで", "悩み", "なやんで",
 		"とらぶる", "うまくいかない", "うまく行かない", "上手くいかない", "行き詰", "助けて", "たすけて",
-		"相談したい", "相談させて", "相談に乗って"}
+		"相談したい", "相談させて", "相談に乗って", "報告したい", "報告させて", "報告をしたい", "報告をさせて"}
 	// troubleStates say trouble unless asked as a question (「間に合わない場合は？」 is the FAQ's).
-	troubleStates = []string{"進まない", "進んでいない", "進んでない", "間に合わない", "間に合いそうにない",
-		"間に合いません", "見つからない", "見つかりません", "断られ"}
+	troubleStates = []string{"進まない", "進みません", "進んでいない", "進んでない", "進んでいません", "間に合わない",
+		"間に合いそうにない", "間に合いそうにありません", "間に合いそうもない", "間に合わなそう", "間に合わなさそう",
+		"間に合いません", "見つからない", "見つかりません", "見つからなくて", "断られ"}
 	thanksWords = []string{"ありがとう", "ありがと", "有難う", "有り難う", "ありがたい", "助かりました",
 		"助かります", "たすかりました", "感謝", "お礼", "おおきに", "thanks", "thank you", "thx", "さんきゅ"}
 )

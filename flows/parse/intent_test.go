@@ -19,6 +19,17 @@ func TestClassifyIntent(t *testing.T) {
 		{"見積もりを断られました", IntentTrouble},
 		{"導入が進まないので相談したい", IntentTrouble},
 		{"トラブルがあります", IntentTrouble},
+		{"間に合いそうにありません", IntentTrouble},
+		{"3月末には間に合わなそうです", IntentTrouble},
+		{"業者探しが進みません", IntentTrouble},
+		{"業者が見つからなくて", IntentTrouble},
+		{"報告したいです", IntentTrouble},
+		{"障害について報告させてください", IntentTrouble},
+		{"業者さんに断られてしまいました", IntentTrouble},
+		{"承知いたしました。ありがとうございます", IntentThanks},
+		{"お世話になっております", IntentNone},
+		{"よろしくお願いいたします", IntentNone},
+		{"報告した内容はどう使われますか", IntentNone}, // a question: the FAQ's
 		{"ありがとう", IntentThanks},
 		{"ありがとうございます！", IntentThanks},
 		{"助かりました", IntentThanks},
@@ -67,6 +78,28 @@ func TestLooksLikeName(t *testing.T) {
 		"What is this"} {
 		if LooksLikeName(in) {
 			t.Errorf("LooksLikeName(%q) = true, want false", in)
+		}
+	}
+}
+
+func TestNameKey(t *testing.T) {
+	for _, group := range [][]string{
+		{"ABCメディカル", "ＡＢＣメディカル", "abc メディカル", "株式会社ABCメディカル", "ABCメディカル株式会社",
+			"(株)ABCメディカル", "（株）ABCメディカル", "㈱ABCメディカル", "ABCメディカル（株）", "ABCメディカルさん",
+			"株式会社ABCメディカルさんです", "ABCメディカル様", "ABCメディカル御中"},
+		{"さくら会さくら内科", "医療法人社団さくら会 さくら内科", "(医)さくら会さくら内科", "医療法人さくら会さくら内科",
+			"医)さくら会 さくら内科", "(医社)さくら会さくら内科"},
+	} {
+		want := NameKey(group[0])
+		for _, in := range group[1:] {
+			if got := NameKey(in); got != want {
+				t.Errorf("NameKey(%q) = %q, want %q as for %q", in, got, want, group[0])
+			}
+		}
+	}
+	for _, pair := range [][2]string{{"ABCメディカル", "ABCシステム"}, {"さくら内科", "さくら歯科"}, {"株式会社", "有限会社"}} {
+		if NameKey(pair[0]) == NameKey(pair[1]) {
+			t.Errorf("NameKey(%q) == NameKey(%q): two names, one key", pair[0], pair[1])
 		}
 	}
 }

@@ -200,7 +200,6 @@ func digitRuns(t string) []string {
 		runs []string
 		b    strings.Builder
 	)
-	isDigit := func(r rune) bool { return r >= '0' && r <= '9' }
 	for i := 0; i < len(rs); i++ {
 		if isDigit(rs[i]) {
 			b.WriteRune(rs[i])

@@ -45,3 +45,23 @@ var (
 	sentenceWords = []string{"について", "に関して", "困って", "困った", "わから", "分から", "教えて", "したい",
 		"してほしい", "お願い", "相談", "どうやって"}
 )
+
+// NameKey is the key under which two answers name the same company or facility: the
+// Normalize form, lowercased, without spaces, with the legal-entity designation (株式会社,
+// (株), 有限会社, 医療法人社団, (医)…) and an honorific or polite ending (さん, 様, 御中, です)
+// set aside. 「株式会社ＡＢＣメディカル」「ABCメディカル（株）」「㈱abcメディカルさん」 share one key.
+// A name that is nothing but a designation keeps it, so that no name has an empty key.
+func NameKey(s string) string {
+	t := strings.ToLower(strings.ReplaceAll(Normalize(s), " ", ""))
+	core := trimAny(t, entityDesignations, append(entityDesignations, nameSuffixes...))
+	if core == "" {
+		return t
+	}
+	return core
+}
+
+// entityDesignations are the legal-entity forms written before or after a name, in full or
+// abbreviated (NFKC has made ㈱ and （株） into (株)).
+var entityDesignations = []string{"株式会社", "有限会社", "合同会社", "合資会社", "合名会社", "一般社団法人",
+	"一般財団法人", "社会医療法人", "医療法人社団", "医療法人財団", "医療法人", "(株)", "(有)", "(同)", "(医)",
+	"(医社)", "(医財)", "(社)", "(財)", "株)", "有)", "医)"}

@@ -131,17 +131,23 @@ func digitValue(r rune) int {
 // isKanjiDigit reports whether r is a kanji digit (not an ASCII one).
 func isKanjiDigit(r rune) bool { return (r < '0' || r > '9') && digitValue(r) >= 0 }
 
-// trimAny strips, repeatedly, any of the given prefixes and suffixes from s.
+// trimAny strips, repeatedly, any of the given prefixes and suffixes from s: each time the
+// first of each list that s begins or ends with, so that a list written longest first
+// strips 「までに」 whole rather than its に and then its で.
 func trimAny(s string, prefixes, suffixes []string) string {
+	cut := func(s string, words []string, f func(string, string) (string, bool)) (string, bool) {
+		for _, w := range words {
+			if t, ok := f(s, w); ok && w != "" {
+				return t, true
+			}
+		}
+		return s, false
+	}
 	for {
-		before := s
-		for _, p := range prefixes {
-			s = strings.TrimPrefix(s, p)
-		}
-		for _, x := range suffixes {
-			s = strings.TrimSuffix(s, x)
-		}
-		if s == before {
+		var p, x bool
+		s, p = cut(s, prefixes, strings.CutPrefix)
+		s, x = cut(s, suffixes, strings.CutSuffix)
+		if !p && !x {
 			return s
 		}
 	}

@@ -69,8 +69,10 @@ func PrefectureByCode(code int) (Prefecture, bool) {
 // ParsePrefecture reads a prefecture written in full (東京都, 北海道) or without 都/府/県 (東京,
 // 大阪), in hiragana or katakana with or without the suffix (とうきょう, トウキョウ, とうきょうと,
 // おおさかふ, ほっかいどう), in romaji (Tokyo, Tōkyō, Osaka-fu), or as its JIS X 0401 code
-// ("13", "１３", "01", "1"). An address that begins with a full prefecture name (「東京都新宿区…」)
-// gives that prefecture.
+// ("13", "１３", "01", "1"). An address that begins with a full prefecture name (「東京都新宿区…」),
+// with its name and の (「東京の港区」), or with a city named after it (「大阪市北区」) gives that
+// prefecture; so does a designated city or prefectural capital that is not named after its
+// prefecture (「横浜市」「札幌」「さいたま市」「津」), and 「都内」「23区」 (Tokyo).
 func ParsePrefecture(s string) (Prefecture, bool) {
 	t, ok := prepare(s)
 	if !ok {
@@ -101,16 +103,31 @@ func ParsePrefecture(s string) (Prefecture, bool) {
 			}
 		}
 	}
-	// An address: 東京都新宿区…, or a city named after its prefecture: 大阪市…
+	// An address: 東京都新宿区…, 東京の港区…, or a city named after its prefecture: 大阪市…
 	for i, p := range prefectures {
 		if strings.HasPrefix(compact, p.name) {
 			return PrefectureByCode(i + 1)
 		}
-		if i > 0 && strings.HasPrefix(compact, shortName(i+1)+"市") {
+		if i > 0 && (strings.HasPrefix(compact, shortName(i+1)+"市") || strings.HasPrefix(compact, shortName(i+1)+"の")) {
 			return PrefectureByCode(i + 1)
 		}
 	}
+	// A city that names no prefecture: 横浜, 札幌市中央区, 都内, 23区.
+	for city, code := range cities {
+		if compact == city || strings.HasPrefix(compact, city+"市") || strings.HasPrefix(compact, city+"区") {
+			return PrefectureByCode(code)
+		}
+	}
 	return Prefecture{}, false
+}
+
+// cities are the places an address may begin with that are not named after their
+// prefecture: the designated cities and prefectural capitals, 都内 and 23区 (Tokyo). Each is
+// read alone or before 市 or 区, so that 津 is not 津山.
+var cities = map[string]int{
+	"札幌": 1, "盛岡": 3, "仙台": 4, "水戸": 8, "宇都宮": 9, "前橋": 10, "さいたま": 11, "都内": 13, "東京23": 13,
+	"23": 13, "横浜": 14, "川崎": 14, "相模原": 14, "金沢": 17, "甲府": 19, "浜松": 22, "名古屋": 23, "津": 24,
+	"大津": 25, "堺": 27, "神戸": 28, "松江": 32, "高松": 37, "松山": 38, "北九州": 40, "那覇": 47,
 }
 
 // romanKey folds a romanised name so that spellings compare equal: Tōkyō, toukyou, tokyo-to,

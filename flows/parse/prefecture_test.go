@@ -23,7 +23,15 @@ func TestParsePrefecture(t *testing.T) {
 		{39, []string{"高知", "こうち", "kochi", "kouchi"}},
 		{10, []string{"群馬", "ぐんま", "gunma", "gumma"}},
 		{47, []string{"沖縄県", "沖縄", "おきなわ", "47"}},
-		{24, []string{"三重", "みえ", "mie"}},
+		{24, []string{"三重", "みえ", "mie", "津", "津市"}},
+		// cities that name no prefecture, and Tokyo's wards
+		{13, []string{"都内", "東京23区", "23区内", "東京の港区"}},
+		{14, []string{"横浜", "横浜市", "横浜市青葉区", "川崎市", "神奈川県横浜市青葉区"}},
+		{1, []string{"札幌市", "札幌市中央区"}},
+		{11, []string{"さいたま市"}},
+		{23, []string{"名古屋市", "名古屋"}},
+		{28, []string{"神戸市"}},
+		{33, []string{"岡山市"}},
 	}
 	for _, tt := range tests {
 		for _, in := range tt.in {
@@ -33,7 +41,7 @@ func TestParsePrefecture(t *testing.T) {
 			}
 		}
 	}
-	for _, in := range []string{"", "0", "00", "48", "99", "100", "013", "東", "京", "北海", "日本", "横浜", "とうきょ",
+	for _, in := range []string{"", "0", "00", "48", "99", "100", "013", "東", "京", "北海", "日本", "県内", "津山市", "とうきょ",
 		"ニューヨーク", "new york", "-13", "13番", strings.Repeat("東京都", 1000), "\xff"} {
 		if p, ok := ParsePrefecture(in); ok {
 			t.Errorf("ParsePrefecture(%q) = %+v, want not found", in, p)

@@ -48,18 +48,35 @@ type When struct {
 //     (next January)「年度内」「2023年度末」 (the fiscal year ends on 31 March);
 //   - durations from today: 「3か月」「3ヶ月」「3カ月」「三か月」「半年後」「1年半」「2週間」「10日」
 //     (a number of days, not the 10th)「1年」; and 「すぐ」「本日」 (today), 「明日」, 「来週」;
+//   - weekdays: 「水曜日」「今度の金曜」 (the next one after today), 「今週金曜」「来週の水曜」
+//     「再来週の月曜」 (of that Monday-to-Sunday week);
+//   - weeks, Monday to Sunday, as their Sunday: 「今週中」「来週末」「再来週中」; 「週明け」 is
+//     the coming Monday;
 //   - seasons, as their last day: 春 March–May, 夏 June–August, 秋 September–November,
 //     冬 December–February (「冬」 asked in January is the winter under way); 「春」「春ごろ」 is
 //     the next spring not yet over, 「来春」「来年の春」 next year's, 「今年の秋」 this year's;
-//   - the start of a year or fiscal year, as its first month: 「来年度から」「来年度初め」
-//     「年度明け」 (April), 「来年から」「来年早々」 (January);
+//     their start as their first month: 「春先」「秋口」「初夏」「早春」 (「初春」, also the New Year
+//     of greetings, is not read);
+//   - the start of a year, fiscal year or month, as its first month (or the month's 10th):
+//     「来年度から」「来年度初め」「年度明け」「新年度」 (April), 「来年から」「来年早々」 (January),
+//     「来月早々」「月明け」 (next month's 10th);
 //   - office words: 「GW明け」 (20 May), 「GW前」, 「お盆明け」 (20 August), 「お盆前」 (an
-//     office's 夏休み is its お盆), the next one not yet past; 「上旬」「中旬」「下旬」 alone, of
-//     this month or, once past, the next;
-//   - hedges around any of these: 「約3か月」「3月末までに」「4月頃の予定です」, and ranges,
-//     read as their later end: 「2〜3か月」「3月から4月」.
+//     office's 夏休み is its お盆), 「正月明け」「年末年始明け」 (20 January), 「年末年始前」
+//     (28 December; an office's 冬休み is its New Year), the next one not yet past;
+//     「上旬」「中旬」「下旬」 alone, of this month or, once past, the next;
+//   - a period once begun, as its start: 「3月に入ってから」「来年になったら」「年が明けたら」
+//     「年度が替わったら」;
+//   - hedges around any of these: 「約3か月」「3月末までに」「4月頃の予定です」「年内ギリギリ」,
+//     what the wait is for (「導入まで半年」「納期3ヶ月」「3ヶ月待ち」), の before a month's
+//     part (「3月の中旬」), a note in brackets (「3月末（予定）」「年度内（3月末）」), who said it
+//     and the courtesies of a message (「お世話になっております。業者からは3月末と聞いています」),
+//     and ranges, read as their later end: 「2〜3か月」「3月から4月」.
 //
 // Approx is set for everything but a named day (「3月31日」「3月末」「明日」).
+//
+// Words that place no day are not guessed: 「連休明け」 (which holidays?), 「上期中」 (whose
+// fiscal year?), 「数か月」 are ErrNotDate, and LooksLikeDate is true for them, so the caller
+// asks again rather than send them to the FAQ.
 //
 // Errors: ErrNotDate (not understood, or 「未定」), ErrInvalidDate (「2月30日」「13月」), ErrPast
 // (before today, or 「稼働済み」), ErrTooFar (more than 10 years ahead).
@@ -89,9 +106,9 @@ var (
 	reNumRange = regexp.MustCompile(`^\d{1,3}(?:[,、〜~-]|から)(\d{1,3}(?:年|か月|ヶ月|ヵ月|カ月|ケ月|箇月|週|日).*)$`)
 
 	era  = `(令和|平成|昭和|r|h|s)`
-	part = `(末|中|上旬|初旬|初め|はじめ|頭|中旬|半ば|なかば|中頃|下旬|終わり|おわり|いっぱい)?`
+	part = `の?(末日|末|中|上旬|初旬|初め|はじめ|頭|早々|中旬|半ば|なかば|中頃|下旬|終わり|おわり|いっぱい)?`
 
-	reYMD   = regexp.MustCompile(`^(?:` + era + `(\d{1,2})[年./-]|(\d{4})[年./-]|(\d{1,2})年)(\d{1,2})[月./-](\d{1,2})日?$`)
+	reYMD   = regexp.MustCompile(`^(?:` + era + `(\d{1,2})[年./-]|(\d{4})[年./-]|(\d{1,2})[年./-])(\d{1,2})[月./-](\d{1,2})日?$`)
 	reYMD8  = regexp.MustCompile(`^(\d{4})(\d{2})(\d{2})$`)
 	reYM    = regexp.MustCompile(`^(?:` + era + `(\d{1,2})[年./-]|(\d{4})[年./-]|(\d{1,2})年)(\d{1,2})月?` + part + `$`)
 	reY     = regexp.MustCompile(`^(?:` + era + `(\d{1,2})年?|(\d{4})年?)(末|中|内)?$`)
@@ -104,14 +121,16 @@ var (
 	reDurYM = regexp.MustCompile(`^(\d{1,3})年(\d{1,2})(?:か月|ヶ月|ヵ月|カ月|ケ月|箇月)(間)?$`)
 
 	whenPrefixes = []string{"約", "およそ", "おおよそ", "大体", "だいたい", "たぶん", "多分", "おそらく", "恐らく",
+		"ギリギリ", "ぎりぎり", "導入まで", "工事まで", "稼働まで", "開始まで", "運用開始まで", "納品まで", "納期は", "納期",
 		"予定では", "早ければ", "最短で", "最短", "早くて", "遅くとも", "遅くても", "遅くて", "今から", "これから",
 		"ここから", "あと", "後", "ほぼ", "運用開始は", "稼働開始は", "稼働は", "開始は", "導入は", "予定は", "見込みは"}
 	whenSuffixes = []string{"を予定しています", "を予定しております", "予定しています", "を予定",
 		"くらいかかると言われました", "かかると言われました", "と言われました", "と言われた",
 		"とのことです", "とのこと", "と聞いています", "の見込みです", "見込みです", "の見込み", "見込み", "見込",
-		"の予定です", "予定です", "の予定", "予定", "を目途に", "を目処に", "目途", "目処", "めど", "を目標に",
+		"と言われています", "と言っていました", "との回答でした", "との回答", "の予定です", "予定です", "の予定", "予定", "を目途に", "を目処に", "目途", "目処", "めど", "を目標に",
 		"目標", "を目指して", "目指して", "までには", "までに", "まで", "頃に", "ごろに", "頃", "ごろ", "ころ",
 		"くらいで", "ぐらいで", "くらい", "ぐらい", "位", "程度", "ほど", "前後", "以内に", "以内", "以上",
+		"ギリギリ", "ぎりぎり", "いっぱい", "待ち", "ちょっと", "ちょい", "に間に合うように", "に間に合わせる", "に間に合う", "の期限", "期限",
 		"かかります", "かかる", "掛かります", "掛かる", "になりそうです", "になりそう", "になります", "になる",
 		"です", "でした", "には", "後に", "後", "先", "運用開始", "稼働開始", "開始", "稼働", "導入", "完了",
 		"から", "より", "弱", "強", "の", "に", "で", "!", ".", "。", "?", "、", ",",
@@ -131,6 +150,11 @@ func readWhen(t string, today time.Time) (When, error) {
 	t = strings.NewReplacer(" ", "", "元年", "1年", "ひと月", "1か月", "ふた月", "2か月", "〜", "~").Replace(t)
 	t = kanjiToDigits(t)
 	t = reWeekday.ReplaceAllString(t, "")
+	// 「お世話になっております。業者からは3月末と聞いています。」: the courtesies of a
+	// message and who said it are not the date.
+	t = courtesies.Replace(t)
+	t = strings.Trim(t, "。、.,!")
+	t = trimAny(t, reporters, nil)
 
 	for _, w := range []string{"済", "稼働中", "運用中", "既に", "すでに"} {
 		if strings.Contains(t, w) {
@@ -158,10 +182,22 @@ func readWhen(t string, today time.Time) (When, error) {
 	// period's end.
 	// (「今年度から」 has begun already: it stays the period, as before.)
 	t = reFromStart.ReplaceAllString(t, "${1}初め")
+	// 「3月に入ってから」「来年になったら」「年が明けたら」: when that period has begun.
+	t = reOnceBegun.ReplaceAllString(t, "${1}初め")
+	t = periodBegun.Replace(t)
 
 	w, err := matchWhen(t, today)
 	if err == errNoMatch {
 		w, err = matchWhen(trimAny(t, whenPrefixes, whenSuffixes), today)
+	}
+	if a, b, ok := parenthetical(t); ok && err == errNoMatch {
+		// 「3月末(予定)」「年度内(3月末)」: the words before the brackets, else those in them.
+		if w, err = readWhen(a, today); err == ErrNotDate {
+			w, err = readWhen(b, today)
+		}
+		if err == ErrNotDate {
+			err = errNoMatch
+		}
 	}
 	if err == errNoMatch {
 		return When{}, ErrNotDate
@@ -170,8 +206,28 @@ func readWhen(t string, today time.Time) (When, error) {
 	return w, err
 }
 
+// parenthetical splits 「A(B)」 into A and B.
+func parenthetical(t string) (a, b string, ok bool) {
+	i := strings.IndexByte(t, '(')
+	if i <= 0 || !strings.HasSuffix(t, ")") {
+		return "", "", false
+	}
+	return t[:i], t[i+1 : len(t)-1], true
+}
+
+var (
+	// courtesies are the set phrases that open or close an office's message.
+	courtesies = strings.NewReplacer("お世話になっております", "", "お世話になります", "", "お疲れ様です", "",
+		"よろしくお願いいたします", "", "よろしくお願い致します", "", "よろしくお願いします", "", "宜しくお願いします", "",
+		"宜しくお願い致します", "", "ありがとうございます", "")
+	// reporters say who gave the date: 「業者からは」「先方によると」.
+	reporters = []string{"業者さんからは", "業者さんから", "業者からは", "業者から", "業者によると", "業者の話では",
+		"業者さんは", "業者は", "先方からは", "先方によると", "先方は", "ベンダーからは", "メーカーからは"}
+)
+
 // whenHedges mark a date said as approximate.
 var whenHedges = []string{"頃", "ごろ", "ころ", "くらい", "ぐらい", "位", "程度", "ほど", "前後", "約", "およそ",
+	"ちょっと", "ちょい",
 	"大体", "だいたい", "たぶん", "多分", "おそらく", "恐らく", "弱", "強", "目途", "目処", "めど", "早ければ",
 	"最短", "遅くとも", "遅くても"}
 
@@ -188,7 +244,7 @@ func matchWhen(t string, today time.Time) (When, error) {
 		if m < 1 || m > 12 {
 			return When{}, ErrInvalidDate
 		}
-		return When{Date: time.Date(y, time.Month(m), partDay(y, m, part), 0, 0, 0, 0, JST), Approx: part != "末"}, nil
+		return When{Date: time.Date(y, time.Month(m), partDay(y, m, part), 0, 0, 0, 0, JST), Approx: part != "末" && part != "末日"}, nil
 	}
 	// nextYear is the year of month m seen from today: this year's unless it has ended.
 	nextYear := func(rel string, m int) int {
@@ -212,12 +268,33 @@ func matchWhen(t string, today time.Time) (When, error) {
 	switch t {
 	case "月末", "今月末":
 		return monthOf(y, int(mo), "末")
-	case "今月中", "今月内":
+	case "今月中", "今月内", "月内":
 		return monthOf(y, int(mo), "")
-	case "年内", "年末", "今年中", "今年内", "今年末":
+	case "年内", "年末", "今年中", "今年内", "今年末", "年内中":
 		return approx(civil(y, 12, 31))
 	case "年明け", "年明け早々", "年明けすぐ":
 		return approx(civil(y+1, 1, 31))
+	case "月明け", "月明けすぐ", "月明け早々":
+		next := time.Date(y, mo+1, 1, 0, 0, 0, 0, JST)
+		return monthOf(next.Year(), int(next.Month()), "初め")
+	case "今週中", "今週末", "今週いっぱい", "来週中", "来週末", "来週いっぱい", "再来週中", "再来週末":
+		// To the week's Sunday: offices count weeks from Monday.
+		weeks := 0
+		switch {
+		case strings.HasPrefix(t, "来"):
+			weeks = 1
+		case strings.HasPrefix(t, "再来"):
+			weeks = 2
+		}
+		sunday := today.AddDate(0, 0, (7-int(today.Weekday()))%7+7*weeks)
+		return When{Date: sunday, Approx: true}, nil
+	case "週明け":
+		// The coming Monday; said on a Monday, the next one.
+		days := (8 - int(today.Weekday())) % 7
+		if days == 0 {
+			days = 7
+		}
+		return When{Date: today.AddDate(0, 0, days), Approx: true}, nil
 	case "半年":
 		return When{Date: addMonths(today, 6), FromDuration: true, Approx: true}, nil
 	case "上旬", "初旬", "中旬", "下旬":
@@ -228,7 +305,16 @@ func matchWhen(t string, today time.Time) (When, error) {
 		}
 		return w, nil
 	}
-	if m := reFYStart.FindStringSubmatch(t); m != nil {
+	if m := reWeekdayOf.FindStringSubmatch(t); m != nil {
+		return weekdayOf(m[1], m[2], today), nil
+	}
+	if m := reFYStart.FindStringSubmatch(t); m != nil && strings.HasPrefix(t, "新") {
+		// 新年度: the fiscal year that begins next, or the one begun this April.
+		if mo > time.April {
+			y++
+		}
+		return monthOf(y, 4, "")
+	} else if m != nil {
 		fy, err := fiscalYear(m, y, mo)
 		if err != nil {
 			return When{}, err
@@ -241,8 +327,13 @@ func matchWhen(t string, today time.Time) (When, error) {
 	if m := reYearStart.FindStringSubmatch(t); m != nil {
 		return monthOf(y+map[string]int{"来年": 1, "翌年": 1, "再来年": 2}[m[1]], 1, "")
 	}
-	if m := reSeason.FindStringSubmatch(t); m != nil {
-		return season(m[1], m[2], m[3], today)
+	if m := reSeason.FindStringSubmatch(t); m != nil && !(m[2] == "初" && m[3] == "春") {
+		// 初春 is also the New Year, in greetings: not read.
+		part := m[4]
+		if m[2] == "初" || m[2] == "早" {
+			part = "先"
+		}
+		return season(m[1], m[3], part, today)
 	}
 	if m := reHoliday.FindStringSubmatch(t); m != nil {
 		return holiday(m[1], m[2], m[3], today)
@@ -348,6 +439,23 @@ func matchWhen(t string, today time.Time) (When, error) {
 	return When{}, errNoMatch
 }
 
+// weekdayOf is the day a weekday names (「水曜」「来週の水曜日」「今度の金曜」): of this week
+// (Monday to Sunday, 今週), next week (来週) or the one after (再来週), or, alone or with 今度
+// or 次, the next such day after today.
+func weekdayOf(week, name string, today time.Time) When {
+	wd := time.Weekday(strings.Index("日月火水木金土", name) / len("日"))
+	if week == "" || week == "今度" || week == "次" {
+		days := (int(wd) - int(today.Weekday()) + 7) % 7
+		if days == 0 {
+			days = 7
+		}
+		return When{Date: today.AddDate(0, 0, days)}
+	}
+	monday := today.AddDate(0, 0, -(int(today.Weekday())+6)%7)
+	weeks := map[string]int{"今週": 0, "来週": 1, "再来週": 2}[week]
+	return When{Date: monday.AddDate(0, 0, 7*weeks+(int(wd)+6)%7)}
+}
+
 // fiscalYear is the 年度 (April to March) a match of reFY or reFYStart names: an era or
 // Western year (m[1]–m[3]), or one relative to the one under way at y/mo (m[4]: 来, 翌,
 // 再来; 今, 本, 当 or nothing for the current one).
@@ -375,20 +483,26 @@ func approx(w When, err error) (When, error) {
 }
 
 var (
-	reFromStart = regexp.MustCompile(`((?:来|翌|再来|\d)年度|来年|翌年|再来年)の?(?:から|はじめ|初め|始め|頭|当初|早々)`)
-	reFYStart   = regexp.MustCompile(`^(?:` + era + `(\d{1,2})|(\d{4})|(来|翌|再来))?年度(初め|明け)$`)
+	reOnceBegun = regexp.MustCompile(`^(.*(?:月|年))(?:に入って(?:から)?|に入ったら|になって(?:から)?|になったら)$`)
+	periodBegun = strings.NewReplacer("年が明けたら", "年明け", "年が明けてから", "年明け", "年度が替わったら", "年度明け",
+		"年度が変わったら", "年度明け", "年度が替わってから", "年度明け", "年度が変わってから", "年度明け")
+	reWeekdayOf = regexp.MustCompile(`^(今週|来週|再来週|今度|次)?の?([月火水木金土日])曜日?$`)
+	reFromStart = regexp.MustCompile(`((?:来|翌|再来|新|\d)年度|来年|翌年|再来年)の?(?:から|はじめ|初め|始め|頭|当初|早々)`)
+	reFYStart   = regexp.MustCompile(`^(?:` + era + `(\d{1,2})|(\d{4})|(来|翌|再来))?年度(初め|明け)$|^新年度(初め)?$`)
 	reYearStart = regexp.MustCompile(`^(今年|来年|翌年|再来年)初め$`)
-	reSeason    = regexp.MustCompile(`^(今年|来年|翌年|再来年|今|本|来|翌|再来)?の?(春|夏|秋|冬)(先|頃|ごろ|中|の終わり|終わり|末|いっぱい)?$`)
-	reHoliday   = regexp.MustCompile(`^(今年|来年|再来年)?の?(gw|ゴールデンウィーク|ゴールデンウイーク|大型連休|お盆休み|お盆|盆休み|盆|夏休み|夏季休暇|夏期休暇)(明け|あけ|後|過ぎ|すぎ|前|中)?$`)
+	reSeason    = regexp.MustCompile(`^(今年|来年|翌年|再来年|今|本|来|翌|再来)?の?(初|早|晩)?(春|夏|秋|冬)(先|口|頃|ごろ|中|の終わり|終わり|末|いっぱい)?$`)
+	reHoliday   = regexp.MustCompile(`^(今年|来年|再来年)?の?(gw|ゴールデンウィーク|ゴールデンウイーク|大型連休|お盆休み|お盆|盆休み|盆|夏休み|夏季休暇|夏期休暇|` +
+		`お正月休み|お正月|正月休み|正月|年末年始休み|年末年始|年始|冬休み|冬季休暇|冬期休暇|松の内)((?:明け|あけ)(?:すぐ|早々)?|後|過ぎ|すぎ|前|中)?$`)
 )
 
-// season is the last day of a season (the first month's for 「春先」): of the year rel
+// season is the last day of a season (the first month's for 「春先」「秋口」「初夏」, part 先
+// or 口): of the year rel
 // names, or, without one, the next season of that name not yet over. 冬 belongs to the year
 // of its December and ends in February of the next.
 func season(rel, name, part string, today time.Time) (When, error) {
 	first := map[string]int{"春": 3, "夏": 6, "秋": 9, "冬": 12}[name]
 	last := first + 2
-	if part == "先" {
+	if part == "先" || part == "口" {
 		last = first
 	}
 	end := func(y int) time.Time {
@@ -411,22 +525,41 @@ func season(rel, name, part string, today time.Time) (When, error) {
 	return When{Date: end(y), Approx: true}, nil
 }
 
-// holidayDays are, for Golden Week and お盆, the days that 前, 中, the bare name and 明け
-// stand for.
-var holidayDays = map[bool][4]struct {
+// The office holidays, by the days that 前, 中, the bare name and 明け stand for.
+const (
+	goldenWeek = iota
+	obon
+	newYear
+)
+
+var holidayDays = [3][4]struct {
 	m time.Month
 	d int
 }{
-	false: {{time.April, 28}, {time.May, 3}, {time.May, 6}, {time.May, 20}},
-	true:  {{time.August, 12}, {time.August, 15}, {time.August, 16}, {time.August, 20}},
+	goldenWeek: {{time.April, 28}, {time.May, 3}, {time.May, 6}, {time.May, 20}},
+	obon:       {{time.August, 12}, {time.August, 15}, {time.August, 16}, {time.August, 20}},
+	newYear:    {{time.December, 28}, {time.January, 3}, {time.January, 3}, {time.January, 20}},
 }
 
-// holiday is the day an office word about Golden Week or お盆 stands for: before it, during
-// it, its end, or the days after it (GW明け 20 May, お盆明け 20 August), this year's unless
-// past, or of the year rel names.
+// holidayOf names the holiday an office word is about: an office's summer holiday (夏休み,
+// 夏季休暇) is its お盆, its winter one (冬休み, 正月休み, 年末年始) the New Year.
+func holidayOf(name string) int {
+	switch {
+	case strings.Contains(name, "盆") || strings.Contains(name, "夏"):
+		return obon
+	case strings.Contains(name, "正月") || strings.Contains(name, "年") || strings.Contains(name, "冬") ||
+		name == "松の内":
+		return newYear
+	}
+	return goldenWeek
+}
+
+// holiday is the day an office word about Golden Week, お盆 or the New Year stands for:
+// before it, during it, its end, or the days after it (GW明け 20 May, お盆明け 20 August,
+// 正月明け 20 January), this year's unless past, or of the year rel names.
 func holiday(rel, name, part string, today time.Time) (When, error) {
 	k := 2
-	switch part {
+	switch strings.TrimSuffix(strings.TrimSuffix(part, "すぐ"), "早々") {
 	case "前":
 		k = 0
 	case "中":
@@ -434,8 +567,7 @@ func holiday(rel, name, part string, today time.Time) (When, error) {
 	case "明け", "あけ", "後", "過ぎ", "すぎ":
 		k = 3
 	}
-	// An office's summer holiday (夏休み, 夏季休暇) is its お盆.
-	h := holidayDays[strings.Contains(name, "盆") || strings.Contains(name, "夏")][k]
+	h := holidayDays[holidayOf(name)][k]
 	y := today.Year()
 	switch rel {
 	case "来年":
@@ -489,7 +621,7 @@ func yearOf(eraName, eraYear, full, short string, thisYear int) (int, error) {
 // (末, 下旬, 中, nothing) the last day.
 func partDay(y, m int, part string) int {
 	switch part {
-	case "上旬", "初旬", "初め", "はじめ", "頭":
+	case "上旬", "初旬", "初め", "はじめ", "頭", "早々":
 		return 10
 	case "中旬", "半ば", "なかば", "中頃":
 		return 20
@@ -598,8 +730,11 @@ func LooksLikeDate(s string) bool {
 }
 
 var (
-	reDateish = regexp.MustCompile(`\d\s*(?:年|月|日|か月|ヶ月|カ月|ヵ月|週|/\d)|(?:令和|平成|r)\s*\d`)
+	reDateish = regexp.MustCompile(`(?:\d|数|何)\s*(?:年|月|日|か月|ヶ月|カ月|ヵ月|週|/\d)|(?:令和|平成|r)\s*\d`)
+	// dateWords make an answer about when, even one that names no day the bot can place
+	// (「連休明け」: which holidays?, 「下期中」: whose fiscal year?).
 	dateWords = []string{"春", "夏", "秋", "冬", "上旬", "中旬", "下旬", "初旬", "年度", "年明け", "年末", "年内",
 		"来年", "今年", "再来年", "来月", "今月", "再来月", "月末", "半年", "gw", "ゴールデンウィーク", "お盆",
-		"すぐ", "未定"}
+		"すぐ", "未定", "連休", "正月", "年始", "梅雨", "週明け", "今週", "来週", "今期", "来期", "上期", "下期",
+		"上半期", "下半期", "期中", "期限", "間に合"}
 )

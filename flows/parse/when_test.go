@@ -199,6 +199,17 @@ func TestParseWhenErrors(t *testing.T) {
 		{"まだ決まっていません", ErrNotDate},
 		{"そのうち", ErrNotDate},
 		{"数か月", ErrNotDate},
+		// no day the bot can place: asked again, never guessed
+		{"連休明け", ErrNotDate}, // which holidays?
+		{"上期中", ErrNotDate},  // whose fiscal year?
+		{"今期中", ErrNotDate},
+		{"初春", ErrNotDate}, // early spring, or the New Year of greetings
+		{"梅雨明け", ErrNotDate},
+		{"4月以降", ErrNotDate},
+		{"3月か4月", ErrNotDate},
+		{"今週の月曜", ErrPast},
+		{"回答待ち", ErrNotDate},
+		{"まだ分からない", ErrNotDate},
 		{"3", ErrNotDate},
 		{"1週間半", ErrNotDate},
 		{"14:00", ErrNotDate},
@@ -354,6 +365,33 @@ func TestParseWhenApprox(t *testing.T) {
 		{"4月からの予定です", nov15, day(2023, 4, 30), true},
 		{"今から3か月", nov15, day(2023, 2, 15), true},
 		{"今からすぐ", nov15, day(2022, 11, 15), false},
+		{"3月末の期限に間に合うように", nov15, day(2023, 3, 31), false},
+		// a weekday: of this, next or the week after, or the next one
+		{"来週の水曜", nov15, day(2022, 11, 23), false},
+		{"来週水曜日", nov15, day(2022, 11, 23), false},
+		{"今週金曜", nov15, day(2022, 11, 18), false},
+		{"再来週の月曜", nov15, day(2022, 11, 28), false},
+		{"水曜日", nov15, day(2022, 11, 16), false},
+		{"今度の金曜", nov15, day(2022, 11, 18), false},
+		{"火曜日", nov15, day(2022, 11, 22), false}, // said on a Tuesday: the next one
+		{"今週の日曜", nov15, day(2022, 11, 20), false},
+		// the year written short with slashes; a note in brackets
+		{"23/1/10", nov15, day(2023, 1, 10), false},
+		{"3月末(予定)", nov15, day(2023, 3, 31), false},
+		{"3月末（予定）", nov15, day(2023, 3, 31), false},
+		{"年度内（3月末）", nov15, day(2023, 3, 31), true},
+		{"1月10日（火曜日）", nov15, day(2023, 1, 10), false},
+		// suffixes stripped longest first: 「までに」 whole
+		{"3月末までに完了予定", nov15, day(2023, 3, 31), false},
+		{"3月末までに完了", nov15, day(2023, 3, 31), false},
+		{"2ヶ月ちょっと", nov15, day(2023, 1, 15), true},
+		// a date in a message: courtesies and who said it set aside
+		{"3月末の予定です。よろしくお願いいたします。", nov15, day(2023, 3, 31), false},
+		{"お世話になっております。3月末の予定です", nov15, day(2023, 3, 31), false},
+		{"業者からは3月末と聞いています", nov15, day(2023, 3, 31), false},
+		{"3月末と言われています", nov15, day(2023, 3, 31), false},
+		{"先方によると半年後とのことです", nov15, day(2023, 5, 15), true},
+		{"年度末の期限までに", nov15, day(2023, 3, 31), true},
 		{"来年度から", apr1, day(2024, 4, 30), true},
 		{"年度明け", jan10, day(2023, 4, 30), true},
 		// winter and spring across the new year; the fiscal year across April
@@ -371,6 +409,106 @@ func TestParseWhenApprox(t *testing.T) {
 		{"来年のGW明け", apr1, day(2024, 5, 20), true},
 		{"お盆前", may25, day(2023, 8, 12), true},
 		{"夏", may25, day(2023, 8, 31), true},
+		// the New Year holidays, as an office's other holidays: 明け is the 20th
+		{"正月明け", nov15, day(2023, 1, 20), true},
+		{"お正月明け", nov15, day(2023, 1, 20), true},
+		{"お正月明けくらい", nov15, day(2023, 1, 20), true},
+		{"正月休み明け", nov15, day(2023, 1, 20), true},
+		{"年末年始明け", nov15, day(2023, 1, 20), true},
+		{"年末年始明けの予定です", nov15, day(2023, 1, 20), true},
+		{"冬休み明け", nov15, day(2023, 1, 20), true},
+		{"冬季休暇明け", nov15, day(2023, 1, 20), true},
+		{"松の内明け", nov15, day(2023, 1, 20), true},
+		{"年末年始前", nov15, day(2022, 12, 28), true},
+		{"正月前", nov15, day(2022, 12, 28), true},
+		{"年始", nov15, day(2023, 1, 3), true},
+		{"来年の正月明け", nov15, day(2023, 1, 20), true},
+		{"正月明け", jan10, day(2023, 1, 20), true},
+		{"正月明け", time.Date(2023, 1, 25, 10, 0, 0, 0, JST), day(2024, 1, 20), true},
+		{"年末年始前", jan10, day(2023, 12, 28), true},
+		{"年明け早々", nov15, day(2023, 1, 31), true},
+		// the start of a season, or its end
+		{"秋口", nov15, day(2023, 9, 30), true},
+		{"秋口くらい", nov15, day(2023, 9, 30), true},
+		{"初夏", nov15, day(2023, 6, 30), true},
+		{"来年の初夏", nov15, day(2023, 6, 30), true},
+		{"初秋", nov15, day(2023, 9, 30), true},
+		{"早春", nov15, day(2023, 3, 31), true},
+		{"晩夏", nov15, day(2023, 8, 31), true},
+		{"晩秋", nov15, day(2022, 11, 30), true},
+		// the new fiscal year: the April that comes, or the one under way
+		{"新年度", nov15, day(2023, 4, 30), true},
+		{"新年度から", nov15, day(2023, 4, 30), true},
+		{"新年度早々", nov15, day(2023, 4, 30), true},
+		{"新年度", jan10, day(2023, 4, 30), true},
+		{"新年度", apr1, day(2023, 4, 30), true},
+		{"新年度", may25, day(2024, 4, 30), true},
+		// weeks run Monday to Sunday; 15 November 2022 is a Tuesday
+		{"今週中", nov15, day(2022, 11, 20), true},
+		{"今週末", nov15, day(2022, 11, 20), true},
+		{"来週中", nov15, day(2022, 11, 27), true},
+		{"来週末", nov15, day(2022, 11, 27), true},
+		{"再来週中", nov15, day(2022, 12, 4), true},
+		{"週明け", nov15, day(2022, 11, 21), true},
+		{"週明け", time.Date(2022, 11, 21, 10, 0, 0, 0, JST), day(2022, 11, 28), true},
+		{"今週中", time.Date(2022, 11, 20, 10, 0, 0, 0, JST), day(2022, 11, 20), true},
+		// the start of a month
+		{"月明け", nov15, day(2022, 12, 10), true},
+		{"来月早々", nov15, day(2022, 12, 10), true},
+		{"来月頭", nov15, day(2022, 12, 10), true},
+		{"3月早々", nov15, day(2023, 3, 10), true},
+		{"月明け", dec20, day(2023, 1, 10), true},
+		// 年内中 says 年内 twice
+		{"年内中", nov15, day(2022, 12, 31), true},
+		{"年内中に", nov15, day(2022, 12, 31), true},
+		// の between a month and its part; 末日 is the last day
+		{"3月の頭", nov15, day(2023, 3, 10), true},
+		{"3月の中旬", nov15, day(2023, 3, 20), true},
+		{"3月の終わり", nov15, day(2023, 3, 31), true},
+		{"3月の末", nov15, day(2023, 3, 31), false},
+		{"3月末日", nov15, day(2023, 3, 31), false},
+		{"再来月の初め", nov15, day(2023, 1, 10), true},
+		{"来年3月の予定", nov15, day(2023, 3, 31), true},
+		{"月内", nov15, day(2022, 11, 30), true},
+		// once a period has begun: its start
+		{"3月に入ってから", nov15, day(2023, 3, 10), true},
+		{"4月に入ったら", nov15, day(2023, 4, 10), true},
+		{"4月になったら", nov15, day(2023, 4, 10), true},
+		{"来月になってから", nov15, day(2022, 12, 10), true},
+		{"来年になってから", nov15, day(2023, 1, 31), true},
+		{"年が明けたら", nov15, day(2023, 1, 31), true},
+		{"年度が替わったら", nov15, day(2023, 4, 30), true},
+		{"年度が変わってから", nov15, day(2023, 4, 30), true},
+		// what the wait is for, said before it; the edge of a period
+		{"工事まで2ヶ月", nov15, day(2023, 1, 15), true},
+		{"導入まで半年", nov15, day(2023, 5, 15), true},
+		{"納期3ヶ月", nov15, day(2023, 2, 15), true},
+		{"3ヶ月待ち", nov15, day(2023, 2, 15), true},
+		{"半年待ち", nov15, day(2023, 5, 15), true},
+		{"年内いっぱい", nov15, day(2022, 12, 31), true},
+		{"年内ギリギリ", nov15, day(2022, 12, 31), true},
+		{"3月ぎりぎり", nov15, day(2023, 3, 31), true},
+		{"GW明けすぐ", nov15, day(2023, 5, 20), true},
+		{"お盆明け早々", nov15, day(2023, 8, 20), true},
+		// right already
+		{"来年の3月までには", nov15, day(2023, 3, 31), true},
+		{"令和5年度中", nov15, day(2024, 3, 31), true},
+		{"R5年度内", nov15, day(2024, 3, 31), true},
+		{"3/31まで", nov15, day(2023, 3, 31), false},
+		{"今月いっぱい", nov15, day(2022, 11, 30), true},
+		{"来月中旬", nov15, day(2022, 12, 20), true},
+		{"半年から1年", nov15, day(2023, 11, 15), true},
+		{"早くて3月", nov15, day(2023, 3, 31), true},
+		{"3〜4月", nov15, day(2023, 4, 30), true},
+		{"契約から3ヶ月", nov15, day(2023, 2, 15), true},
+		{"3か月後くらいになるとのこと", nov15, day(2023, 2, 15), true},
+		{"来月末", nov15, day(2022, 12, 31), false},
+		{"月末まで", nov15, day(2022, 11, 30), false},
+		{"半年後", nov15, day(2023, 5, 15), true},
+		{"2〜3ヶ月後", nov15, day(2023, 2, 15), true},
+		{"年度末まで", nov15, day(2023, 3, 31), true},
+		{"3月いっぱい", nov15, day(2023, 3, 31), true},
+		{"1年以内", nov15, day(2023, 11, 15), true},
 	}
 	for _, tt := range tests {
 		got, err := ParseWhen(tt.in, tt.now)
@@ -388,7 +526,10 @@ func TestParseWhenApprox(t *testing.T) {
 
 func TestLooksLikeDate(t *testing.T) {
 	for _, in := range []string{"来年の春", "来春", "GW明け", "年度内", "3か月くらい", "2020年3月", "2月30日",
-		"来年の春以降", "4月か5月", "令和4年", "30年後", "３月末", "秋以降", "今年度中に"} {
+		"来年の春以降", "4月か5月", "令和4年", "30年後", "３月末", "秋以降", "今年度中に",
+		// places no day: re-prompted, not sent to the FAQ
+		"連休明け", "連休明けすぐ", "数ヶ月", "数週間", "梅雨明け", "上期中", "下期", "今期中", "初春",
+		"4月以降", "補助金の期限までには", "期限内に"} {
 		if !LooksLikeDate(in) {
 			t.Errorf("LooksLikeDate(%q) = false, want true", in)
 		}

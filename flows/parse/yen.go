@@ -127,10 +127,13 @@ func (a Amount) IsRange() bool { return a.Low > 0 }
 // ParseYen reads an amount of yen: 「65万円」「42万9千円」「４２９，０００円」「¥429,000」
 // 「1.5万」「0.5百万」「二十万円」 (kanji numerals, positional or with 十百千万億), with a period
 // (「月額1万5千円」「月1.5万」「年12万」「12万/年」「1年あたり12万円」), a tax basis (「42万円+税」
-// 「429,000円（税別）」「税抜42万」「税込46.2万」「42万（消費税別）」) and hedges (「約50万」
-// 「50万くらい」「100万円程度」). A range (「50〜60万円」「50万から60万」) gives its upper end in
-// Yen and its lower end in Low, Approx: the bot compares amounts against a cap, and the upper
-// end is the safe side.
+// 「429,000円（税別）」「税抜42万」「本体価格42万」「税込46.2万」「込み込みで50万」「42万（消費税別）」
+// 「46.2万円（うち消費税4.2万円）」) and hedges (「約50万」「50万くらい」「100万円程度」
+// 「42万ちょっと」). A range (「50〜60万円」「50万から60万」, and 「42万円台」, which is 42万 to
+// 429,999円) gives its upper end in Yen and its lower end in Low, Approx: the bot compares
+// amounts against a cap, and the upper end is the safe side. An amount paid at another
+// interval (「半年ごとに6万」「四半期ごと」「週1万」) is ErrNotAmount, not 年額 or a one-off, and so
+// is a price per reader (「42万円/台」「1台あたり42万」, 「単価」).
 //
 // Words around the amount are allowed when the amount says it is money (円, ¥, 万…):
 // 「保守料は月額1万円です」. A bare number (「429000」) must stand alone (Bare is then set), and a
@@ -148,8 +151,8 @@ func ParseYen(s string) (Amount, error) {
 }
 
 // ParseAmount is ParseYen for a step where zero is a meaningful answer (maintenance, a
-// line's monthly fee): 「無料」「0円」「タダ」「かかりません」「保守料は不要です」 give Yen 0 and no
-// error, with the period if one was said (「月額0円」); 「無料ではない」 is ErrNotAmount.
+// line's monthly fee): 「無料」「0円」「タダ」「かかりません」「保守料は不要です」「保守料なし」, or
+// 「なし」 as the whole answer, give Yen 0 and no error (「見積もりなし」 is not a price), with the period if one was said (「月額0円」); 「無料ではない」 is ErrNotAmount.
 func ParseAmount(s string) (Amount, error) {
 	t, ok := prepare(s)
 	if !ok {
@@ -159,6 +162,7 @@ func ParseAmount(s string) (Amount, error) {
 	if strings.Contains(t, "税") {
 		t = reTaxRate.ReplaceAllString(t, "") // 「＋消費税10%」: the rate is not a second amount
 	}
+	t = reTaxPart.ReplaceAllString(t, "税込") // 「46.2万円（うち消費税4.2万円）」: the tax is part of it
 	t = reOneMonth.ReplaceAllString(t, "月$1")
 	t = reOneYear.ReplaceAllString(t, "年$1")
 	rs := []rune(t)
@@ -207,10 +211,8 @@ func ParseAmount(s string) (Amount, error) {
 	if strings.HasSuffix(before, "数") || strings.HasSuffix(before, "何") {
 		return Amount{}, ErrNotAmount // 数十万, 何万
 	}
-	for _, w := range foreignCurrencies {
-		if strings.Contains(text, w) {
-			return Amount{}, ErrNotAmount
-		}
+	if containsAny(text, foreignCurrencies) || containsAny(text, perUnit) {
+		return Amount{}, ErrNotAmount
 	}
 
 	var a Amount
@@ -219,6 +221,12 @@ func ParseAmount(s string) (Amount, error) {
 	case 1:
 		if !e.money && strings.TrimSpace(fillers.Replace(text)) != "" {
 			return Amount{}, ErrNotAmount // 「3台」: a number, but of what?
+		}
+		if strings.HasPrefix(strings.TrimSpace(rest[1]), "台") {
+			// 「42万円台」 is 42万 up to just under 43万, 「40万円台」 up to just under 50万.
+			step := bracket(e.micro)
+			a.Low, a.Approx = (e.micro+micro/2)/micro, true
+			e.micro = satAdd(e.micro, step-micro)
 		}
 	case 2:
 		if !isRangeSeparator(strings.TrimSpace(rest[1])) {
@@ -263,9 +271,39 @@ func ParseAmount(s string) (Amount, error) {
 	return a, nil
 }
 
+// bracket is the span of the amounts 「v台」 stands for, in micro-yen: the largest power of
+// ten, from 1 yen, that divides v (42万 gives 1万, 40万 10万, 100万 100万).
+func bracket(v int64) int64 {
+	step := int64(micro)
+	for v > 0 && v%(step*10) == 0 {
+		step *= 10
+	}
+	return step
+}
+
+// LooksLikeAmount reports whether s reads as an answer about an amount, even one ParseAmount
+// refuses (「-5万」, over MaxYen) or cannot place (「補助金の上限くらい」「保守は導入費用に
+// 含まれています」「初期50万、月1万」), so that the caller re-prompts for an amount rather than
+// send it to the FAQ. A question (「補助金の上限はいくら？」「上限額を知りたい」) and a long text
+// are not such an answer.
+func LooksLikeAmount(s string) bool {
+	t, ok := prepare(s)
+	if !ok || IsQuestion(t) || utf8.RuneCountInString(t) > 40 {
+		return false
+	}
+	if _, err := ParseAmount(t); err == nil || errors.Is(err, ErrNegative) || errors.Is(err, ErrTooLarge) {
+		return true
+	}
+	return containsAny(t, amountWords)
+}
+
+// amountWords are found in answers about what something costs.
+var amountWords = []string{"円", "万", "費用", "料金", "料", "代金", "価格", "金額", "見積", "上限", "無料", "無償",
+	"込み", "込", "税", "月額", "年額", "一式", "範囲内"}
+
 // zeroAmount reads text in which no number was found: a word for "free", or not an amount.
 func zeroAmount(text string) (Amount, error) {
-	if !containsAny(text, zeroWords) {
+	if !containsAny(text, zeroWords) && !reNoCharge.MatchString(text) {
 		return Amount{}, ErrNotAmount
 	}
 	if containsAny(text, negations) {
@@ -285,7 +323,7 @@ func zero(text string) Amount {
 
 // amountTax is the tax basis the text around an amount names; both or none is unstated.
 func amountTax(text string) Tax {
-	ex, in := containsAny(text, taxExcludedWords), containsAny(text, taxIncludedWords)
+	ex, in := containsAny(text, taxExcludedWords), containsAny(text, taxIncludedWords) || reTaxListed.MatchString(text)
 	switch {
 	case ex && !in:
 		return TaxExcluded
@@ -307,7 +345,14 @@ func containsAny(s string, words []string) bool {
 var (
 	// 「1ヶ月あたり」「ひと月」「1年間」 name a period, not an amount: fold the number away.
 	reOneMonth = regexp.MustCompile(`(?:1|一|ひと)\s*(?:か|ヶ|ヵ|カ|ケ|箇)月(あたり|当たり|につき|ごと|毎|で)?|ひと月(あたり|当たり|につき|ごと|毎|で)?`)
-	reOneYear  = regexp.MustCompile(`(?:1|一)\s*年(間|あたり|当たり|につき|ごと|毎)`)
+	reOneYear  = regexp.MustCompile(`(?:1|一)\s*年(間|あたり|当たり|につき|ごと|毎|で)`)
+	// tax listed with other things included: 「税・工事費込み」「消費税、送料込」.
+	reTaxListed = regexp.MustCompile(`税(?:[・、,/と][^・、,/()]{1,8})+込`)
+	// the tax part of a 税込 amount, said beside it: 「(うち消費税4.2万円)」「内税 38,182円」.
+	reTaxPart = regexp.MustCompile(`\(?\s*(?:うち|内)\s*(?:消費税|税)額?\s*:?\s*[¥\\]?\s*[0-9.,〇一二三四五六七八九十百千万]+\s*円?\s*\)?`)
+	// 「なし」 for a cost: a charge that is none (「保守料なし」「初期費用は無し」), or the whole
+	// answer. 「見積もりなし」 is not a price, and stays not an amount.
+	reNoCharge = regexp.MustCompile(`(?:料|費|費用|代|代金|料金|保守)[はも]?\s*(?:なし|無し)|^\s*(?:なし|無し)(?:です)?[。.!]?\s*$`)
 	// a tax rate, dropped when the text speaks of tax: 「＋消費税10%」「(10%税込)」「税込10%」.
 	reTaxRate = regexp.MustCompile(`\(?\s*(?:10|8)\s*%\s*\)?`)
 	// a kanji numeral left as text right before a unit of time: 「五年で60万」 is not 年額.
@@ -320,12 +365,21 @@ var (
 	negations        = []string{"ではない", "じゃない", "ではありません", "じゃありません", "ではなく", "じゃなく"}
 	onceWords        = []string{"一括", "初期", "買い切り", "買切", "一回", "一度", "導入時", "一時金", "都度"}
 	taxExcludedWords = []string{"税別", "税抜", "外税", "+税", "+消費税", "税は別", "税金別", "税率別", "プラス税",
-		"プラス消費税", "消費税別", "別途消費税", "消費税は別", "tax excluded", "excl", "+tax", "plus tax"}
-	taxIncludedWords  = []string{"税込", "内税", "消費税込", "税金込", "tax included", "incl"}
+		"プラス消費税", "消費税別", "別途消費税", "消費税は別", "税なし", "税無し", "本体価格", "tax excluded", "excl",
+		"+tax", "plus tax"}
+	// 込み込み and コミコミ are everything included, tax too; a bare 込み is not (「保守料込み」).
+	taxIncludedWords = []string{"税込", "内税", "消費税込", "税金込", "込み込み", "込込", "コミコミ", "こみこみ",
+		"全部込み", "全て込み", "すべて込み", "(込)", "(込み)", "【込】", "tax included", "incl"}
 	foreignCurrencies = []string{"ドル", "$", "usd", "ユーロ", "€", "ウォン", "ポンド", "£"}
 	approxWords       = []string{"約", "凡そ", "およそ", "大体", "だいたい", "概算", "概ね", "おおむね", "ほど", "程",
 		"くらい", "ぐらい", "位", "前後", "強", "弱", "ざっと", "目安", "見込", "予定", "〜", "~", "以上", "以下",
-		"未満", "以内", "超", "まで", "上限", "最大", "最低", "?", "とか", "ぐらい", "approx", "about", "around"}
+		"未満", "以内", "超", "まで", "上限", "最大", "最低", "?", "とか", "ぐらい", "ざっくり", "ちょっと", "ちょい",
+		"余り", "足らず", "approx", "about", "around"}
+	// otherPeriods are paid neither monthly nor yearly nor once: 「半年ごとに6万」 is not 年額6万.
+	otherPeriods = []string{"半年", "半期", "四半期", "隔月", "隔年", "週", "日額", "毎日", "日あたり", "日当たり"}
+	// perUnit words make an amount a price per reader or device, not what the work costs:
+	// 「42万円/台」 is three times that for a hospital taking three readers.
+	perUnit = []string{"/台", "台あたり", "台当たり", "台につき", "台ごと", "台毎", "単価"}
 	// fillers are what may surround a bare number: 「約429000です」 is an amount, 「3台」 is not.
 	fillers = strings.NewReplacer(
 		"月額", "", "年額", "", "毎月", "", "毎年", "", "月々", "", "年間", "", "月", "", "年", "",
@@ -343,7 +397,7 @@ var (
 
 // amountPeriod finds the period in the text around the amount.
 func amountPeriod(text string) (Period, error) {
-	if reKanjiTime.MatchString(text) {
+	if reKanjiTime.MatchString(text) || containsAny(text, otherPeriods) {
 		return Once, ErrNotAmount
 	}
 	t := timeWords.Replace(text)

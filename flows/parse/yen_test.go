@@ -145,6 +145,28 @@ func TestParseYenErrors(t *testing.T) {
 		{"9999999999999999999999999999999999999999円", ErrTooLarge},
 		{"99999999999999999999億", ErrTooLarge},
 		{"9999999万9999万", ErrNotAmount},
+		// paid neither monthly nor yearly nor once: asked again, not taken as 年額 or 一括
+		{"半年ごとに6万", ErrNotAmount},
+		{"半期で6万円", ErrNotAmount},
+		{"四半期ごと3万", ErrNotAmount},
+		{"3ヶ月ごとに3万", ErrNotAmount},
+		{"隔月で2万", ErrNotAmount},
+		{"週1万", ErrNotAmount},
+		{"日額500円", ErrNotAmount},
+		{"5年で60万", ErrNotAmount},
+		{"5年契約で60万", ErrNotAmount},
+		{"月1万×5年", ErrNotAmount},
+		{"見積もり待ち", ErrNotAmount},
+		{"42,0000円", ErrNotAmount},
+		{"42万（税抜）、税込46.2万", ErrNotAmount}, // two amounts: asked again
+		{"42万円/台", ErrNotAmount},
+		{"1台あたり42万円", ErrNotAmount},
+		{"単価42万", ErrNotAmount},
+		{"42万円（2台分）", ErrNotAmount},
+		{"42万円、3月末まで", ErrNotAmount},
+		{"保守費用は導入費用に含まれています", ErrNotAmount},
+		{"初期費用なし", ErrZero},
+		{"保守料なし", ErrZero},
 	}
 	for _, tt := range tests {
 		got, err := ParseYen(tt.in)
@@ -207,7 +229,56 @@ func TestParseYenDetails(t *testing.T) {
 		{"46.2万円（10%税込）", Amount{Yen: 462_000, Tax: TaxIncluded}},
 		{"46.2万円(税込10%)", Amount{Yen: 462_000, Tax: TaxIncluded}},
 		{"42万円", Amount{Yen: 420_000}},
+		{"42万（税込）", Amount{Yen: 420_000, Tax: TaxIncluded}},
+		{"420,000円＋税", Amount{Yen: 420_000, Tax: TaxExcluded}},
+		{"月1万円（税別）", Amount{Yen: 10_000, Period: Monthly, PeriodSaid: true, Tax: TaxExcluded}},
+		{"本体42万円＋税", Amount{Yen: 420_000, Tax: TaxExcluded}},
+		{"42万円（税抜価格）", Amount{Yen: 420_000, Tax: TaxExcluded}},
+		{"42万円 消費税別途", Amount{Yen: 420_000, Tax: TaxExcluded}},
+		// everything included is tax included; 本体価格 and 税なし are before tax
+		{"込み込みで50万", Amount{Yen: 500_000, Tax: TaxIncluded}},
+		{"コミコミで50万", Amount{Yen: 500_000, Tax: TaxIncluded}},
+		{"全部込みで50万円", Amount{Yen: 500_000, Tax: TaxIncluded}},
+		{"込みで50万", Amount{Yen: 500_000}}, // 込み of what is not said
+		{"本体価格42万", Amount{Yen: 420_000, Tax: TaxExcluded}},
+		{"42万（本体価格）", Amount{Yen: 420_000, Tax: TaxExcluded}},
+		{"税なしで42万", Amount{Yen: 420_000, Tax: TaxExcluded}},
+		{"消費税なしで42万", Amount{Yen: 420_000, Tax: TaxExcluded}},
+		{"本体42万", Amount{Yen: 420_000}}, // 本体 alone may be the device's price
+		{"429,000円(込)", Amount{Yen: 429_000, Tax: TaxIncluded}},
+		{"429,000円（込）", Amount{Yen: 429_000, Tax: TaxIncluded}},
+		{"42万円(税・工事費込み)", Amount{Yen: 420_000, Tax: TaxIncluded}},
+		{"税・送料込み42万", Amount{Yen: 420_000, Tax: TaxIncluded}},
+		{"42万円（工事費・税込）", Amount{Yen: 420_000, Tax: TaxIncluded}},
+		{"工事費込みで42万", Amount{Yen: 420_000}},
+		{"42万円（消費税別・工事費込み）", Amount{Yen: 420_000, Tax: TaxExcluded}},
+		{"(税込)429,000円", Amount{Yen: 429_000, Tax: TaxIncluded}},
+		{"金429,000円也", Amount{Yen: 429_000}},
+		{"￥429,000.-", Amount{Yen: 429_000}},
+		// the tax part said beside a 税込 amount is not a second amount
+		{"46.2万円（うち消費税4.2万円）", Amount{Yen: 462_000, Tax: TaxIncluded}},
+		{"42万円（内消費税3.8万）", Amount{Yen: 420_000, Tax: TaxIncluded}},
+		{"462,000円(内税 42,000円)", Amount{Yen: 462_000, Tax: TaxIncluded}},
+		// the ways a sum is written
+		{"¥420,000-", Amount{Yen: 420_000}},
+		{"￥420,000－", Amount{Yen: 420_000}},
+		{"四十二万円", Amount{Yen: 420_000}},
+		{"42.5万円", Amount{Yen: 425_000}},
+		{"一式42万", Amount{Yen: 420_000}},
+		{"合計42万円とのことです", Amount{Yen: 420_000}},
+		{"42万円（カードリーダー含む）", Amount{Yen: 420_000}},
+		{"42万9,000円", Amount{Yen: 429_000}},
+		{"税込で約46万", Amount{Yen: 460_000, Approx: true, Tax: TaxIncluded}},
 		// ranges keep both ends
+		{"40〜45万", Amount{Yen: 450_000, Low: 400_000, Approx: true}},
+		{"約40〜45万", Amount{Yen: 450_000, Low: 400_000, Approx: true}},
+		{"四十万から四十五万", Amount{Yen: 450_000, Low: 400_000, Approx: true}},
+		// 「N台」 is every amount that begins so: a range, judged on its upper end
+		{"42万円台", Amount{Yen: 429_999, Low: 420_000, Approx: true}},
+		{"40万円台", Amount{Yen: 499_999, Low: 400_000, Approx: true}},
+		{"100万円台", Amount{Yen: 1_999_999, Low: 1_000_000, Approx: true}},
+		{"月1万円台", Amount{Yen: 19_999, Low: 10_000, Approx: true, Period: Monthly, PeriodSaid: true}},
+		{"42.5万円台", Amount{Yen: 425_999, Low: 425_000, Approx: true}},
 		{"50万〜60万", Amount{Yen: 600_000, Low: 500_000, Approx: true}},
 		{"50〜60万円", Amount{Yen: 600_000, Low: 500_000, Approx: true}},
 		{"50万から60万", Amount{Yen: 600_000, Low: 500_000, Approx: true}},
@@ -225,12 +296,23 @@ func TestParseYenDetails(t *testing.T) {
 		{"初期費用 50万円", Amount{Yen: 500_000, PeriodSaid: true}},
 		{"買い切りで30万", Amount{Yen: 300_000, PeriodSaid: true}},
 		{"1万円", Amount{Yen: 10_000}},
+		{"保守は年12万", Amount{Yen: 120_000, Period: Yearly, PeriodSaid: true}},
+		{"月額1万", Amount{Yen: 10_000, Period: Monthly, PeriodSaid: true}},
+		{"1年で6万", Amount{Yen: 60_000, Period: Yearly, PeriodSaid: true}},
+		{"年払いで12万", Amount{Yen: 120_000, Period: Yearly, PeriodSaid: true}},
+		{"1万円/月", Amount{Yen: 10_000, Period: Monthly, PeriodSaid: true}},
 		// approximate markers
 		{"約42万", Amount{Yen: 420_000, Approx: true}},
 		{"42万くらい", Amount{Yen: 420_000, Approx: true}},
 		{"42万円程度", Amount{Yen: 420_000, Approx: true}},
 		{"42万前後", Amount{Yen: 420_000, Approx: true}},
 		{"42万ほど", Amount{Yen: 420_000, Approx: true}},
+		{"42万円前後", Amount{Yen: 420_000, Approx: true}},
+		{"ざっくり42万", Amount{Yen: 420_000, Approx: true}},
+		{"42万円ちょっと", Amount{Yen: 420_000, Approx: true}},
+		{"42万ちょい", Amount{Yen: 420_000, Approx: true}},
+		{"42万円余り", Amount{Yen: 420_000, Approx: true}},
+		{"50万足らず", Amount{Yen: 500_000, Approx: true}},
 		// small and bare amounts
 		{"5", Amount{Yen: 5, Bare: true}},
 		{"５", Amount{Yen: 5, Bare: true}},
@@ -263,6 +345,13 @@ func TestParseAmountZero(t *testing.T) {
 		{"月額0円", Amount{Period: Monthly, PeriodSaid: true}},
 		{"月額無料", Amount{Period: Monthly, PeriodSaid: true}},
 		{"年間 無償", Amount{Period: Yearly, PeriodSaid: true}},
+		// none, of a charge or as the whole answer
+		{"なし", Amount{}},
+		{"無しです", Amount{}},
+		{"保守料なし", Amount{}},
+		{"保守料は無し", Amount{}},
+		{"費用なし", Amount{}},
+		{"初期費用なし", Amount{}},
 	}
 	for _, tt := range tests {
 		got, err := ParseAmount(tt.in)
@@ -273,7 +362,8 @@ func TestParseAmountZero(t *testing.T) {
 			t.Errorf("ParseYen(%q): %v, want ErrZero", tt.in, err)
 		}
 	}
-	for _, in := range []string{"無料ではない", "タダじゃないです", "わからない", ""} {
+	for _, in := range []string{"無料ではない", "タダじゃないです", "わからない", "", "見積もりなし", "見積もり待ち",
+		"見積待ち", "保守料込み", "なしではない"} {
 		if got, err := ParseAmount(in); !errors.Is(err, ErrNotAmount) {
 			t.Errorf("ParseAmount(%q) = %+v, %v; want ErrNotAmount", in, got, err)
 		}
@@ -444,6 +534,21 @@ func TestFormatYen(t *testing.T) {
 	} {
 		if got := FormatYen(n); got != want {
 			t.Errorf("FormatYen(%d) = %q, want %q", n, got, want)
+		}
+	}
+}
+
+func TestLooksLikeAmount(t *testing.T) {
+	for _, in := range []string{"42万円", "補助金の上限くらい", "補助金の範囲内です", "保守は導入費用に含まれています",
+		"初期50万、月1万", "-5万", "11億円", "半年ごとに6万", "見積もりの金額はまだです", "込み込み"} {
+		if !LooksLikeAmount(in) {
+			t.Errorf("LooksLikeAmount(%q) = false, want true", in)
+		}
+	}
+	for _, in := range []string{"補助金の上限はいくら？", "上限額を知りたい", "補助金について", "締め切りはいつですか",
+		"わからない", "こんにちは", "", strings.Repeat("万円", 30)} {
+		if LooksLikeAmount(in) {
+			t.Errorf("LooksLikeAmount(%q) = true, want false", in)
 		}
 	}
 }
