@@ -240,6 +240,10 @@ func (c *turn) attention(f *Flow, cat string, a map[string]string) string {
 	case catOverCap:
 		limit, _ := f.capFor(a)
 		cost, _ := f.amount(a, ckCostIntr)
+		if low := cost.WithTax().Low; low > 0 && low <= limit {
+			// A range from under the cap to over it (「40万〜45万円」「42万円台」): it may be over.
+			return fill(f.Texts.AttentionMayExceedCap, "cap", japan.Yen(limit), "amount", c.amountText(cost))
+		}
 		share := japan.Yen(cost.WithTax().Yen - limit)
 		if cost.Approx {
 			share = fill(c.sc.Texts.AmountApprox, "amount", share) // a range too: its upper end

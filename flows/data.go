@@ -226,6 +226,7 @@ type FlowTexts struct {
 	AttentionNoVendor        string `yaml:"attention_no_vendor"`
 	AttentionSlow            string `yaml:"attention_slow"`
 	AttentionOverCap         string `yaml:"attention_over_cap"`
+	AttentionMayExceedCap    string `yaml:"attention_may_exceed_cap"`
 	AttentionMark            string `yaml:"attention_mark"`
 	AttentionTaxUnknown      string `yaml:"attention_tax_unknown"`
 	CapLabel                 string `yaml:"cap_label"`
@@ -261,7 +262,8 @@ type FlowTexts struct {
 var flowTexts = map[string][]string{
 	"checklist": {"summary_title", "free_readers_clinic", "free_readers_hospital", "free_readers_clinic_ended",
 		"free_readers_hospital_ended", "attention_none",
-		"attention_no_vendor", "attention_slow", "attention_over_cap", "next_steps", "report_choice",
+		"attention_no_vendor", "attention_slow", "attention_over_cap", "attention_may_exceed_cap", "next_steps",
+		"report_choice",
 		"another_choice", "compare_choice", "compare_title", "saved", "readers_label", "deadlines_passed",
 		"attention_mark", "report_offer", "summary_ask", "deadline_line", "days_left", "due_today",
 		"records_full", "replaced", "compare_line", "attention_tax_unknown", "cap_label", "cap_ended", "kept_cannot", "cap_readers",
