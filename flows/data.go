@@ -95,6 +95,10 @@ type Step struct {
 	Zero bool `yaml:"zero"`
 	// PerYear: the comparison shows the amount per year too (maintenance).
 	PerYear bool `yaml:"per_year"`
+	// Named: the text answer names a company (a vendor); one saying the name is not known
+	// yet (「未定」「まだ決まっていません」) is met with NameUnknown instead of being kept as
+	// the name.
+	Named bool `yaml:"named"`
 	// Subsidy: the step matters only for the subsidy (a hospital's readers, which set its
 	// cap), and is not asked once the subsidy's scheme has ended.
 	Subsidy bool `yaml:"subsidy"`
@@ -158,6 +162,7 @@ type Texts struct {
 	DeskReply           string `yaml:"desk_reply"`
 	SkipChoice          string `yaml:"skip_choice"`
 	TooLong             string `yaml:"too_long"`
+	NameUnknown         string `yaml:"name_unknown"`
 	TooLongCut          string `yaml:"too_long_cut"`
 	CutChoice           string `yaml:"cut_choice"`
 	TextLimit           string `yaml:"text_limit"`

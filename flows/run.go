@@ -258,6 +258,9 @@ func (c *turn) read(st *Step, in string) (value, retry string, vague bool) {
 		if utf8.RuneCountInString(in) > st.limit() {
 			return "", fill(c.sc.Texts.TooLong, "max", strconv.Itoa(st.limit())), false
 		}
+		if st.Named && parse.ParseYesNo(in) == parse.DontKnow {
+			return refuse(t.NameUnknown) // 「未定」 is not the vendor's name
+		}
 		return in, "", false
 	case "yen":
 		read := parse.ParseYen
