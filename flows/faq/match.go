@@ -508,7 +508,7 @@ func (idx *index) match(n *normalizer, q string) (string, float64, detail) {
 // isSentenceEnd says whether r ends a sentence of a question.
 func isSentenceEnd(r rune) bool {
 	switch r {
-	case '。', '．', '？', '?', '！', '!', '\n', '、', '，':
+	case '。', '．', '？', '?', '！', '!', '\n', '、', '，', '…', '‥':
 		return true
 	}
 	return false

@@ -31,6 +31,9 @@ type normalizer struct {
 
 type rule struct {
 	from, to []rune
+	// cls are the classes of to, for a reading of a text of several words (かどりだのしめきり
+	// → カードリーダーの締切): each word stays a word. nil: to is one word (synonymClass).
+	cls []uint8
 }
 
 // The class of a folded rune, low bits: what the rune was as typed.
@@ -115,6 +118,9 @@ func (n *normalizer) rewrite(dst []rune, dstCls []uint8, src []rune, srcCls []ui
 				for j, c := range r.to {
 					dst = append(dst, c)
 					cl := synonymClass(c)
+					if r.cls != nil {
+						cl = r.cls[j]
+					}
 					if j == 0 {
 						cl |= classStart
 					}
@@ -210,7 +216,7 @@ func (l *loader) normalizer(tk *tokenizer.Tokenizer) *normalizer {
 		// homophone) or shorter than minReading (き, かい) is left alone.
 		for from, to := range l.readings(n, tk) {
 			rs := []rune(from)
-			n.rules[rs[0]] = append(n.rules[rs[0]], rule{from: rs, to: to})
+			n.rules[rs[0]] = append(n.rules[rs[0]], rule{from: rs, to: to.runes, cls: to.cls})
 		}
 	}
 	for _, rs := range n.rules {
@@ -223,17 +229,25 @@ func (l *loader) normalizer(tk *tokenizer.Tokenizer) *normalizer {
 // とき) are everywhere inside words and endings typed in hiragana.
 const minReading = 3
 
+// reading is what a generated reading is read as: the runes of the text read, with their
+// classes as that text normalises (nil: one word, the canonical form of a synonym group).
+type reading struct {
+	runes []rune
+	cls   []uint8
+}
+
 // readings returns the generated reading rules: from a reading, folded, to the runes of
-// the word read. The words are, first to last claim: every word of a synonym group (read as
+// the text read, which keep its words: the reading of カードリーダーの締切 is two words,
+// as the text is. The words are, first to last claim: every word of a synonym group (read as
 // its canonical form), every keyword and anchor of a topic and of the outside questions,
 // then the nouns and noun compounds of titles and examples. A reading that is already a
 // rule's text, or that two words claim, gives no rule.
-func (l *loader) readings(n *normalizer, tk *tokenizer.Tokenizer) map[string][]rune {
-	out := make(map[string][]rune)
+func (l *loader) readings(n *normalizer, tk *tokenizer.Tokenizer) map[string]reading {
+	out := make(map[string]reading)
 	ambiguous := make(map[string]bool)
-	claim := func(text string, to []rune) {
+	claim := func(text string, to reading) {
 		r, ok := readingOf(tk, text)
-		if !ok || len([]rune(r)) < minReading || len(to) == 0 || ambiguous[r] || grammarLike(tk, r) {
+		if !ok || len([]rune(r)) < minReading || len(to.runes) == 0 || ambiguous[r] || grammarLike(tk, r) {
 			return
 		}
 		rs := []rune(r)
@@ -243,7 +257,7 @@ func (l *loader) readings(n *normalizer, tk *tokenizer.Tokenizer) map[string][]r
 			}
 		}
 		if prev, ok := out[r]; ok {
-			if !slices.Equal(prev, to) {
+			if !slices.Equal(prev.runes, to.runes) {
 				delete(out, r)
 				ambiguous[r] = true
 			}
@@ -254,10 +268,14 @@ func (l *loader) readings(n *normalizer, tk *tokenizer.Tokenizer) map[string][]r
 	for _, g := range l.synonyms {
 		canon, _ := fold(nil, nil, nil, g[0].text)
 		for _, e := range g {
-			claim(e.text, canon)
+			claim(e.text, reading{runes: canon})
 		}
 	}
-	word := func(e entry) { claim(e.text, n.normalize(e.text)) }
+	word := func(e entry) {
+		folded, cls := fold(nil, nil, nil, e.text)
+		rs, rcls := n.rewrite(nil, nil, folded, cls)
+		claim(e.text, reading{runes: rs, cls: rcls})
+	}
 	for i := range l.topics {
 		for _, e := range l.texts[i].keywords {
 			word(e)

@@ -208,10 +208,12 @@ func (s *scope) foreign(q string) bool {
 		if s.runs[q[start:end]] {
 			continue
 		}
-		window := end
+		// The analyser needs what follows in kana: 入れ替え; and 教え of 両方教えて or
+		// します of 利用します, which cut short read as the nouns 教 and しま.
+		window := withKana(q, end, len(q))
 		if rest := q[end:]; strings.HasPrefix(rest, "の") {
 			if ns, ne := nextRun(q, end); ns == end+len("の") {
-				window = withKana(q, ne, 2) // 入れ替え: the analyser needs the okurigana
+				window = withKana(q, ne, 2)
 			}
 		}
 		if s.foreignIn(q[start:window]) {
