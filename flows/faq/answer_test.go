@@ -1,6 +1,8 @@
 package faq_test
 
 import (
+	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -115,7 +117,14 @@ func TestAnswerTrueOnTheDay(t *testing.T) {
 		{"mandate", "2026-12-02T10:00:00+09:00", []string{"2023年4月（令和5年4月）から原則として義務化されています", "2022年8月時点の情報です", "portalsite"}, []string{"義務化されます"}},
 		{"subsidy-schedule", "2026-12-02T10:00:00+09:00", []string{"この補助金の申請受付は終了しています", "2022年8月時点の情報です", "締切済み"}, []string{"必要があります"}},
 		{"subsidy-amount", "2026-12-02T10:00:00+09:00", []string{"190.3万円でした", "申請受付は終了しています"}, []string{"上限は、診療所で実費42.9万円、病院でカードリーダー1台なら210.1万円、2台なら200.2万円、3台なら190.3万円です"}},
-		{"reader-deadline", "2026-12-02T10:00:00+09:00", []string{"いずれも過ぎています", "時点の情報です"}, []string{"あと"}},
+		{"reader-deadline", "2026-12-02T10:00:00+09:00", []string{"いずれも過ぎています", "時点の情報です"}, []string{"あと", "在庫がある限り、締切後も"}},
+		// The notes of the countdown hold as long as the answers that say them.
+		{"after-deadline", "2022-12-31T12:00:00+09:00", []string{"締切済み（在庫がある限り、締切後も申し込めます）"}, nil},
+		{"after-deadline", "2026-12-03T10:00:00+09:00", []string{"2022年（令和4年）のカードリーダーの申込締切は過ぎています", "締切済み"}, []string{"在庫がある限り、締切後も"}},
+		{"reader-apply", "2026-12-03T10:00:00+09:00", []string{"2022年（令和4年）の制度では", "時点の情報です"}, []string{"できるだけ早めにお申し込みください"}},
+		{"portal-account", "2026-12-03T10:00:00+09:00", []string{"郵送されていました", "相談窓口"}, []string{"カードリーダーを申し込んでください"}},
+		{"reader-models", "2026-12-03T10:00:00+09:00", []string{"2022年（令和4年）の時点では", "時点の情報です"}, []string{"違いがあります"}},
+		{"reader-free", "2026-12-03T10:00:00+09:00", []string{"提供されていました"}, []string{"出ており"}},
 	}
 	for _, tt := range tests {
 		a, ok := k.Answer(tt.id, mustTime(t, tt.now))
@@ -131,6 +140,32 @@ func TestAnswerTrueOnTheDay(t *testing.T) {
 			if strings.Contains(a.Text, w) {
 				t.Errorf("%s at %s: answer says %q:\n%s", tt.id, tt.now, w, a.Text)
 			}
+		}
+	}
+}
+
+// In December 2026 no answer speaks of the 2022 schemes — deadlines, the subsidy, the free
+// readers and their application — as current: a topic whose answer names a date of 2022 or
+// 2023, counts down to one, or tells of the free readers says its facts are of 2022 and
+// where to look for today's rules.
+func TestAnswersOf2022In2026(t *testing.T) {
+	// The facts of DOMAIN.md that are the 2022 schemes: applying for the reader on the
+	// portal (F9, F10), the deadlines (F11, F12), the subsidy (F19, F20).
+	schemeFacts := []string{"F9", "F10", "F11", "F12", "F19", "F20"}
+	k := loadEmbedded(t)
+	now := mustTime(t, "2026-12-03T10:00:00+09:00")
+	dated := regexp.MustCompile(`202[23]年`)
+	for _, tp := range k.Topics() {
+		scheme := slices.ContainsFunc(tp.Sources, func(f string) bool { return slices.Contains(schemeFacts, f) })
+		if !dated.MatchString(tp.Answer) && len(tp.Deadlines) == 0 && !scheme && !strings.Contains(tp.Answer, "無償") {
+			continue
+		}
+		a, _ := k.Answer(tp.ID, now)
+		if tp.Until.IsZero() || !tp.Until.Before(now) {
+			t.Errorf("%s: its 2022 facts have no until before %s", tp.ID, now.Format(time.DateOnly))
+		}
+		if !strings.Contains(a.Text, "2022年") || !strings.Contains(a.Text, "portalsite") && !strings.Contains(a.Text, "窓口") {
+			t.Errorf("%s: the answer does not say its facts are of 2022 and where to look now:\n%s", tp.ID, a.Text)
 		}
 	}
 }

@@ -45,7 +45,7 @@ func (kb *KB) Deadline(id string) (Deadline, bool) {
 func (kb *KB) Countdown() Countdown { return kb.countdown }
 
 // Status is what the countdown says of a deadline on the day of now: the days left, today,
-// or passed with what still applies.
+// or passed with what still applies (its note, up to its NoteUntil).
 func (c Countdown) Status(d Deadline, now time.Time) string {
 	switch days := japan.DaysUntil(now, d.Date); {
 	case days > 0:
@@ -57,7 +57,7 @@ func (c Countdown) Status(d Deadline, now time.Time) string {
 	if s == "" {
 		s = c.Passed
 	}
-	if d.Note != "" {
+	if d.Note != "" && (d.NoteUntil.IsZero() || japan.DaysUntil(now, d.NoteUntil) >= 0) {
 		s += "（" + d.Note + "）"
 	}
 	return s

@@ -9,7 +9,7 @@ import (
 )
 
 const deadlineTopics = `deadlines:
-  - {id: apply, date: 2022-11-30, label: 申込締切, note: 在庫がある限り申し込めます}
+  - {id: apply, date: 2022-11-30, label: 申込締切, note: 在庫がある限り申し込めます, note_until: 2023-12-31}
   - {id: start, date: 2023-03-31, label: 運用開始期限, operation: true, passed: 期限切れ}
 countdown:
   as_of: "{date}現在"
@@ -35,6 +35,9 @@ func TestSharedDeadlines(t *testing.T) {
 		{"2022-11-15T10:00:00+09:00", "2022年11月15日（令和4年11月15日）現在\n・申込締切：2022年11月30日（令和4年11月30日）　残り15日\n・使い始め：2023年3月31日（令和5年3月31日）　残り136日"},
 		{"2022-11-30T10:00:00+09:00", "・申込締切：2022年11月30日（令和4年11月30日）　今日まで"},
 		{"2023-04-01T10:00:00+09:00", "・申込締切：2022年11月30日（令和4年11月30日）　締切済み（在庫がある限り申し込めます）\n・使い始め：2023年3月31日（令和5年3月31日）　期限切れ"},
+		// the note holds up to its note_until, no longer
+		{"2023-12-31T23:00:00+09:00", "締切済み（在庫がある限り申し込めます）"},
+		{"2024-01-01T10:00:00+09:00", "・申込締切：2022年11月30日（令和4年11月30日）　締切済み\n"},
 	} {
 		a, _ := kb.Answer("when", mustTime(t, tc.now))
 		if !strings.Contains(a.Text, tc.want) {
@@ -56,7 +59,7 @@ func TestSharedDeadlineProblems(t *testing.T) {
 	broken := strings.NewReplacer("deadlines: [apply,", "deadlines: [applied,", "today: 今日まで", "today: \"\"").Replace(deadlineTopics)
 	_, err := faq.Load(fstest.MapFS{
 		"faq/10.yaml": {Data: []byte(broken)},
-		"faq/20.yaml": {Data: []byte("deadlines:\n  - {id: apply, date: 2022-12-01, label: 二度目}\n  - {date: 2022-12-01, label: idなし}\n  - {id: x, date: 2022-12-01, label: y, operation: maybe}\n")},
+		"faq/20.yaml": {Data: []byte("deadlines:\n  - {id: apply, date: 2022-12-01, label: 二度目}\n  - {date: 2022-12-01, label: idなし}\n  - {id: x, date: 2022-12-01, label: y, operation: maybe}\n  - {id: z, date: 2022-12-01, label: y, note: n, note_until: soon}\n")},
 	})
 	if err == nil {
 		t.Fatal("no error")
@@ -67,6 +70,7 @@ func TestSharedDeadlineProblems(t *testing.T) {
 		`faq/20.yaml:2: deadline "apply" defined twice`,
 		`faq/20.yaml:3: deadline: missing id`,
 		`faq/20.yaml:4: operation: expected true or false`,
+		`faq/20.yaml:5: note_until: "soon" is not a date like 2023-03-31`,
 	} {
 		if !strings.Contains(err.Error(), want) {
 			t.Errorf("error lacks %q:\n%v", want, err)

@@ -51,11 +51,14 @@ type Topic struct {
 // faq/*.yaml file, each with an id), which the FAQ's answers and the checklist's summary
 // name by id, or one written in a topic itself.
 type Deadline struct {
-	ID     string    // its id in the shared list; "" for one written in a topic
-	Label  string    // what falls due, e.g. "4機種の申込締切"
-	Date   time.Time // the day, at midnight Japan time
-	Note   string    // what still applies once the day has passed; shown only then
-	Passed string    // the status once passed; "" means the countdown's passed text
+	ID    string    // its id in the shared list; "" for one written in a topic
+	Label string    // what falls due, e.g. "4機種の申込締切"
+	Date  time.Time // the day, at midnight Japan time
+	Note  string    // what still applies once the day has passed; shown only then
+	// NoteUntil, when set, is the last day Note holds: after it the countdown no longer
+	// says it (in 2026, 在庫がある限り申し込めます is not true of 2022's readers).
+	NoteUntil time.Time
+	Passed    string // the status once passed; "" means the countdown's passed text
 	// Operation marks the day by which operation must start for the subsidy.
 	Operation bool
 

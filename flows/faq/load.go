@@ -482,6 +482,14 @@ func (l *loader) deadlineFields(n *yaml.Node, extra func(key string, v *yaml.Nod
 			d.Date = t
 		case "note":
 			d.Note = l.str(v, "note")
+		case "note_until":
+			s := l.str(v, "note_until")
+			t, err := time.ParseInLocation(time.DateOnly, s, jst)
+			if err != nil {
+				l.addf(v, "note_until: %q is not a date like 2023-03-31", s)
+				ok = false
+			}
+			d.NoteUntil = t
 		case "passed":
 			d.Passed = l.str(v, "passed")
 		default:
