@@ -19,6 +19,7 @@ func TestSignals(t *testing.T) {
 		{"dev", devSet},
 		{"held-out", "testdata/holdout.jsonl"},
 		{"held-out office", "testdata/holdout-office.jsonl"},
+		{"held-out 2026", "testdata/holdout-2026.jsonl"},
 		{"tuning", "testdata/tuning.jsonl"},
 	}
 	configs := []struct {
