@@ -150,6 +150,8 @@ func TestNormalize(t *testing.T) {
 		{"ＹｏｕＴｕｂｅの動画", "動画の動画"},
 		{"２０２３年４月", "2023年4月"},
 		{"！？。、・「」（）ー〜", ""},
+		// no rule reads across the end of a sentence: not ですか in です。カルテ
+		{"うちは診療所です。カルテの会社に断られた", "うちは診療所電子かるての業者に断られた"},
 	}
 	for _, tt := range tests {
 		if got := string(k.norm.normalize(tt.in)); got != tt.want {

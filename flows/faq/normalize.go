@@ -47,6 +47,9 @@ const (
 	// flags
 	classSynonym uint8 = 0x10 // written by a synonym rule: part of a known word
 	classStart   uint8 = 0x20 // a word starts here: a synonym's first rune, or right after dropped text
+	// classBreak: a sentence ended right before this rune (。、？ dropped by fold). No rule
+	// reads across it: the ですか of 診療所です。カルテ is not the polite ending ですか.
+	classBreak uint8 = 0x40
 )
 
 // foldRune maps one rune of NFKC text to its folded form and class; ok is false for a rune
@@ -75,16 +78,27 @@ func foldRune(r rune) (_ rune, class uint8, ok bool) {
 	return 0, 0, false
 }
 
-// fold appends the folded runes of s to dst and their classes to cls. it is the NFKC
+// fold appends the folded runes of s to dst and their classes to cls; the rune after the
+// end of a sentence (see isSentenceEnd) is classBreak. it is the NFKC
 // iterator to use (nil for a new one): Match keeps one in its scratch, for Form.Append
 // allocates when a text is not NFKC already (a full-width ？ is enough).
 func fold(dst []rune, cls []uint8, it *norm.Iter, s string) ([]rune, []uint8) {
+	brk := false
+	add := func(r rune) {
+		if f, c, ok := foldRune(r); ok {
+			if brk {
+				c |= classBreak | classStart
+				brk = false
+			}
+			dst = append(dst, f)
+			cls = append(cls, c)
+		} else if isSentenceEnd(r) {
+			brk = true
+		}
+	}
 	if norm.NFKC.QuickSpanString(s) == len(s) { // NFKC already: most questions
 		for _, r := range s {
-			if r, c, ok := foldRune(r); ok {
-				dst = append(dst, r)
-				cls = append(cls, c)
-			}
+			add(r)
 		}
 		return dst, cls
 	}
@@ -97,10 +111,7 @@ func fold(dst []rune, cls []uint8, it *norm.Iter, s string) ([]rune, []uint8) {
 		for i := 0; i < len(seg); {
 			r, size := utf8.DecodeRune(seg[i:])
 			i += size
-			if r, c, ok := foldRune(r); ok {
-				dst = append(dst, r)
-				cls = append(cls, c)
-			}
+			add(r)
 		}
 	}
 	return dst, cls
@@ -114,7 +125,7 @@ func (n *normalizer) rewrite(dst []rune, dstCls []uint8, src []rune, srcCls []ui
 	for i := 0; i < len(src); {
 		matched := false
 		for _, r := range n.rules[src[i]] {
-			if hasPrefix(src[i:], r.from) {
+			if hasPrefix(src[i:], r.from) && !breaks(srcCls[i+1:i+len(r.from)]) {
 				for j, c := range r.to {
 					dst = append(dst, c)
 					cl := synonymClass(c)
@@ -144,6 +155,16 @@ func (n *normalizer) rewrite(dst []rune, dstCls []uint8, src []rune, srcCls []ui
 		}
 	}
 	return dst, dstCls
+}
+
+// breaks says whether a sentence ends before one of the runes of classes cls.
+func breaks(cls []uint8) bool {
+	for _, c := range cls {
+		if c&classBreak != 0 {
+			return true
+		}
+	}
+	return false
 }
 
 // synonymClass is the class of rune c of a synonym's canonical form: a word whatever the
