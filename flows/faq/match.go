@@ -505,6 +505,24 @@ func (idx *index) match(n *normalizer, q string) (string, float64, detail) {
 	return id, conf, det
 }
 
+// wordRunes returns the runes of norm from its first rune of a word (ws, see words) to its
+// last: the word, for a text of one word.
+func wordRunes(norm []rune, ws []uint64) []rune {
+	first, last := -1, -1
+	for i, w := range ws {
+		if w != 0 {
+			if first < 0 {
+				first = i
+			}
+			last = i
+		}
+	}
+	if first < 0 {
+		return nil
+	}
+	return norm[first : last+1]
+}
+
 // isSentenceEnd says whether r ends a sentence of a question.
 func isSentenceEnd(r rune) bool {
 	switch r {
@@ -581,12 +599,13 @@ func (idx *index) matchText(n *normalizer, q string, whole bool) (string, float6
 		}
 	}
 	// A single word may be asked about (相談窓口はどこ); then the topic must match that word.
-	// Whether the question asks (see asking) is looked up when a topic needs it.
+	// Whether the question asks (see asking) is looked up when a topic needs it. A single
+	// word that is itself the asking (誰？, いくら？, なぜ？) asks about nothing.
 	askedState := 0 // 0 not yet known, 1 asks, 2 does not
 	asked := func() bool {
 		if askedState == 0 {
 			askedState = 2
-			if all != 0 && asks(s.folded) {
+			if all != 0 && asks(s.folded) && !(det.words == 1 && asks(wordRunes(s.norm, s.words))) {
 				askedState = 1
 			}
 		}

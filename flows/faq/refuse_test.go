@@ -98,6 +98,11 @@ func TestShortQuestionsAnswered(t *testing.T) {
 		{"締切はいつまで", "reader-deadline"},
 		{"保険証の期限はいつまで", ""},
 		{"補助金？", ""}, // one word, not asked about: the amount? the deadlines?
+		// an interrogative alone asks about nothing
+		{"誰？", ""},
+		{"いくら？", ""},
+		{"なぜですか", ""},
+		{"いつまで？", ""},
 	} {
 		if id, conf, d := k.idx.match(k.norm, tt.q); id != tt.id {
 			t.Errorf("%q matched %q (score %.3f, pick %s with %d of %d words, normalised %q); want %s",
