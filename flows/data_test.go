@@ -60,9 +60,9 @@ func TestLoadScriptProblems(t *testing.T) {
 		want                 string
 	}{
 		{"from names no checklist step", "flows/report.yaml", "from: cost_maint", "from: cost_maintenance",
-			`flows/report.yaml:47: step "maint_amount": from "cost_maintenance" is not a step of the checklist`},
+			`flows/report.yaml:49: step "maint_amount": from "cost_maintenance" is not a step of the checklist`},
 		{"from of another input", "flows/report.yaml", "from: start", "from: vendor",
-			`flows/report.yaml:54: step "expected_start": input when cannot take the checklist's "vendor" (text)`},
+			`flows/report.yaml:56: step "expected_start": input when cannot take the checklist's "vendor" (text)`},
 		{"caps of an unknown facility type", "flows/checklist.yaml", "hospital: 2101000", "byoin: 2101000",
 			`flows/checklist.yaml:12: caps: "byoin" is not a value of step "facility_type"`},
 		{"reader caps of an unknown count", "flows/checklist.yaml", `"3": 1903000`, `"4": 1903000`,
@@ -80,7 +80,7 @@ func TestLoadScriptProblems(t *testing.T) {
 		{"require that no choice has", "flows/report.yaml", `require: "yes"`, `require: "ok"`,
 			`step "consent": require "ok" is not the value of one of its choices`},
 		{"a misspelt key", "flows/report.yaml", "      input: code\n      optional: true\n      edit: true\n",
-			"      input: code\n      optional: true\n      editable: true\n", `flows/report.yaml:113: unknown key "editable"`},
+			"      input: code\n      optional: true\n      editable: true\n", `flows/report.yaml:115: unknown key "editable"`},
 		{"a missing flow text", "flows/checklist.yaml", "    due_today: 本日まで\n", "",
 			`flow "checklist": text "due_today" is missing`},
 		{"a missing common text", "flows/common.yaml", "  empty: 何も入力されていないようです。\n", "",

@@ -453,17 +453,66 @@ func sayingOption(st *Step, in string) (Option, bool) {
 }
 
 // containedOptions are the options whose label or an alias appears in in, in choice order.
+// An alias written with "+" (見積+高) names its option where its parts come in that order
+// in one clause, whatever the particles and endings between and after them: 「見積が高すぎる」
+// 「見積もりも高くて」「時間もかかりすぎ」.
 func containedOptions(st *Step, in string) []Option {
 	low := strings.ToLower(in)
 	var found []Option
 	for _, o := range st.Choices {
 		if slices.ContainsFunc(append([]string{o.Label}, o.Aliases...), func(w string) bool {
-			return w != "" && strings.Contains(low, strings.ToLower(w))
+			return w != "" && mentions(low, strings.ToLower(w))
 		}) {
 			found = append(found, o)
 		}
 	}
 	return found
+}
+
+// partGap is how many characters may come between two parts of a "+" alias: a particle
+// and an ending (見積[もりが]高), not another clause's words.
+const partGap = 6
+
+// mentions reports whether text contains w, or, for w written with "+", its parts in
+// order within one clause, each at most partGap characters after the one before.
+func mentions(text, w string) bool {
+	parts := strings.Split(w, "+")
+	if len(parts) == 1 {
+		return strings.Contains(text, w)
+	}
+	for _, clause := range strings.FieldsFunc(text, func(r rune) bool { return strings.ContainsRune("、。,.!?！？\n", r) }) {
+		if partsFrom(clause, parts, -1) {
+			return true
+		}
+	}
+	return false
+}
+
+// partsFrom reports whether parts occur in order in s, the first anywhere when gap < 0,
+// each following one within partGap characters.
+func partsFrom(s string, parts []string, gap int) bool {
+	if len(parts) == 0 {
+		return true
+	}
+	for from := 0; from < len(s); {
+		i := strings.Index(s[from:], parts[0])
+		if i < 0 {
+			return false
+		}
+		if gap >= 0 && utf8.RuneCountInString(s[:from+i]) > gap {
+			return false
+		}
+		rest := s[from+i+len(parts[0]):]
+		if partsFrom(rest, parts[1:], partGap) {
+			return true
+		}
+		if gap >= 0 {
+			return false // a later match is only further away
+		}
+		_, size := utf8.DecodeRuneInString(s[from+i:])
+		from += i + size
+	}
+	return false
 }
 
 // typedPicks reads typed text at a multiple choice: one option named exactly, or every
