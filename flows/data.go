@@ -82,8 +82,11 @@ type Step struct {
 	// Edit: the step is offered on the confirmation screen to change.
 	Edit bool `yaml:"edit"`
 	// Require is the one value that lets the flow go on (consent); any other answer is
-	// met with Retry and the question again.
+	// met with Refused and the question again. Refused is said only to an answer
+	// understood as another choice (「だめ」): one not understood (「うーん」) gets Retry,
+	// which asks for the choices, not a refusal's consequences.
 	Require string `yaml:"require"`
+	Refused string `yaml:"refused"`
 	// Notes are said after an answer with that value, e.g. advice on "none".
 	Notes map[string]string `yaml:"notes"`
 	// From names the quote checklist answer that pre-fills this step when a report is
@@ -526,6 +529,9 @@ func (s *Script) validate() []error {
 			}
 			if st.Require != "" && !slices.ContainsFunc(st.Choices, func(o Option) bool { return o.Value == st.Require }) {
 				bad(f.file, st.line, "step %q: require %q is not the value of one of its choices", st.ID, st.Require)
+			}
+			if (st.Require != "") != (st.Refused != "") {
+				bad(f.file, st.line, "step %q: require and refused go together", st.ID)
 			}
 			for v := range st.Notes {
 				if !slices.ContainsFunc(st.Choices, func(o Option) bool { return o.Value == v }) {

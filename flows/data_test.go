@@ -79,6 +79,8 @@ func TestLoadScriptProblems(t *testing.T) {
 			`flows/checklist.yaml:1: flow "checklist": step "start" is missing`},
 		{"require that no choice has", "flows/report.yaml", `require: "yes"`, `require: "ok"`,
 			`step "consent": require "ok" is not the value of one of its choices`},
+		{"require without what a refusal is told", "flows/report.yaml", "      refused: ", "      # refused: ",
+			`step "consent": require and refused go together`},
 		{"a misspelt key", "flows/report.yaml", "      input: code\n      optional: true\n      edit: true\n",
 			"      input: code\n      optional: true\n      editable: true\n", `flows/report.yaml:115: unknown key "editable"`},
 		{"a missing flow text", "flows/checklist.yaml", "    due_today: 本日まで\n", "",

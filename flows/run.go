@@ -109,7 +109,7 @@ func (c *turn) answer(f *Flow, st *Step, in string, tapped bool) {
 		return
 	}
 	if st.Require != "" && value != st.Require {
-		c.say(st.Retry)
+		c.say(st.Refused)
 		c.prompt()
 		return
 	}
