@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
 	"unicode/utf8"
 
 	"deskbot/bot"
@@ -257,6 +258,10 @@ func (c *turn) read(st *Step, in string) (value, retry string, vague bool) {
 	case "text":
 		if utf8.RuneCountInString(in) > st.limit() {
 			return "", fill(c.sc.Texts.TooLong, "max", strconv.Itoa(st.limit())), false
+		}
+		if !strings.ContainsFunc(in, func(r rune) bool { return unicode.IsLetter(r) || unicode.IsNumber(r) }) {
+			// Emoji or marks alone (「🏥」「👍👍」「…」) name nothing: typed as one sends a sticker.
+			return refuse(t.Unsupported)
 		}
 		if st.Named && parse.ParseYesNo(in) == parse.DontKnow {
 			return refuse(t.NameUnknown) // 「未定」 is not the vendor's name
