@@ -188,6 +188,7 @@ type Texts struct {
 	CodeNeedPrefecture  string `yaml:"code_need_prefecture"`
 	CodePharmacy        string `yaml:"code_pharmacy"`
 	CodeNoPrefecture    string `yaml:"code_no_prefecture"`
+	CodePhone           string `yaml:"code_phone"`
 	ContactPerson       string `yaml:"contact_person"`
 	ContactExt          string `yaml:"contact_ext"`
 	ContactExtra        string `yaml:"contact_extra"`

@@ -327,6 +327,8 @@ func (c *turn) readCode(in string) (value, retry string, vague bool) {
 	switch {
 	case err == nil:
 		return code.String(), "", false
+	case writtenPhone(in):
+		return "", c.sc.Texts.CodePhone, false
 	case errors.Is(err, parse.ErrPharmacy):
 		// This desk takes reports of clinics and hospitals, 医科 or 歯科.
 		return "", c.sc.Texts.CodePharmacy, false
@@ -342,6 +344,14 @@ func (c *turn) readCode(in string) (value, retry string, vague bool) {
 		return "", c.sc.Texts.CodeNeedPrefecture, false
 	}
 	return "", c.sc.Texts.CodeRetry, true
+}
+
+// writtenPhone reports whether in is a phone number written as one: a mobile's 11 digits,
+// or hyphenated where the numbering plan puts the hyphens (048-123-4567) — not ten bare
+// digits, which may as well be a code.
+func writtenPhone(in string) bool {
+	p, err := parse.ParsePhone(in)
+	return err == nil && (len(p) == 11 || strings.Contains(parse.Normalize(in), parse.FormatPhone(p)))
 }
 
 // contactText writes a contact as the desk reads it: the phone number with hyphens and its
