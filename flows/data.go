@@ -158,6 +158,7 @@ type Texts struct {
 	HandoffAsk          string `yaml:"handoff_ask"`
 	HandoffOpened       string `yaml:"handoff_opened"`
 	HandoffSent         string `yaml:"handoff_sent"`
+	HandoffSentThanks   string `yaml:"handoff_sent_thanks"`
 	HandoffContact      string `yaml:"handoff_contact"`
 	HandoffClosed       string `yaml:"handoff_closed"`
 	HandoffCloseChoice  string `yaml:"handoff_close_choice"`

@@ -49,7 +49,8 @@ func (i Intent) String() string {
 // one tells a story, and is trouble or a question), trouble (困って, 悩んで, うまくいかない, トラブル, 助けて, 報告したい…,
 // or, in a message that is not a question, 進まない, 間に合わない, 間に合いそうにありません,
 // 見つからない, 断られた),
-// thanks (ありがとう, 助かりました, お礼…, in a short message that asks nothing). A question
+// thanks (ありがとう, 助かりました, お礼…, or 解決しました, in a short message that asks
+// nothing). A question
 // that only mentions a topic is IntentNone: the FAQ answers it.
 func ClassifyIntent(s string) Intent {
 	t, ok := prepare(s)
@@ -118,5 +119,7 @@ var (
 		"間に合いそうにない", "間に合いそうにありません", "間に合いそうもない", "間に合わなそう", "間に合わなさそう",
 		"間に合いません", "見つからない", "見つかりません", "見つからなくて", "断られ"}
 	thanksWords = []string{"ありがとう", "ありがと", "有難う", "有り難う", "ありがたい", "助かりました",
-		"助かります", "たすかりました", "感謝", "お礼", "おおきに", "thanks", "thank you", "thx", "さんきゅ"}
+		"助かります", "たすかりました", "感謝", "お礼", "おおきに", "thanks", "thank you", "thx", "さんきゅ",
+		// word that it is solved, which closes a matter as thanks do
+		"解決しました", "解決できました", "解決いたしました", "解決です", "解決済み"}
 )
