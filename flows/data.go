@@ -128,6 +128,10 @@ type Option struct {
 	// YesNo maps a yes/no answer to this option: "yes", "no" or "dontknow"; at a cando step
 	// also "refer" (the vendor cannot, but refers another).
 	YesNo string `yaml:"yesno"`
+	// Note names a later text step of the flow: at a multiple choice, what is typed after
+	// this option's name (「その他：業者と連絡がつかない」) is kept as that step's answer,
+	// not dropped.
+	Note string `yaml:"note"`
 }
 
 // inputs are the kinds of answer a step can take.
@@ -203,6 +207,7 @@ type Texts struct {
 	MultiPicked         string `yaml:"multi_picked"`
 	MultiEmpty          string `yaml:"multi_empty"`
 	MultiRetry          string `yaml:"multi_retry"`
+	MultiNoted          string `yaml:"multi_noted"`
 	AmountApprox        string `yaml:"amount_approx"`
 	AmountMonthly       string `yaml:"amount_monthly"`
 	AmountYearly        string `yaml:"amount_yearly"`
@@ -515,6 +520,9 @@ func (s *Script) validate() []error {
 				if o.YesNo != "" && !slices.Contains([]string{"yes", "no", "dontknow"}, o.YesNo) &&
 					(st.Input != "cando" || o.YesNo != "refer") {
 					bad(f.file, st.line, "step %q: yesno %q is not yes, no or dontknow (or refer, at a cando step)", st.ID, o.YesNo)
+				}
+				if ns := f.step(o.Note); o.Note != "" && (st.Input != "multi" || ns == nil || ns.Input != "text") {
+					bad(f.file, st.line, "step %q: note %q is not a text step of the flow, or the step no multiple choice", st.ID, o.Note)
 				}
 			}
 			if st.When != "" {

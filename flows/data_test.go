@@ -79,6 +79,8 @@ func TestLoadScriptProblems(t *testing.T) {
 			`flows/checklist.yaml:1: flow "checklist": step "start" is missing`},
 		{"require that no choice has", "flows/report.yaml", `require: "yes"`, `require: "ok"`,
 			`step "consent": require "ok" is not the value of one of its choices`},
+		{"a note kept as no text step", "flows/report.yaml", "note: details}", "note: facility_type}",
+			`step "categories": note "facility_type" is not a text step of the flow, or the step no multiple choice`},
 		{"require without what a refusal is told", "flows/report.yaml", "      refused: ", "      # refused: ",
 			`step "consent": require and refused go together`},
 		{"a misspelt key", "flows/report.yaml", "      input: code\n      optional: true\n      edit: true\n",

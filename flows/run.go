@@ -83,6 +83,10 @@ func (c *turn) answer(f *Flow, st *Step, in string, tapped bool) {
 		return
 	}
 	if st.Input == "multi" && !tapped {
+		if head, v, ok := c.keepNote(f, st, in); ok {
+			c.pick(st, append(typedPicks(st, head), v)...) // the note names no other choice
+			return
+		}
 		if vs := typedPicks(st, in); len(vs) > 0 {
 			c.pick(st, vs...)
 			return
@@ -542,6 +546,30 @@ func typedPicks(st *Step, in string) []string {
 		vs = append(vs, o.Value)
 	}
 	return vs
+}
+
+// keepNote keeps what is typed after the name of an option with a note (「その他：業者と
+// 連絡がつかない」) as the answer of the step it notes, unless that is answered already,
+// and says so: nothing typed is dropped. It returns what came before the name, where other
+// choices may be named, and the option's value.
+func (c *turn) keepNote(f *Flow, st *Step, in string) (head, value string, ok bool) {
+	for _, o := range st.Choices {
+		ns := f.step(o.Note)
+		if ns == nil || c.s.Answers[ns.ID] != "" {
+			continue
+		}
+		for _, name := range o.names() {
+			head, rest, found := strings.Cut(in, name)
+			rest = strings.TrimSpace(strings.TrimLeft(rest, ":：、,。.)）」 -ー"))
+			if !found || rest == "" || utf8.RuneCountInString(rest) > ns.limit() {
+				continue
+			}
+			c.s.Set(ns.ID, rest)
+			c.say(fill(c.sc.Texts.MultiNoted, "text", rest, "label", ns.Label))
+			return head, o.Value, true
+		}
+	}
+	return "", "", false
 }
 
 // pick adds choices to a multi step's picks. Once every choice is picked the step is done.
