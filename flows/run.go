@@ -263,7 +263,7 @@ func (c *turn) read(st *Step, in string) (value, retry string, vague bool) {
 		if utf8.RuneCountInString(in) > st.limit() {
 			return "", fill(c.sc.Texts.TooLong, "max", strconv.Itoa(st.limit())), false
 		}
-		if !strings.ContainsFunc(in, func(r rune) bool { return unicode.IsLetter(r) || unicode.IsNumber(r) }) {
+		if !hasWords(in) {
 			// Emoji or marks alone (「🏥」「👍👍」「…」) name nothing: typed as one sends a sticker.
 			return refuse(t.Unsupported)
 		}
@@ -348,6 +348,12 @@ func (c *turn) readCode(in string) (value, retry string, vague bool) {
 		return "", c.sc.Texts.CodeNeedPrefecture, false
 	}
 	return "", c.sc.Texts.CodeRetry, true
+}
+
+// hasWords reports whether s has a letter or a digit: emoji or marks alone (「🏥」「👍👍」
+// 「…」) name nothing and answer nothing typed as words.
+func hasWords(s string) bool {
+	return strings.ContainsFunc(s, func(r rune) bool { return unicode.IsLetter(r) || unicode.IsNumber(r) })
 }
 
 // writtenPhone reports whether in is a phone number written as one: a mobile's 11 digits,

@@ -360,7 +360,17 @@ func (handoffAskScreen) view(c *turn) []bot.Message {
 	return []bot.Message{{Text: c.sc.Texts.HandoffAsk, Choices: []bot.Choice{{Label: c.sc.Texts.MenuChoice, Value: cmd("menu")}}}}
 }
 
-func (handoffAskScreen) text(c *turn, txt string) { c.openHandoff(txt) }
+// text opens the handoff with the question typed. Emoji or marks alone ask nothing the desk
+// could answer: the clinic is asked for words, as for a sticker. (Once the handoff is open,
+// a 🙏 to the person is passed on like any message.)
+func (handoffAskScreen) text(c *turn, txt string) {
+	if !hasWords(txt) {
+		c.say(c.sc.Texts.Unsupported)
+		c.prompt()
+		return
+	}
+	c.openHandoff(txt)
+}
 
 func (handoffAskScreen) tap(*turn, string) bool { return false }
 
