@@ -34,6 +34,9 @@ type Words struct {
 	Skip    []string `yaml:"skip"`
 	// FAQ opens the FAQ's topics from anywhere.
 	FAQ []string `yaml:"faq"`
+	// Change: at the confirmation screen, a field's name with one of these in the same
+	// message (「施設名を直したい」「連絡先の変更」) opens that field to change.
+	Change []string `yaml:"change"`
 }
 
 // Flow is one conversation flow: an ordered list of steps, each a question.

@@ -90,7 +90,7 @@ func TestLoadScriptProblems(t *testing.T) {
 		{"a missing common text", "flows/common.yaml", "  empty: 何も入力されていないようです。\n", "",
 			`flows: common text "empty" is missing`},
 		{"a misspelt common text", "flows/common.yaml", "  empty: ", "  emtpy: ",
-			`flows/common.yaml:75: unknown key "emtpy"`},
+			`flows/common.yaml:77: unknown key "emtpy"`},
 		{"a misspelt flow text", "flows/checklist.yaml", "    due_today: ", "    due_todya: ",
 			`unknown key "due_todya"`},
 	}

@@ -734,6 +734,38 @@ func (c *turn) editableNamed(f *Flow, txt string) *Step {
 	return nil
 }
 
+// fieldToChange is the field of the confirmation screen that txt names with a change word
+// (「施設名を直したい」「連絡先の変更をお願いします」): the longest label named, so that
+// 「業者を探した地域」 is not 「業者」.
+func (c *turn) fieldToChange(f *Flow, txt string) *Step {
+	if !slices.ContainsFunc(c.sc.Words.Change, func(w string) bool { return strings.Contains(txt, w) }) {
+		return nil
+	}
+	var found *Step
+	for _, st := range c.editable(f) {
+		if strings.Contains(txt, st.Label) && (found == nil || len(st.Label) > len(found.Label)) {
+			found = st
+		}
+	}
+	return found
+}
+
+// namesVerb reports whether txt names label, a verb of the form 〜する (送信する), by its
+// stem or in another form: 「送信」「送信します」「送信してください」「送信で」.
+func namesVerb(txt, label string) bool {
+	stem, ok := strings.CutSuffix(label, "する")
+	if !ok {
+		return false
+	}
+	w := strings.TrimRight(txt, "。.!！ ")
+	for _, end := range []string{"してください", "して下さい", "をお願いします", "でお願いします", "お願いします", "します", "したい", "で", ""} {
+		if x, ok := strings.CutSuffix(w, end); ok && x == stem {
+			return true
+		}
+	}
+	return false
+}
+
 // edit asks one field again from the confirmation screen. The answer it has stays until a
 // new one is given, so 戻る returns to the screen with nothing lost; after the new answer,
 // any question that now applies and is unanswered (the follow-up of a category added) is
