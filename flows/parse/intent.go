@@ -91,9 +91,10 @@ func isEnglish(t string) bool {
 // asksPerson reports whether h, folded to hiragana, asks for a person: a word alone
 // (personWords), or a person named (people) with what is asked of them (personAsks). A
 // message that names a vendor is about the vendor's staff (「業者の担当者にお願いしました」),
-// not the desk's.
+// not the desk's; one with a digit or 「まで」 gives a contact (「担当 山田 03-1234-5678
+// お願いします」「担当の山田までお願いします」), and names the clinic's own person.
 func asksPerson(h string) bool {
-	if containsAny(h, vendorWords) {
+	if containsAny(h, vendorWords) || strings.ContainsAny(h, "0123456789@") || strings.Contains(h, "まで") {
 		return false
 	}
 	return containsAny(h, personWords) || containsAny(h, people) && containsAny(h, personAsks)

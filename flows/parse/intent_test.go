@@ -67,6 +67,9 @@ func TestClassifyIntent(t *testing.T) {
 		{"担当者から電話がありません", IntentNone},
 		{"電話は不要です", IntentNone},
 		{"電話番号は03-1234-5678です", IntentNone},
+		{"担当 山田 03-1234-5678 お願いします", IntentNone}, // a contact: the clinic's own person
+		{"担当者に折り返しお願いします ０３－１２３４－５６７８", IntentNone},
+		{"担当の山田までお願いします", IntentNone},
 		{"業者が見つからないので電話で相談したいです。地域は山間部で、光回線もまだ来ていません", IntentTrouble}, // a story
 		{"", IntentNone},
 		{strings.Repeat("困っています", MaxInput), IntentNone},
