@@ -84,7 +84,7 @@ func TestLoadScriptProblems(t *testing.T) {
 		{"require without what a refusal is told", "flows/report.yaml", "      refused: ", "      # refused: ",
 			`step "consent": require and refused go together`},
 		{"a misspelt key", "flows/report.yaml", "      input: code\n      optional: true\n      edit: true\n",
-			"      input: code\n      optional: true\n      editable: true\n", `flows/report.yaml:115: unknown key "editable"`},
+			"      input: code\n      optional: true\n      editable: true\n", `flows/report.yaml:117: unknown key "editable"`},
 		{"a missing flow text", "flows/checklist.yaml", "    due_today: 本日まで\n", "",
 			`flow "checklist": text "due_today" is missing`},
 		{"a missing common text", "flows/common.yaml", "  empty: 何も入力されていないようです。\n", "",
