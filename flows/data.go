@@ -34,6 +34,9 @@ type Words struct {
 	Skip    []string `yaml:"skip"`
 	// FAQ opens the FAQ's topics from anywhere.
 	FAQ []string `yaml:"faq"`
+	// Change: at the confirmation screen, a field's name with one of these in the same
+	// message (「施設名を直したい」「連絡先の変更」) opens that field to change.
+	Change []string `yaml:"change"`
 }
 
 // Flow is one conversation flow: an ordered list of steps, each a question.
@@ -82,8 +85,11 @@ type Step struct {
 	// Edit: the step is offered on the confirmation screen to change.
 	Edit bool `yaml:"edit"`
 	// Require is the one value that lets the flow go on (consent); any other answer is
-	// met with Retry and the question again.
+	// met with Refused and the question again. Refused is said only to an answer
+	// understood as another choice (「だめ」): one not understood (「うーん」) gets Retry,
+	// which asks for the choices, not a refusal's consequences.
 	Require string `yaml:"require"`
+	Refused string `yaml:"refused"`
 	// Notes are said after an answer with that value, e.g. advice on "none".
 	Notes map[string]string `yaml:"notes"`
 	// From names the quote checklist answer that pre-fills this step when a report is
@@ -125,6 +131,10 @@ type Option struct {
 	// YesNo maps a yes/no answer to this option: "yes", "no" or "dontknow"; at a cando step
 	// also "refer" (the vendor cannot, but refers another).
 	YesNo string `yaml:"yesno"`
+	// Note names a later text step of the flow: at a multiple choice, what is typed after
+	// this option's name (「その他：業者と連絡がつかない」) is kept as that step's answer,
+	// not dropped.
+	Note string `yaml:"note"`
 }
 
 // inputs are the kinds of answer a step can take.
@@ -155,6 +165,7 @@ type Texts struct {
 	HandoffAsk          string `yaml:"handoff_ask"`
 	HandoffOpened       string `yaml:"handoff_opened"`
 	HandoffSent         string `yaml:"handoff_sent"`
+	HandoffSentThanks   string `yaml:"handoff_sent_thanks"`
 	HandoffContact      string `yaml:"handoff_contact"`
 	HandoffClosed       string `yaml:"handoff_closed"`
 	HandoffCloseChoice  string `yaml:"handoff_close_choice"`
@@ -185,6 +196,7 @@ type Texts struct {
 	CodeNeedPrefecture  string `yaml:"code_need_prefecture"`
 	CodePharmacy        string `yaml:"code_pharmacy"`
 	CodeNoPrefecture    string `yaml:"code_no_prefecture"`
+	CodePhone           string `yaml:"code_phone"`
 	ContactPerson       string `yaml:"contact_person"`
 	ContactExt          string `yaml:"contact_ext"`
 	ContactExtra        string `yaml:"contact_extra"`
@@ -198,6 +210,7 @@ type Texts struct {
 	MultiPicked         string `yaml:"multi_picked"`
 	MultiEmpty          string `yaml:"multi_empty"`
 	MultiRetry          string `yaml:"multi_retry"`
+	MultiNoted          string `yaml:"multi_noted"`
 	AmountApprox        string `yaml:"amount_approx"`
 	AmountMonthly       string `yaml:"amount_monthly"`
 	AmountYearly        string `yaml:"amount_yearly"`
@@ -511,6 +524,9 @@ func (s *Script) validate() []error {
 					(st.Input != "cando" || o.YesNo != "refer") {
 					bad(f.file, st.line, "step %q: yesno %q is not yes, no or dontknow (or refer, at a cando step)", st.ID, o.YesNo)
 				}
+				if ns := f.step(o.Note); o.Note != "" && (st.Input != "multi" || ns == nil || ns.Input != "text") {
+					bad(f.file, st.line, "step %q: note %q is not a text step of the flow, or the step no multiple choice", st.ID, o.Note)
+				}
 			}
 			if st.When != "" {
 				cs, err := parseConds(st.When)
@@ -526,6 +542,9 @@ func (s *Script) validate() []error {
 			}
 			if st.Require != "" && !slices.ContainsFunc(st.Choices, func(o Option) bool { return o.Value == st.Require }) {
 				bad(f.file, st.line, "step %q: require %q is not the value of one of its choices", st.ID, st.Require)
+			}
+			if (st.Require != "") != (st.Refused != "") {
+				bad(f.file, st.line, "step %q: require and refused go together", st.ID)
 			}
 			for v := range st.Notes {
 				if !slices.ContainsFunc(st.Choices, func(o Option) bool { return o.Value == v }) {

@@ -239,6 +239,12 @@ func (c *turn) text(raw string) {
 		c.command(w)
 		return
 	}
+	if c.s.Mode != bot.ModeHandoffAsk && c.s.Mode != bot.ModeHandoffOpen && parse.ClassifyIntent(txt) == parse.IntentPerson {
+		// A person asked for in other words than 窓口 or 担当者, wherever the clinic is; a
+		// flow in progress is kept and offered again when the handoff closes.
+		c.command("handoff")
+		return
+	}
 	c.screen().text(c, txt) // in an open handoff, global words too go to the person
 }
 

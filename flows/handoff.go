@@ -38,14 +38,20 @@ func (c *turn) openHandoff(txt string) {
 	c.prompt()
 }
 
-// handoffMessage passes a further message of the clinic into the open thread.
+// handoffMessage passes a further message of the clinic into the open thread. Thanks or
+// word that it is solved (「ありがとうございました」「解決しました」) is passed on too — the
+// desk may still answer — and the clinic is told how to end the consultation.
 func (c *turn) handoffMessage(txt string) {
 	thread := c.s.Thread
 	c.notices = append(c.notices, bot.Notice{
 		ID: thread + "-" + strconv.FormatInt(c.s.Version+1, 10), Kind: bot.NoticeHandoffMessage,
 		Conversation: c.s.Conversation, Time: c.now, Thread: thread, Text: txt,
 	})
-	c.ask(c.sc.Texts.HandoffSent, c.handoffChoices())
+	sent := c.sc.Texts.HandoffSent
+	if parse.ClassifyIntent(txt) == parse.IntentThanks {
+		sent = c.sc.Texts.HandoffSentThanks
+	}
+	c.ask(sent, c.handoffChoices())
 }
 
 // endHandoff is the clinic ending a handoff (or the wait for its question): the desk is

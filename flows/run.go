@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
 	"unicode/utf8"
 
 	"deskbot/bot"
@@ -82,6 +83,10 @@ func (c *turn) answer(f *Flow, st *Step, in string, tapped bool) {
 		return
 	}
 	if st.Input == "multi" && !tapped {
+		if head, v, ok := c.keepNote(f, st, in); ok {
+			c.pick(st, append(typedPicks(st, head), v)...) // the note names no other choice
+			return
+		}
 		if vs := typedPicks(st, in); len(vs) > 0 {
 			c.pick(st, vs...)
 			return
@@ -109,7 +114,7 @@ func (c *turn) answer(f *Flow, st *Step, in string, tapped bool) {
 		return
 	}
 	if st.Require != "" && value != st.Require {
-		c.say(st.Retry)
+		c.say(st.Refused)
 		c.prompt()
 		return
 	}
@@ -258,6 +263,10 @@ func (c *turn) read(st *Step, in string) (value, retry string, vague bool) {
 		if utf8.RuneCountInString(in) > st.limit() {
 			return "", fill(c.sc.Texts.TooLong, "max", strconv.Itoa(st.limit())), false
 		}
+		if !hasWords(in) {
+			// Emoji or marks alone (「🏥」「👍👍」「…」) name nothing: typed as one sends a sticker.
+			return refuse(t.Unsupported)
+		}
 		if st.Named && parse.ParseYesNo(in) == parse.DontKnow {
 			return refuse(t.NameUnknown) // 「未定」 is not the vendor's name
 		}
@@ -322,6 +331,8 @@ func (c *turn) readCode(in string) (value, retry string, vague bool) {
 	switch {
 	case err == nil:
 		return code.String(), "", false
+	case writtenPhone(in):
+		return "", c.sc.Texts.CodePhone, false
 	case errors.Is(err, parse.ErrPharmacy):
 		// This desk takes reports of clinics and hospitals, 医科 or 歯科.
 		return "", c.sc.Texts.CodePharmacy, false
@@ -337,6 +348,20 @@ func (c *turn) readCode(in string) (value, retry string, vague bool) {
 		return "", c.sc.Texts.CodeNeedPrefecture, false
 	}
 	return "", c.sc.Texts.CodeRetry, true
+}
+
+// hasWords reports whether s has a letter or a digit: emoji or marks alone (「🏥」「👍👍」
+// 「…」) name nothing and answer nothing typed as words.
+func hasWords(s string) bool {
+	return strings.ContainsFunc(s, func(r rune) bool { return unicode.IsLetter(r) || unicode.IsNumber(r) })
+}
+
+// writtenPhone reports whether in is a phone number written as one: a mobile's 11 digits,
+// or hyphenated where the numbering plan puts the hyphens (048-123-4567) — not ten bare
+// digits, which may as well be a code.
+func writtenPhone(in string) bool {
+	p, err := parse.ParsePhone(in)
+	return err == nil && (len(p) == 11 || strings.Contains(parse.Normalize(in), parse.FormatPhone(p)))
 }
 
 // contactText writes a contact as the desk reads it: the phone number with hyphens and its
@@ -453,17 +478,66 @@ func sayingOption(st *Step, in string) (Option, bool) {
 }
 
 // containedOptions are the options whose label or an alias appears in in, in choice order.
+// An alias written with "+" (見積+高) names its option where its parts come in that order
+// in one clause, whatever the particles and endings between and after them: 「見積が高すぎる」
+// 「見積もりも高くて」「時間もかかりすぎ」.
 func containedOptions(st *Step, in string) []Option {
 	low := strings.ToLower(in)
 	var found []Option
 	for _, o := range st.Choices {
 		if slices.ContainsFunc(append([]string{o.Label}, o.Aliases...), func(w string) bool {
-			return w != "" && strings.Contains(low, strings.ToLower(w))
+			return w != "" && mentions(low, strings.ToLower(w))
 		}) {
 			found = append(found, o)
 		}
 	}
 	return found
+}
+
+// partGap is how many characters may come between two parts of a "+" alias: a particle
+// and an ending (見積[もりが]高), not another clause's words.
+const partGap = 6
+
+// mentions reports whether text contains w, or, for w written with "+", its parts in
+// order within one clause, each at most partGap characters after the one before.
+func mentions(text, w string) bool {
+	parts := strings.Split(w, "+")
+	if len(parts) == 1 {
+		return strings.Contains(text, w)
+	}
+	for _, clause := range strings.FieldsFunc(text, func(r rune) bool { return strings.ContainsRune("、。,.!?！？\n", r) }) {
+		if partsFrom(clause, parts, -1) {
+			return true
+		}
+	}
+	return false
+}
+
+// partsFrom reports whether parts occur in order in s, the first anywhere when gap < 0,
+// each following one within partGap characters.
+func partsFrom(s string, parts []string, gap int) bool {
+	if len(parts) == 0 {
+		return true
+	}
+	for from := 0; from < len(s); {
+		i := strings.Index(s[from:], parts[0])
+		if i < 0 {
+			return false
+		}
+		if gap >= 0 && utf8.RuneCountInString(s[:from+i]) > gap {
+			return false
+		}
+		rest := s[from+i+len(parts[0]):]
+		if partsFrom(rest, parts[1:], partGap) {
+			return true
+		}
+		if gap >= 0 {
+			return false // a later match is only further away
+		}
+		_, size := utf8.DecodeRuneInString(s[from+i:])
+		from += i + size
+	}
+	return false
 }
 
 // typedPicks reads typed text at a multiple choice: one option named exactly, or every
@@ -478,6 +552,30 @@ func typedPicks(st *Step, in string) []string {
 		vs = append(vs, o.Value)
 	}
 	return vs
+}
+
+// keepNote keeps what is typed after the name of an option with a note (「その他：業者と
+// 連絡がつかない」) as the answer of the step it notes, unless that is answered already,
+// and says so: nothing typed is dropped. It returns what came before the name, where other
+// choices may be named, and the option's value.
+func (c *turn) keepNote(f *Flow, st *Step, in string) (head, value string, ok bool) {
+	for _, o := range st.Choices {
+		ns := f.step(o.Note)
+		if ns == nil || c.s.Answers[ns.ID] != "" {
+			continue
+		}
+		for _, name := range o.names() {
+			head, rest, found := strings.Cut(in, name)
+			rest = strings.TrimSpace(strings.TrimLeft(rest, ":：、,。.)）」 -ー"))
+			if !found || rest == "" || utf8.RuneCountInString(rest) > ns.limit() {
+				continue
+			}
+			c.s.Set(ns.ID, rest)
+			c.say(fill(c.sc.Texts.MultiNoted, "text", rest, "label", ns.Label))
+			return head, o.Value, true
+		}
+	}
+	return "", "", false
 }
 
 // pick adds choices to a multi step's picks. Once every choice is picked the step is done.
@@ -634,6 +732,38 @@ func (c *turn) editableNamed(f *Flow, txt string) *Step {
 		}
 	}
 	return nil
+}
+
+// fieldToChange is the field of the confirmation screen that txt names with a change word
+// (「施設名を直したい」「連絡先の変更をお願いします」): the longest label named, so that
+// 「業者を探した地域」 is not 「業者」.
+func (c *turn) fieldToChange(f *Flow, txt string) *Step {
+	if !slices.ContainsFunc(c.sc.Words.Change, func(w string) bool { return strings.Contains(txt, w) }) {
+		return nil
+	}
+	var found *Step
+	for _, st := range c.editable(f) {
+		if strings.Contains(txt, st.Label) && (found == nil || len(st.Label) > len(found.Label)) {
+			found = st
+		}
+	}
+	return found
+}
+
+// namesVerb reports whether txt names label, a verb of the form 〜する (送信する), by its
+// stem or in another form: 「送信」「送信します」「送信してください」「送信で」.
+func namesVerb(txt, label string) bool {
+	stem, ok := strings.CutSuffix(label, "する")
+	if !ok {
+		return false
+	}
+	w := strings.TrimRight(txt, "。.!！ ")
+	for _, end := range []string{"してください", "して下さい", "をお願いします", "でお願いします", "お願いします", "します", "したい", "で", ""} {
+		if x, ok := strings.CutSuffix(w, end); ok && x == stem {
+			return true
+		}
+	}
+	return false
 }
 
 // edit asks one field again from the confirmation screen. The answer it has stays until a

@@ -239,8 +239,33 @@ func (confirmScreen) view(c *turn) []bot.Message {
 	}}}
 }
 
-// text at the confirmation screen that is none of its choices may be a question.
-func (confirmScreen) text(c *turn, txt string) { c.notAnAnswer(txt) }
+// text at the confirmation screen: a field named, alone or with a change word (「施設名」
+// 「施設名を直したい」), opens that field; a choice named in another form (「送信」「修正します」「送信してください」)
+// is that choice, and a yes to 「送信してよろしいですか」 (「はい」「OK」) sends; anything else
+// may be a question.
+func (confirmScreen) text(c *turn, txt string) {
+	f := c.flow()
+	st := c.editableNamed(f, txt)
+	if st == nil {
+		st = c.fieldToChange(f, txt)
+	}
+	if st != nil {
+		c.s.Mode = bot.ModeEdit // as if 修正する were tapped, then the field
+		c.edit(st.ID)
+		return
+	}
+	for _, ch := range []struct{ label, name string }{{f.Texts.SendChoice, "send"}, {f.Texts.EditChoice, "edit"}} {
+		if namesVerb(txt, ch.label) {
+			confirmScreen{}.tap(c, ch.name)
+			return
+		}
+	}
+	if parse.ParseYesNo(txt) == parse.Yes {
+		c.send(f)
+		return
+	}
+	c.notAnAnswer(txt)
+}
 
 func (confirmScreen) tap(c *turn, name string) bool {
 	switch name {
@@ -360,7 +385,17 @@ func (handoffAskScreen) view(c *turn) []bot.Message {
 	return []bot.Message{{Text: c.sc.Texts.HandoffAsk, Choices: []bot.Choice{{Label: c.sc.Texts.MenuChoice, Value: cmd("menu")}}}}
 }
 
-func (handoffAskScreen) text(c *turn, txt string) { c.openHandoff(txt) }
+// text opens the handoff with the question typed. Emoji or marks alone ask nothing the desk
+// could answer: the clinic is asked for words, as for a sticker. (Once the handoff is open,
+// a 🙏 to the person is passed on like any message.)
+func (handoffAskScreen) text(c *turn, txt string) {
+	if !hasWords(txt) {
+		c.say(c.sc.Texts.Unsupported)
+		c.prompt()
+		return
+	}
+	c.openHandoff(txt)
+}
 
 func (handoffAskScreen) tap(*turn, string) bool { return false }
 

@@ -3,6 +3,7 @@ package parse
 import (
 	"errors"
 	"regexp"
+	"slices"
 	"strings"
 	"unicode"
 
@@ -216,6 +217,10 @@ var (
 	contactPrefixes = []string{"担当者は", "担当者", "担当は", "担当", "連絡は", "宛先", "名前は", "氏名", "名前"}
 	contactSuffixes = []string{"までお願いします", "にお願いします", "へお願いします", "お願いします", "でしたら", "であれば", "なら", "です", "まで",
 		"宛て", "宛", "さん", "様", "へ", "に", "で", "が", "は", "の", "を"}
+	// clauseMarks (anywhere) and clauseEnds (at the end) are a clause's conjunctions and
+	// endings, which no name or role has.
+	clauseMarks    = []string{"ので", "から", "けど", "ます", "ません", "ました", "でした", "ている", "について", "ですか"}
+	clauseEnds     = []string{"たい", "ない", "たら", "れば"}
 	contactFillers = []string{"お願い", "ください", "下さい", "連絡", "電話", "番号", "tel", "fax", "メール", "mail",
 		"携帯", "よろしく", "折り返し", "かけて", "つながり", "直通", "代表", "お世話", "お疲れ", "ありがとう", "恐れ入",
 		"失礼"}
@@ -264,8 +269,13 @@ func isContactBreak(r rune) bool {
 	return false
 }
 
-// isPersonName reports whether seg can be a name or a role: short, letters only.
+// isPersonName reports whether seg can be a name or a role: short, letters only, and not
+// a clause — one with a predicate's ending or a conjunction in it (「見積が高いので相談
+// したい」, written around a number in a question to the desk) says something, names nobody.
 func isPersonName(seg string) bool {
+	if containsAny(seg, clauseMarks) || slices.ContainsFunc(clauseEnds, func(e string) bool { return strings.HasSuffix(seg, e) }) {
+		return false
+	}
 	n := 0
 	for _, r := range seg {
 		n++

@@ -149,6 +149,11 @@ func TestParseContact(t *testing.T) {
 		{"03-1234-5678 担当：山田", Contact{Phone: "0312345678", Person: "山田"}},
 		{"℡03-1234-5678", Contact{Phone: "0312345678"}},
 		{"03-1234-5678 医事課 山田", Contact{Phone: "0312345678", Person: "医事課 山田"}},
+		// A question to the desk with a number in it: its clauses name nobody.
+		{"見積が高いので相談したいです 03-1111-2222 山田 午後", Contact{Phone: "0311112222", Person: "山田", When: "午後"}},
+		{"補助金について 03-1111-2222 事務長", Contact{Phone: "0311112222", Person: "事務長"}},
+		{"03-1111-2222 折り返しいただけますか", Contact{Phone: "0311112222"}},
+		{"業者が決まらない 03-1111-2222", Contact{Phone: "0311112222"}},
 	}
 	for _, tt := range tests {
 		got, err := ParseContact(tt.in)

@@ -33,6 +33,9 @@ func TestClassifyIntent(t *testing.T) {
 		{"ありがとう", IntentThanks},
 		{"ありがとうございます！", IntentThanks},
 		{"助かりました", IntentThanks},
+		{"解決しました", IntentThanks},
+		{"おかげさまで解決できました！", IntentThanks},
+		{"解決しましたか？", IntentNone},
 		{"ご丁寧にありがとうございました。助かります", IntentThanks},
 		{"Hello", IntentEnglish},
 		{"Do you speak English?", IntentEnglish},
@@ -48,6 +51,26 @@ func TestClassifyIntent(t *testing.T) {
 		{"締め切りに間に合わない場合はどうなりますか", IntentNone}, // a question: the FAQ's
 		{"ありがとう、ところで締め切りはいつですか", IntentNone},
 		{"こんにちは", IntentNone},
+		{"人と話したい", IntentPerson},
+		{"電話したい", IntentPerson},
+		{"電話で相談したいです", IntentPerson},
+		{"担当の方お願いします", IntentPerson},
+		{"担当者をお願いいたします", IntentPerson},
+		{"オペレーター", IntentPerson},
+		{"ｵﾍﾟﾚｰﾀｰにつないでください", IntentPerson},
+		{"人間に代わってください", IntentPerson},
+		{"直接話したいのですが", IntentPerson},
+		{"スタッフの方と話したい", IntentPerson},
+		{"担当者と話せますか", IntentPerson},
+		{"有人対応", IntentPerson},
+		{"業者の担当者にお願いしました", IntentNone}, // the vendor's staff
+		{"担当者から電話がありません", IntentNone},
+		{"電話は不要です", IntentNone},
+		{"電話番号は03-1234-5678です", IntentNone},
+		{"担当 山田 03-1234-5678 お願いします", IntentNone}, // a contact: the clinic's own person
+		{"担当者に折り返しお願いします ０３－１２３４－５６７８", IntentNone},
+		{"担当の山田までお願いします", IntentNone},
+		{"業者が見つからないので電話で相談したいです。地域は山間部で、光回線もまだ来ていません", IntentTrouble}, // a story
 		{"", IntentNone},
 		{strings.Repeat("困っています", MaxInput), IntentNone},
 	}
@@ -57,7 +80,7 @@ func TestClassifyIntent(t *testing.T) {
 		}
 	}
 	for i, want := range map[Intent]string{IntentNone: "IntentNone", IntentTrouble: "IntentTrouble",
-		IntentThanks: "IntentThanks", IntentEnglish: "IntentEnglish", 9: "IntentNone"} {
+		IntentThanks: "IntentThanks", IntentEnglish: "IntentEnglish", IntentPerson: "IntentPerson", 9: "IntentNone"} {
 		if got := i.String(); got != want {
 			t.Errorf("Intent(%d).String() = %q, want %q", int(i), got, want)
 		}

@@ -72,7 +72,8 @@ func PrefectureByCode(code int) (Prefecture, bool) {
 // ("13", "１３", "01", "1"). An address that begins with a full prefecture name (「東京都新宿区…」),
 // with its name and の (「東京の港区」), or with a city named after it (「大阪市北区」) gives that
 // prefecture; so does a designated city or prefectural capital that is not named after its
-// prefecture (「横浜市」「札幌」「さいたま市」「津」), and 「都内」「23区」 (Tokyo).
+// prefecture (「横浜市」「札幌」「さいたま市」「津」), 「都内」「23区」 and a ward only Tokyo has
+// (「世田谷区」; not 「港区」, which Nagoya and Osaka have too) for Tokyo.
 func ParsePrefecture(s string) (Prefecture, bool) {
 	t, ok := prepare(s)
 	if !ok {
@@ -118,6 +119,11 @@ func ParsePrefecture(s string) (Prefecture, bool) {
 			return PrefectureByCode(code)
 		}
 	}
+	for _, ward := range tokyoWards {
+		if strings.HasPrefix(compact, ward+"区") {
+			return PrefectureByCode(13)
+		}
+	}
 	return Prefecture{}, false
 }
 
@@ -129,6 +135,12 @@ var cities = map[string]int{
 	"23": 13, "横浜": 14, "川崎": 14, "相模原": 14, "金沢": 17, "甲府": 19, "浜松": 22, "名古屋": 23, "津": 24,
 	"大津": 25, "堺": 27, "神戸": 28, "松江": 32, "高松": 37, "松山": 38, "北九州": 40, "那覇": 47,
 }
+
+// tokyoWards are Tokyo's special wards whose name no ward elsewhere has, read only before 区
+// (「世田谷区」「中野区中央」): 中野市 is in 長野, 大田市 in 島根. 中央区, 港区 and 北区 are wards
+// of other cities too, and name no prefecture.
+var tokyoWards = []string{"千代田", "新宿", "文京", "台東", "墨田", "江東", "品川", "目黒", "大田", "世田谷",
+	"渋谷", "中野", "杉並", "豊島", "荒川", "板橋", "練馬", "足立", "葛飾", "江戸川"}
 
 // romanKey folds a romanised name so that spellings compare equal: Tōkyō, toukyou, tokyo-to,
 // Tokyo Prefecture and TOKYO are all "tokyo"; Ōita and ooita are "oita".

@@ -25,7 +25,7 @@ func TestParsePrefecture(t *testing.T) {
 		{47, []string{"沖縄県", "沖縄", "おきなわ", "47"}},
 		{24, []string{"三重", "みえ", "mie", "津", "津市"}},
 		// cities that name no prefecture, and Tokyo's wards
-		{13, []string{"都内", "東京23区", "23区内", "東京の港区"}},
+		{13, []string{"都内", "東京23区", "23区内", "東京の港区", "千代田区", "世田谷区", "中野区中央", "大田区蒲田", "江戸川区"}},
 		{14, []string{"横浜", "横浜市", "横浜市青葉区", "川崎市", "神奈川県横浜市青葉区"}},
 		{1, []string{"札幌市", "札幌市中央区"}},
 		{11, []string{"さいたま市"}},
@@ -41,7 +41,7 @@ func TestParsePrefecture(t *testing.T) {
 			}
 		}
 	}
-	for _, in := range []string{"", "0", "00", "48", "99", "100", "013", "東", "京", "北海", "日本", "県内", "津山市", "とうきょ",
+	for _, in := range []string{"", "0", "00", "48", "99", "100", "013", "東", "京", "北海", "日本", "県内", "津山市", "とうきょ", "港区", "中央区", "北区", "中野市", "大田市", "世田谷",
 		"ニューヨーク", "new york", "-13", "13番", strings.Repeat("東京都", 1000), "\xff"} {
 		if p, ok := ParsePrefecture(in); ok {
 			t.Errorf("ParsePrefecture(%q) = %+v, want not found", in, p)

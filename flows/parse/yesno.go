@@ -43,7 +43,8 @@ func (y YesNo) String() string {
 // is Yes, 「はい、ありません」 (agreeing that there is none) is No. Clauses that still contradict
 // each other — two that say what is so, or a はい or いいえ against 大丈夫 or 問題ない, which
 // only say "fine" (「いいえ、大丈夫です」) — give Unknown, so the bot asks again rather than
-// guess. いい and 結構 are deliberately not words here: they mean both "fine" and "no thanks".
+// guess. いい and 結構 are deliberately not words here: they mean both "fine" and "no thanks";
+// with よ (「いいですよ」「いいよ」「よろしいですよ」) or as 「どうぞ」 they only grant, and are Yes.
 func ParseYesNo(s string) YesNo {
 	t, ok := prepare(s)
 	if !ok {
@@ -306,6 +307,9 @@ func init() {
 		"やってくれる", "やってくれます", "してくれる", "してくれます",
 		"ある", "あります", "あり", "有り", "有る", "有", "いる", "います",
 		"○", "〇", "◯", "⭕", "👍", "🙆")
+	// Granting: looked up whole, before よ is stripped to leave the ambiguous いい.
+	add(Yes, "いいですよ", "いいよ", "良いですよ", "良いよ", "よいですよ", "よろしいですよ", "いいですとも",
+		"どうぞ", "どうぞどうぞ")
 	add(No, "いいえ", "いえ", "いーえ", "いや", "いやいや", "ううん", "うーうん",
 		"no", "n", "nope", "nah", "ng", "false",
 		"だめ", "駄目", "むり", "無理", "不可", "不可能", "対応不可", "対応不可能",
