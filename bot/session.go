@@ -33,6 +33,9 @@ type Session struct {
 	Stack []Frame `json:"stack,omitempty"`
 	// Records are finished flows the clinic keeps, such as one quote checklist per vendor.
 	Records []Record `json:"records,omitempty"`
+	// Offer is what the last answer offered that a typed yes takes, for the next message
+	// only: "handoff" after an answer the FAQ was not sure of (「おつなぎしましょうか？」).
+	Offer string `json:"offer,omitempty"`
 
 	// Updated is when the session was last changed, by the engine's clock.
 	Updated time.Time `json:"updated"`
@@ -132,7 +135,7 @@ type Record struct {
 // Empty reports whether the session holds nothing worth keeping: no flow in progress, none
 // suspended, no records. The engine deletes an empty session instead of saving it.
 func (s *Session) Empty() bool {
-	return s.Mode == ModeStep && s.Flow == "" && len(s.Stack) == 0 && len(s.Records) == 0
+	return s.Mode == ModeStep && s.Flow == "" && len(s.Stack) == 0 && len(s.Records) == 0 && s.Offer == ""
 }
 
 // Start begins flow at its question step with the given answers (nil for none),

@@ -109,8 +109,9 @@ const maxInput = 5000
 
 // Decide implements bot.Brain.
 func (d *Brain) Decide(ctx context.Context, t *bot.Turn) (bot.Outcome, error) {
-	c := &turn{ctx: ctx, k: d.k.Load(), t: t, s: t.Session, now: t.Now}
+	c := &turn{ctx: ctx, k: d.k.Load(), t: t, s: t.Session, now: t.Now, offer: t.Session.Offer}
 	c.sc = c.k.Script
+	c.s.Offer = "" // an offer is for the next message only
 	c.s.Migrate()
 	c.settle()
 	if t.Expired {
@@ -156,6 +157,8 @@ type turn struct {
 
 	out     []bot.Message
 	notices []bot.Notice
+	// offer is what the previous answer offered to a typed yes (bot.Session.Offer).
+	offer string
 }
 
 func (c *turn) say(text string) {
@@ -233,6 +236,10 @@ func (c *turn) text(raw string) {
 	}
 	if v, ok := c.typedChoice(txt); ok {
 		c.choice(v)
+		return
+	}
+	if c.offer == "handoff" && parse.ParseYesNo(txt) == parse.Yes {
+		c.command("handoff") // 「はい、お願いします」 to 「おつなぎしましょうか？」
 		return
 	}
 	if w := c.globalWord(txt); w != "" && c.s.Mode != bot.ModeHandoffOpen {
@@ -598,6 +605,7 @@ func (c *turn) unsure() {
 	}
 	ch = append(ch, bot.Choice{Label: c.sc.Texts.MenuChoice, Value: cmd("menu")})
 	c.ask(c.sc.Texts.FAQUnsure, ch)
+	c.s.Offer = "handoff" // a typed yes takes it, as the choice does
 }
 
 // resume returns to the suspended flow at the step it left.
