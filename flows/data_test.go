@@ -2,6 +2,7 @@ package flows_test
 
 import (
 	"io/fs"
+	"strconv"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -84,25 +85,31 @@ func TestLoadScriptProblems(t *testing.T) {
 		{"require without what a refusal is told", "flows/report.yaml", "      refused: ", "      # refused: ",
 			`step "consent": require and refused go together`},
 		{"a misspelt key", "flows/report.yaml", "      input: code\n      optional: true\n      edit: true\n",
-			"      input: code\n      optional: true\n      editable: true\n", `flows/report.yaml:117: unknown key "editable"`},
+			"      input: code\n      optional: true\n      editable: true\n", `flows/report.yaml:{line}: unknown key "editable"`},
 		{"a missing flow text", "flows/checklist.yaml", "    due_today: 本日まで\n", "",
 			`flow "checklist": text "due_today" is missing`},
 		{"a missing common text", "flows/common.yaml", "  empty: 何も入力されていないようです。\n", "",
 			`flows: common text "empty" is missing`},
 		{"a misspelt common text", "flows/common.yaml", "  empty: ", "  emtpy: ",
-			`flows/common.yaml:77: unknown key "emtpy"`},
+			`flows/common.yaml:{line}: unknown key "emtpy"`},
 		{"a misspelt flow text", "flows/checklist.yaml", "    due_today: ", "    due_todya: ",
 			`unknown key "due_todya"`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			fsys := withFile(t, tt.file, func(s string) string { return strings.Replace(s, tt.old, tt.new, 1) })
+			// {line} in want is the line of the edit's last line, where a misspelt key is.
+			var line int
+			fsys := withFile(t, tt.file, func(s string) string {
+				line = strings.Count(s[:max(strings.Index(s, tt.old), 0)], "\n") + 1 +
+					strings.Count(strings.TrimRight(tt.old, "\n"), "\n")
+				return strings.Replace(s, tt.old, tt.new, 1)
+			})
 			_, err := flows.LoadScript(fsys)
 			if err == nil {
 				t.Fatal("no error")
 			}
-			if !strings.Contains(err.Error(), tt.want) {
-				t.Errorf("error lacks %q:\n%v", tt.want, err)
+			if want := strings.ReplaceAll(tt.want, "{line}", strconv.Itoa(line)); !strings.Contains(err.Error(), want) {
+				t.Errorf("error lacks %q:\n%v", want, err)
 			}
 		})
 	}

@@ -128,6 +128,10 @@ func (d *Brain) Decide(ctx context.Context, t *bot.Turn) (bot.Outcome, error) {
 		c.s.End()
 		c.s.Records = nil
 	case bot.UnsupportedEvent:
+		if c.s.Mode == bot.ModeHandoffOpen {
+			c.handoffUnsupported()
+			break
+		}
 		c.say(c.sc.Texts.Unsupported)
 		c.prompt()
 	case bot.ChoiceEvent:

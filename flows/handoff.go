@@ -42,16 +42,29 @@ func (c *turn) openHandoff(txt string) {
 // word that it is solved (「ありがとうございました」「解決しました」) is passed on too — the
 // desk may still answer — and the clinic is told how to end the consultation.
 func (c *turn) handoffMessage(txt string) {
-	thread := c.s.Thread
-	c.notices = append(c.notices, bot.Notice{
-		ID: thread + "-" + strconv.FormatInt(c.s.Version+1, 10), Kind: bot.NoticeHandoffMessage,
-		Conversation: c.s.Conversation, Time: c.now, Thread: thread, Text: txt,
-	})
+	c.toThread(txt)
 	sent := c.sc.Texts.HandoffSent
 	if parse.ClassifyIntent(txt) == parse.IntentThanks {
 		sent = c.sc.Texts.HandoffSentThanks
 	}
 	c.ask(sent, c.handoffChoices())
+}
+
+// handoffUnsupported is a sticker, image or other message that is not text, sent while
+// the handoff is open: the bot cannot pass it on, so the desk is told that something came
+// and the clinic that it did not go through.
+func (c *turn) handoffUnsupported() {
+	c.toThread(c.sc.Texts.HandoffUnsupportedDesk)
+	c.ask(c.sc.Texts.HandoffUnsupported, c.handoffChoices())
+}
+
+// toThread passes txt into the open handoff's thread at the desk.
+func (c *turn) toThread(txt string) {
+	thread := c.s.Thread
+	c.notices = append(c.notices, bot.Notice{
+		ID: thread + "-" + strconv.FormatInt(c.s.Version+1, 10), Kind: bot.NoticeHandoffMessage,
+		Conversation: c.s.Conversation, Time: c.now, Thread: thread, Text: txt,
+	})
 }
 
 // endHandoff is the clinic ending a handoff (or the wait for its question): the desk is
