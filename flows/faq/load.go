@@ -387,9 +387,8 @@ func (l *loader) topic(n *yaml.Node) {
 				}
 			}
 		case "source_date", "until":
-			d, err := time.ParseInLocation(time.DateOnly, l.str(v, key), jst)
-			if err != nil {
-				l.addf(v, "%s: %q is not a date like 2022-08-30", key, v.Value)
+			d, ok := l.date(v, key, "2022-08-30")
+			if !ok {
 				return true
 			}
 			if key == "until" {
@@ -461,6 +460,18 @@ func (l *loader) topic(n *yaml.Node) {
 
 func (l *loader) deadline(n *yaml.Node) (Deadline, bool) { return l.deadlineFields(n, nil) }
 
+// date reads the date of key, a day in Japan; one that is not is a problem naming
+// example.
+func (l *loader) date(v *yaml.Node, key, example string) (time.Time, bool) {
+	s := l.str(v, key)
+	t, err := time.ParseInLocation(time.DateOnly, s, jst)
+	if err != nil {
+		l.addf(v, "%s: %q is not a date like %s", key, s, example)
+		return time.Time{}, false
+	}
+	return t, true
+}
+
 // deadlineFields reads a deadline's label, date, note and passed; extra, when not nil,
 // takes the keys these are not.
 func (l *loader) deadlineFields(n *yaml.Node, extra func(key string, v *yaml.Node) bool) (Deadline, bool) {
@@ -473,23 +484,15 @@ func (l *loader) deadlineFields(n *yaml.Node, extra func(key string, v *yaml.Nod
 			d.Label = l.str(v, "label")
 		case "date":
 			dateNode = v
-			s := l.str(v, "date")
-			t, err := time.ParseInLocation(time.DateOnly, s, jst)
-			if err != nil {
-				l.addf(v, "date: %q is not a date like 2022-11-30", s)
-				ok = false
-			}
-			d.Date = t
+			var good bool
+			d.Date, good = l.date(v, key, "2022-11-30")
+			ok = ok && good
 		case "note":
 			d.Note = l.str(v, "note")
 		case "note_until":
-			s := l.str(v, "note_until")
-			t, err := time.ParseInLocation(time.DateOnly, s, jst)
-			if err != nil {
-				l.addf(v, "note_until: %q is not a date like 2023-03-31", s)
-				ok = false
-			}
-			d.NoteUntil = t
+			var good bool
+			d.NoteUntil, good = l.date(v, key, "2023-03-31")
+			ok = ok && good
 		case "passed":
 			d.Passed = l.str(v, "passed")
 		default:
