@@ -257,8 +257,9 @@ func TestRedisHotPathFailures(t *testing.T) {
 	}
 }
 
-// Redis down: each call added for the hot path, receipts, digests and the outbox fails
-// with bot.ErrUnavailable, which the callers treat as "try again", not as a bad request.
+// Redis down: each conversation call, and each call added for receipts, digests and the
+// outbox, fails with bot.ErrUnavailable, which the callers treat as "try again", not as a
+// bad request.
 func TestRedisDownNewCalls(t *testing.T) {
 	t.Parallel()
 	srv := redistest.Start(t)
@@ -273,6 +274,20 @@ func TestRedisDownNewCalls(t *testing.T) {
 	c := bot.Commit{Session: &bot.Session{Conversation: conv}, Delete: true, Holder: "h", LeaseTTL: time.Second}
 	if _, _, err := st.CommitNext(ctx, c); !errors.Is(err, bot.ErrUnavailable) {
 		t.Errorf("CommitNext: %v, want bot.ErrUnavailable", err)
+	}
+	// The store's other conversation calls, scripts over the conversation's hash too.
+	for name, call := range map[string]func() error{
+		"Enqueue": func() error { _, err := st.Enqueue(ctx, testEvent(conv, "a")); return err },
+		"Head":    func() error { _, _, err := st.Head(ctx, conv); return err },
+		"Lease":   func() error { _, err := st.Lease(ctx, conv, "h", time.Second); return err },
+		"Unlease": func() error { return st.Unlease(ctx, conv, "h") },
+		"Load":    func() error { _, err := st.Load(ctx, conv, "e"); return err },
+		"Commit":  func() error { return st.Commit(ctx, c) },
+		"Skip":    func() error { return st.Skip(ctx, conv, "h", 1) },
+	} {
+		if err := call(); !errors.Is(err, bot.ErrUnavailable) {
+			t.Errorf("%s: %v, want bot.ErrUnavailable", name, err)
+		}
 	}
 	if _, err := st.NextReceipt(ctx, "20221115"); !errors.Is(err, bot.ErrUnavailable) {
 		t.Errorf("NextReceipt: %v, want bot.ErrUnavailable", err)
