@@ -242,7 +242,7 @@ func (c *turn) text(raw string) {
 		c.choice(v)
 		return
 	}
-	if c.offer == "handoff" && parse.ParseYesNo(txt) == parse.Yes {
+	if c.offer == "handoff" && parse.AcceptsOffer(txt) {
 		c.command("handoff") // 「はい、お願いします」 to 「おつなぎしましょうか？」
 		return
 	}

@@ -1,6 +1,7 @@
 package parse
 
 import (
+	"slices"
 	"strings"
 )
 
@@ -327,3 +328,41 @@ func init() {
 		"さあ", "さぁ", "微妙", "どちらとも", "どちらともいえない", "どちらとも言えない", "どっちとも",
 		"unknown", "idk", "dunno", "tbd", "don't know", "dont know", "not sure", "🤔")
 }
+
+// AcceptsOffer reports whether s takes up something the bot has just offered
+// (「おつなぎしましょうか？」): a bare yes (はい, ええ, うん, OK), a request alone
+// (「お願いします」「ぜひお願いします」「お願いできますか」「頼みます」), or the two together.
+// Not ParseYesNo's Yes: to an offer, 「大丈夫です」 and 「結構です」 decline, and a sentence
+// that says more (「見積についてお願いがあります」) is a new message, not an answer.
+func AcceptsOffer(s string) bool {
+	t, ok := prepare(s)
+	if !ok {
+		return false
+	}
+	t = strings.Trim(toHiragana(strings.ToLower(t)), "。.!?、, ")
+	yes := false
+	for _, words := range [][]string{offerYeses, offerOpeners, {"ぜひ", "是非"}} {
+		for _, w := range words {
+			if rest, cut := strings.CutPrefix(t, w); cut {
+				t = strings.TrimLeft(rest, "。.!、, ")
+				yes = yes || slices.Contains(offerYeses, w)
+				break
+			}
+		}
+	}
+	if t == "" {
+		return yes
+	}
+	return slices.Contains(offerTakers, t)
+}
+
+var (
+	// offerYeses are the yeses that take an offer alone, or open an answer that does.
+	offerYeses = []string{"はい", "ええ", "うん", "ok", "おっけー", "yes"}
+	// offerOpeners may open an answer that takes an offer, but do not take it alone.
+	offerOpeners = []string{"じゃあ", "では", "それでは"}
+	// offerTakers are the requests that take an offer.
+	offerTakers = []string{"お願いします", "お願いいたします", "お願い致します", "おねがいします", "お願い",
+		"お願いできますか", "お願いできますでしょうか", "頼みます", "たのみます", "よろしくお願いします",
+		"よろしくお願いいたします", "つないでください", "つなげてください", "お願いしたいです"}
+)

@@ -237,3 +237,32 @@ func TestParseYesNoOffice(t *testing.T) {
 		}
 	}
 }
+
+func TestAcceptsOffer(t *testing.T) {
+	for _, tt := range []struct {
+		in   string
+		want bool
+	}{
+		{"はい", true},
+		{"うん", true},
+		{"お願いします", true},
+		{"ぜひお願いします", true},
+		{"はい、お願いします。", true},
+		{"お願いできますか？", true},
+		{"じゃあ頼みます", true},
+		{"OK", true},
+		{"大丈夫です", false},
+		{"結構です", false},
+		{"じゃあ", false},
+		{"よろしくお願いいたします", true},
+		{"いいえ", false},
+		{"大丈夫です、自分で調べます", false},
+		{"見積についてお願いがあります", false},
+		{"お願いしますと言われた", false},
+		{"", false},
+	} {
+		if got := AcceptsOffer(tt.in); got != tt.want {
+			t.Errorf("AcceptsOffer(%q) = %v, want %v", tt.in, got, tt.want)
+		}
+	}
+}
