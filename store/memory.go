@@ -119,10 +119,26 @@ func (m *Memory) inbox(conv string) *memInbox {
 func (m *Memory) Enqueue(_ context.Context, ev bot.Event) (int64, error) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
+	return m.enqueue(ev).seq, nil
+}
+
+// enqueue appends ev to its conversation's inbox, whose state it returns; the caller
+// holds m.mu.
+func (m *Memory) enqueue(ev bot.Event) *memInbox {
 	in := m.inbox(ev.Conversation)
 	in.seq++
 	in.queue = append(in.queue, bot.Queued{Event: ev, Seq: in.seq})
-	return in.seq, nil
+	return in
+}
+
+// take gives in's lease to holder if it is free, has run out or is theirs; the caller
+// holds m.mu.
+func (in *memInbox) take(holder string, ttl time.Duration, now time.Time) bool {
+	if in.holder != "" && in.holder != holder && now.Before(in.until) {
+		return false
+	}
+	in.holder, in.until = holder, now.Add(ttl)
+	return true
 }
 
 // Begin implements bot.HotPath: Enqueue, Lease and, when ev is alone in the inbox, Load,
@@ -131,16 +147,9 @@ func (m *Memory) Begin(_ context.Context, ev bot.Event, holder string, leaseTTL 
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	now := m.now()
-	in := m.inbox(ev.Conversation)
-	in.seq++
-	in.queue = append(in.queue, bot.Queued{Event: ev, Seq: in.seq})
-	b := bot.Begun{Seq: in.seq}
-	if in.holder != "" && now.Before(in.until) {
-		return b, nil
-	}
-	in.holder, in.until = holder, now.Add(leaseTTL)
-	b.Leased = true
-	if len(in.queue) == 1 {
+	in := m.enqueue(ev)
+	b := bot.Begun{Seq: in.seq, Leased: in.take(holder, leaseTTL, now)}
+	if b.Leased && len(in.queue) == 1 {
 		l, err := m.load(ev.Conversation, ev.ID, now)
 		if err != nil {
 			return bot.Begun{}, err
@@ -204,13 +213,7 @@ func (m *Memory) Waiting(_ context.Context, max int) ([]string, error) {
 func (m *Memory) Lease(_ context.Context, conv, holder string, ttl time.Duration) (bool, error) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	now := m.now()
-	in := m.inbox(conv)
-	if in.holder != "" && in.holder != holder && now.Before(in.until) {
-		return false, nil
-	}
-	in.holder, in.until = holder, now.Add(ttl)
-	return true, nil
+	return m.inbox(conv).take(holder, ttl, m.now()), nil
 }
 
 // Unlease implements bot.Store.
