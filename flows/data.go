@@ -106,7 +106,8 @@ type Step struct {
 	// the name.
 	Named bool `yaml:"named"`
 	// Subsidy: the step matters only for the subsidy (a hospital's readers, which set its
-	// cap), and is not asked once the subsidy's scheme has ended.
+	// cap; the tax basis of a quote near the cap), and is not asked once the subsidy's
+	// scheme has ended.
 	Subsidy bool `yaml:"subsidy"`
 	// Of and Check make a follow-up question about the amount answered at the yen step Of,
 	// asked only when the bot's check of that name holds for it: "small" (an amount far

@@ -127,11 +127,7 @@ func (c *turn) answer(f *Flow, st *Step, in string, tapped bool) {
 	}
 	c.s.Set(st.ID, value)
 	for _, o := range f.Steps {
-		switch {
-		case o.Of != st.ID:
-		case o.Check == "tax" && schemeEnded(f, c.now):
-			c.s.Set(o.ID, "") // no cap applies any more: the tax basis decides nothing
-		default:
+		if o.Of == st.ID {
 			delete(c.s.Answers, o.ID) // about the amount that was: asked again if need be
 		}
 	}
